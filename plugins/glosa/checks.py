@@ -1,0 +1,348 @@
+"""Checks over a loaded vault: metadata schema, titles and levels, translations, links.
+
+Pure functions of the model; no file-system access and nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .config import GlosaConfig
+from .diagnostics import Diagnostic, Severity
+from .markers import normalize_key, split_marker
+from .model import Note, WikiLink
+from .resolver import LinkResolution, NoteIndex, ResolutionStatus, resolve_link
+from .vault import Vault
+
+__all__ = ["SEED_KEYS", "check_links", "check_note_metadata", "check_vault", "find_roots"]
+
+# The keys of the note format, in the order the format writes them, with their kinds.
+SEED_KEYS: dict[str, str] = {
+    "iaStatus": "int",
+    "iaStatus_Model": "str",
+    "a11y": "int",
+    "checked": "int",
+    "lang": "str",
+    "translations": "links",
+    "created": "date",
+    "modified": "date",
+    "supervisado": "str",
+    "ACCION": "str",
+    "ver_major": "int",
+    "ver_minor": "int",
+    "ver_rev": "int",
+    "nav_primary": "str",
+    "nav_secondary": "str",
+    "tags": "list",
+}
+# Keys other tools write whose type users of Obsidian-style tools rely on.
+_EXTRA_KEYS = {"aliases": "list", "alias": "list"}
+
+_ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_UNSAFE_URL = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data):", re.IGNORECASE)
+
+
+@dataclass
+class _Reporter:
+    config: GlosaConfig
+    out: list[Diagnostic]
+
+    def __call__(self, rule: str, note: Note | str, line: int, column: int, message: str,
+                 suggestion: str | None = None) -> None:
+        severity = self.config.severity(rule)
+        if severity is Severity.OFF:
+            return
+        path = note if isinstance(note, str) else note.path
+        self.out.append(Diagnostic(rule, severity, path, line, column, message, suggestion))
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    return {int: "integer", float: "number", str: "text", list: "list", dict: "mapping"}.get(
+        type(value), type(value).__name__)
+
+
+def _parse_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        return None
+    text = value.strip().replace(" ", "T")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    # Python 3.10's fromisoformat takes at most 6 fraction digits and no offset without colon.
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    text = re.sub(r"\.(\d{1,5})(?=[+-]|$)", lambda m: "." + m.group(1).ljust(6, "0"), text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        from datetime import timezone
+
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter) -> None:
+    """Frontmatter keys and types, titles and level markers of one note."""
+    meta = note.meta
+    has_frontmatter = bool(meta) or bool(note.meta_lines)
+    if has_frontmatter:
+        missing = [key for key in SEED_KEYS if key not in meta]
+        if missing:
+            report("meta-key-missing", note, 1, 1,
+                   f"missing key{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+                   "every note carries all keys of the note format; empty values are allowed")
+    for key, kind in {**SEED_KEYS, **_EXTRA_KEYS}.items():
+        if key not in meta:
+            continue
+        _check_value(note, key, kind, meta[key], config, report)
+    created = _parse_date(meta.get("created"))
+    modified = _parse_date(meta.get("modified"))
+    if created and modified and modified < created:
+        report("meta-date-order", note, note.meta_line("modified"), 1,
+               f"'modified' ({meta['modified']}) is earlier than 'created' ({meta['created']})")
+    _check_title(note, report)
+
+
+def _check_value(note: Note, key: str, kind: str, value: Any, config: GlosaConfig,
+                 report: _Reporter) -> None:
+    line = note.meta_line(key)
+    if kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            report("meta-type", note, line, 1,
+                   f"'{key}' must be an integer, not {_type_name(value)} ({value!r})")
+            return
+        if key == "checked" and value not in (0, 1):
+            report("meta-checked-value", note, line, 1, f"'checked' must be 0 or 1, not {value}")
+        if key.startswith("ver_") and value < 0:
+            report("meta-version-negative", note, line, 1,
+                   f"'{key}' must not be negative ({value})")
+    elif kind == "str":
+        if value is not None and not isinstance(value, str):
+            report("meta-type", note, line, 1,
+                   f"'{key}' must be text or empty, not {_type_name(value)} ({value!r})")
+            return
+        if key == "lang" and value is not None and value.strip().lower() not in config.languages:
+            report("meta-lang-unknown", note, line, 1,
+                   f"'lang' is '{value}'; configured languages: "
+                   f"{', '.join(x.upper() for x in config.languages)}")
+    elif kind == "date":
+        if _parse_date(value) is None:
+            report("meta-date-format", note, line, 1,
+                   f"'{key}' must be an ISO 8601 date such as 2024-05-06T16:50:09.788Z, "
+                   f"not {value!r}")
+    elif kind == "links":
+        items = value if isinstance(value, list) else [value]
+        if any(item is not None and not isinstance(item, str) for item in items):
+            report("meta-type", note, line, 1,
+                   f"'{key}' must be empty, a wiki-link or a list of wiki-links")
+    elif kind == "list":
+        items = value if isinstance(value, list) else [value]
+        if isinstance(value, dict) or any(
+            isinstance(item, (dict, list)) for item in items
+        ):
+            report("meta-type", note, line, 1,
+                   f"'{key}' must be empty or a list of text values, not {_type_name(value)}")
+
+
+def _check_title(note: Note, report: _Reporter) -> None:
+    file_parts = split_marker(note.stem)
+    if file_parts.marker is None:
+        report("level-marker-missing", note, 1, 1,
+               f"file name '{note.stem}' has no level marker (⚫① 🔴② 🟡③ 🟢④ 🔵⑤ ⚪⑥)")
+    elif not file_parts.valid:
+        report("level-marker-invalid", note, 1, 1,
+               f"level marker '{file_parts.marker}' in the file name: colour and digit disagree")
+    if note.h1 is None:
+        report("title-h1-missing", note, note.body_line, 1,
+               f"the note has no H1; expected '# {note.stem}'")
+        return
+    h1_parts = split_marker(note.h1.text)
+    if h1_parts.marker is not None and not h1_parts.valid:
+        report("level-marker-invalid", note, note.h1.line, 1,
+               f"level marker '{h1_parts.marker}' in the H1: colour and digit disagree")
+    if unicodedata.normalize("NFC", h1_parts.title) != unicodedata.normalize(
+            "NFC", file_parts.title):
+        report("title-mismatch", note, note.h1.line, 3,
+               f"H1 title '{h1_parts.title}' differs from the file name's '{file_parts.title}'",
+               f"# {note.stem}")
+    if (file_parts.marker and h1_parts.marker and file_parts.level != h1_parts.level) or (
+            bool(file_parts.marker) != bool(h1_parts.marker)):
+        report("level-marker-mismatch", note, note.h1.line, 1,
+               f"the H1 carries '{h1_parts.marker or 'no marker'}' but the file name carries "
+               f"'{file_parts.marker or 'no marker'}'")
+
+
+def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | None]:
+    """(rule, message, suggestion) for a link that did not resolve cleanly."""
+    what = "embed" if link.embed else "link"
+    hint = ", ".join(f"'{s}'" for s in res.suggestions)
+    did_you_mean = f"did you mean {hint}?" if hint else None
+    if res.status is ResolutionStatus.OUTSIDE:
+        return "link-outside-vault", f"{what} {link.raw} points outside the vault", None
+    if res.status is ResolutionStatus.BROKEN:
+        return ("link-broken", f"could not find '{link.target}' for {what} {link.raw}",
+                did_you_mean)
+    if res.status is ResolutionStatus.HEADING_MISSING:
+        assert res.note is not None
+        return ("link-heading-missing",
+                f"'{res.note.stem}' has no heading '{link.heading}' ({link.raw})", did_you_mean)
+    if res.status is ResolutionStatus.BLOCK_MISSING:
+        assert res.note is not None
+        return ("link-block-missing",
+                f"'{res.note.stem}' has no block '^{link.block}' ({link.raw})", did_you_mean)
+    assert res.note is not None
+    others = ", ".join(n.path for n in res.candidates)
+    return ("link-ambiguous",
+            f"'{link.target}' matches several notes: {res.note.path}, {others}; "
+            f"using {res.note.path}",
+            f"write [[{res.note.path[:-3]}]] or a longer path to choose")
+
+
+def check_links(note: Note, index: NoteIndex, report: _Reporter) -> Iterator[
+        tuple[WikiLink, LinkResolution]]:
+    """Resolve and report every link of a note; yields each resolution for other checks."""
+    for link in note.links:
+        res = resolve_link(index, link, note)
+        if res.status is not ResolutionStatus.OK:
+            rule, message, suggestion = _link_message(link, res)
+            report(rule, note, link.line, link.column, message, suggestion)
+        yield link, res
+    if "](" in note.body:
+        for number, line in enumerate(note.body.split("\n")):
+            for match in _UNSAFE_URL.finditer(line):
+                report("link-unsafe-url", note, note.body_line + number, match.start() + 1,
+                       f"a '{match.group(1).lower()}:' URL is never published as a link")
+
+
+def find_roots(vault: Vault) -> set[int]:
+    """Notes that head the hierarchy: configured roots, or parentless notes that others
+    name as their parent."""
+    config = vault.config
+    configured = {normalize_key(r) for r in config.roots}
+    roots: set[int] = set()
+    named_parents: set[int] = set()
+    for note in vault.notes:
+        if note.parent is not None:
+            res = resolve_link(vault.index, note.parent, note)
+            if res.note is not None:
+                named_parents.add(id(res.note))
+    for note in vault.notes:
+        if note.parent is not None:
+            continue
+        keys = {normalize_key(note.stem), normalize_key(note.title)}
+        if keys & configured or id(note) in named_parents:
+            roots.add(id(note))
+    return roots
+
+
+def _check_structure(vault: Vault, report: _Reporter) -> None:
+    roots = find_roots(vault)
+    seen_titles: dict[tuple[str, str], Note] = {}
+    for note in vault.notes:
+        if not note.readable:
+            continue
+        if note.parent is None and id(note) not in roots:
+            line = (note.h1.line + 1) if note.h1 else note.body_line
+            report("parent-missing", note, line, 1,
+                   "the first line after the H1 must be a link to the parent note",
+                   "add e.g. [[Glossary index ⚫①]] on its own line, or list the note in "
+                   "'roots'")
+        if note.legend is None:
+            report("legend-missing", note, note.body_line + max(note.body.count("\n") - 1, 0),
+                   1, "the note does not end with the legend line",
+                   "[[Legend 🔴②]] | ①②③④⑤⑥ | ⚫① 🔴② 🟡③ 🟢④ 🔵⑤ ⚪⑥")
+        key = (note.lang, normalize_key(note.title))
+        other = seen_titles.get(key)
+        if other is not None:
+            report("name-duplicate", note, 1, 1,
+                   f"another {note.lang.upper()} note has the title '{note.title}': "
+                   f"{other.path}; bare links to it are ambiguous")
+        else:
+            seen_titles[key] = note
+
+
+def _check_translations(vault: Vault, report: _Reporter) -> None:
+    for note in vault.notes:
+        for link in note.translations:
+            res = resolve_link(vault.index, link, note)
+            target = res.note
+            if target is None:
+                hint = ", ".join(f"'{s}'" for s in res.suggestions)
+                report("translation-broken", note, link.line, link.column,
+                       f"translation '{link.target}' resolves to no note",
+                       f"did you mean {hint}?" if hint else None)
+                continue
+            if target is note or target.lang == note.lang:
+                report("translation-same-language", note, link.line, link.column,
+                       f"translation '{target.stem}' is in the note's own language "
+                       f"({note.lang.upper()})")
+                continue
+            back = [resolve_link(vault.index, b, target).note for b in target.translations]
+            if not any(b is note for b in back):
+                report("translation-not-reciprocal", note, link.line, link.column,
+                       f"'{target.path}' does not list this note in its translations",
+                       f'add translations: "[[{note.stem}]]" to {target.path}')
+
+
+def _check_embed_cycles(vault: Vault, embeds: dict[int, list[tuple[WikiLink, Note]]],
+                        report: _Reporter) -> None:
+    by_id = {id(n): n for n in vault.notes}
+    state: dict[int, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node_id: int) -> None:
+        # Iterative depth-first search: deep embed chains must not hit the recursion limit.
+        stack: list[tuple[int, int]] = [(node_id, 0)]
+        state[node_id] = 1
+        while stack:
+            current, position = stack[-1]
+            edges = embeds.get(current, [])
+            if position >= len(edges):
+                state[current] = 2
+                stack.pop()
+                continue
+            stack[-1] = (current, position + 1)
+            link, target = edges[position]
+            target_state = state.get(id(target), 0)
+            if target_state == 1:
+                report("embed-cycle", by_id[current], link.line, link.column,
+                       f"embedding '{target.stem}' closes a cycle of embeds; it is shown as a "
+                       "link instead")
+            elif target_state == 0:
+                state[id(target)] = 1
+                stack.append((id(target), 0))
+
+    for note in vault.notes:
+        if state.get(id(note), 0) == 0:
+            visit(id(note))
+
+
+def check_vault(vault: Vault) -> list[Diagnostic]:
+    """Every problem of a vault, sorted by file, line and column."""
+    out: list[Diagnostic] = list(vault.problems)
+    report = _Reporter(vault.config, out)
+    embeds: dict[int, list[tuple[WikiLink, Note]]] = {}
+    for note in vault.notes:
+        out.extend(note.problems)
+        if not note.readable:
+            continue
+        check_note_metadata(note, vault.config, report)
+        for link, res in check_links(note, vault.index, report):
+            if link.embed and res.note is not None:
+                embeds.setdefault(id(note), []).append((link, res.note))
+    _check_structure(vault, report)
+    _check_translations(vault, report)
+    _check_embed_cycles(vault, embeds, report)
+    out.sort(key=Diagnostic.sort_key)
+    return out

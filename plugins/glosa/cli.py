@@ -1,0 +1,131 @@
+"""The ``glosa`` command line."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .checks import check_vault
+from .config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
+from .diagnostics import Severity
+from .encoding import repair_bytes
+from .files import write_atomic
+from .report import FORMATS, render
+from .resolver import NOTE_SUFFIXES
+from .vault import load_vault
+
+__all__ = ["main"]
+
+
+def _settings(vault: Path | None, config_file: Path | None,
+              profile: str | None) -> tuple[GlosaConfig, Path]:
+    """Settings and vault folder from --config, or the nearest pyproject.toml / mkdocs.yml."""
+    try:
+        found = config_file or find_config(vault if vault is not None else Path.cwd())
+        config, docs_dir = load_config(found)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if profile is not None:
+        from dataclasses import replace
+
+        config = replace(config, profile=profile)
+    folder = vault or docs_dir or Path.cwd()
+    if not folder.is_dir():
+        raise click.UsageError(f"vault folder not found: {folder}")
+    return config, folder
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="glosa")
+def main() -> None:
+    """Check and publish a glossary written as Obsidian-style Markdown notes."""
+
+
+@main.command()
+@click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--profile", type=click.Choice(PROFILES), default=None,
+              help="Which metadata rules apply (default: from the settings, else 'seed').")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False,
+                                                         exists=True),
+              help="A pyproject.toml with [tool.glosa] or an mkdocs.yml using glosa.")
+def check(vault: Path | None, fmt: str, strict: bool, profile: str | None,
+          config_file: Path | None) -> None:
+    """Check links, metadata and encodings of VAULT without building the site.
+
+    Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.
+    """
+    config, folder = _settings(vault, config_file, profile)
+    diagnostics = check_vault(load_vault(folder, config))
+    output = render(diagnostics, fmt, folder, color=fmt == "text" and sys.stdout.isatty(),
+                    version=__version__)
+    if output:
+        click.echo(output)
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    sys.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
+
+
+def _note_files(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths or (Path.cwd(),):
+        if path.is_dir():
+            files.extend(sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.name.lower().endswith(NOTE_SUFFIXES)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise click.UsageError(f"no such file or folder: {path}")
+    return files
+
+
+@main.command("fix-encoding")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--write", is_flag=True,
+              help="Rewrite the files (atomically). Without it, only show the diff.")
+def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
+    """Repair double-encoded text, byte-order marks, CRLF line ends and Windows-1252 files.
+
+    Without --write, prints a unified diff of what would change and exits 1 if anything
+    would. Correct text is never touched; ambiguous repairs are refused.
+    """
+    pending = refused = 0
+    for path in _note_files(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            click.echo(f"{path}: cannot read: {exc.strerror}", err=True)
+            refused += 1
+            continue
+        repair = repair_bytes(data)
+        if repair.refusal is not None:
+            click.echo(f"{path}:{repair.refusal}", err=True)
+            refused += 1
+            continue
+        if not repair.changed:
+            continue
+        assert repair.repaired is not None
+        if write:
+            write_atomic(path, repair.repaired)
+            click.echo(f"fixed {path}: {'; '.join(repair.fixes)}")
+            continue
+        pending += 1
+        before = data.decode("utf-8", "replace").splitlines(keepends=True)
+        after = repair.repaired.decode("utf-8").splitlines(keepends=True)
+        diff = list(difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"))
+        if diff:
+            click.echo("".join(diff), nl=False)
+            if not diff[-1].endswith("\n"):
+                click.echo()
+        click.echo(f"# {path}: {'; '.join(repair.fixes)}")
+    if not write and pending:
+        click.echo(f"{pending} file(s) would be repaired; run again with --write", err=True)
+    sys.exit(1 if refused or (pending and not write) else 0)

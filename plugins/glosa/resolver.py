@@ -1,0 +1,293 @@
+"""Link resolution by Obsidian's rules, plus the vault's: one index, O(1) per link.
+
+Order of lookup for ``[[target]]``:
+
+1. empty target (``[[#Heading]]``): the note itself;
+2. ``./`` or ``../``: relative to the linking note's folder (never above the vault);
+3. a path with ``/``: vault-absolute, then relative, then as a path suffix;
+4. a bare name: every note whose file name matches, with or without level marker, in any
+   folder (case-insensitive, NFC/NFD-insensitive);
+5. an alias from some note's frontmatter.
+
+When several notes match, a note in the same folder wins, then one in the same language as
+the linking note (a bilingual vault may reuse a term's name in both languages), then the
+shortest path (Obsidian's rule); a remaining tie is reported as ambiguous.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from urllib.parse import unquote
+
+from rapidfuzz import fuzz, process
+
+from .markers import normalize_key, split_marker
+from .model import Attachment, Heading, Note, WikiLink
+from .wikilinks import slugify
+
+__all__ = ["LinkResolution", "NoteIndex", "ResolutionStatus", "resolve_link"]
+
+NOTE_SUFFIXES = (".md", ".markdown")
+
+
+class ResolutionStatus(str, Enum):
+    OK = "ok"
+    AMBIGUOUS = "ambiguous"
+    BROKEN = "broken"
+    HEADING_MISSING = "heading-missing"
+    BLOCK_MISSING = "block-missing"
+    OUTSIDE = "outside"
+
+
+@dataclass(frozen=True)
+class LinkResolution:
+    status: ResolutionStatus
+    note: Note | None = None
+    attachment: Attachment | None = None
+    heading: Heading | None = None
+    block: str | None = None
+    #: Other candidates when the link was ambiguous (the chosen one is ``note``).
+    candidates: tuple[Note, ...] = ()
+    #: Closest names for a broken target, heading or block.
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (ResolutionStatus.OK, ResolutionStatus.AMBIGUOUS)
+
+    @property
+    def anchor(self) -> str | None:
+        """The URL fragment: the heading's slug or the block id."""
+        if self.heading is not None:
+            return self.heading.slug
+        return self.block
+
+
+def _strip_md(path: str) -> str:
+    lower = path.lower()
+    for suffix in NOTE_SUFFIXES:
+        if lower.endswith(suffix):
+            return path[: -len(suffix)]
+    return path
+
+
+def _name_keys(stem: str) -> set[str]:
+    """A file stem's lookup keys: with and without its level marker."""
+    keys = {normalize_key(stem)}
+    parts = split_marker(stem)
+    if parts.marker is not None and parts.title != stem.strip():
+        keys.add(normalize_key(parts.title))
+    return keys
+
+
+@dataclass
+class NoteIndex:
+    """Every note and attachment of a vault, by every name a link may use."""
+
+    notes: list[Note]
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_path: dict[str, Note] = {}
+        self.by_suffix: dict[str, list[Note]] = {}
+        self.by_alias: dict[str, list[Note]] = {}
+        self.attachment_by_path: dict[str, Attachment] = {}
+        self.attachment_by_suffix: dict[str, list[Attachment]] = {}
+        self._headings: dict[int, dict[str, Heading]] = {}
+        self._fuzzy_choices: dict[str, str] | None = None
+        for note in self.notes:
+            self._add_note(note)
+        for attachment in self.attachments:
+            key = normalize_key(attachment.path)
+            self.attachment_by_path[key] = attachment
+            segments = key.split("/")
+            for i in range(len(segments)):
+                self.attachment_by_suffix.setdefault("/".join(segments[i:]), []).append(
+                    attachment)
+
+    def _add_note(self, note: Note) -> None:
+        without_ext = _strip_md(note.path)
+        folder, _, stem = without_ext.rpartition("/")
+        folder_key = normalize_key(folder)
+        for name in _name_keys(stem):
+            full = f"{folder_key}/{name}" if folder_key else name
+            self.by_path.setdefault(full, note)
+            segments = full.split("/")
+            for i in range(len(segments)):
+                bucket = self.by_suffix.setdefault("/".join(segments[i:]), [])
+                if note not in bucket:
+                    bucket.append(note)
+        for alias in note.aliases:
+            bucket = self.by_alias.setdefault(normalize_key(alias), [])
+            if note not in bucket:
+                bucket.append(note)
+
+    def note_at(self, path: str) -> Note | None:
+        """The note at a vault-relative path (with or without ``.md``)."""
+        return self.by_path.get(normalize_key(_strip_md(path)))
+
+    def headings_of(self, note: Note) -> dict[str, Heading]:
+        """A note's headings by normalised text and by slug (built on first use)."""
+        table = self._headings.get(id(note))
+        if table is None:
+            table = {}
+            for heading in note.headings:
+                table.setdefault(normalize_key(heading.text), heading)
+                table.setdefault(heading.slug, heading)
+            self._headings[id(note)] = table
+        return table
+
+    def fuzzy_choices(self) -> dict[str, str]:
+        """Names to suggest (file names and aliases), each with the text compared."""
+        if self._fuzzy_choices is None:
+            names: dict[str, str] = {}
+            for note in self.notes:
+                names.setdefault(note.stem, normalize_key(note.title))
+                for alias in note.aliases:
+                    names.setdefault(alias, normalize_key(alias))
+            self._fuzzy_choices = names
+        return self._fuzzy_choices
+
+
+def _closest(query: str, choices: Iterable[str] | dict[str, str],
+             limit: int = 3) -> tuple[str, ...]:
+    """Did-you-mean candidates (rapidfuzz): whole-string similarity, so that a short alias
+    does not match every long title that happens to contain its letters."""
+    table = choices if isinstance(choices, dict) else {c: normalize_key(c) for c in choices}
+    if not query or not table:
+        return ()
+    found = process.extract(
+        normalize_key(query), table, scorer=fuzz.ratio, limit=limit, score_cutoff=60,
+    )
+    return tuple(match[2] for match in found)
+
+
+def _pick(candidates: list[Note], source: Note | None) -> tuple[Note, tuple[Note, ...]]:
+    """Choose among several matching notes; returns (chosen, others still tied)."""
+    if len(candidates) == 1:
+        return candidates[0], ()
+    tier = candidates
+    if source is not None:
+        folder = source.path.rpartition("/")[0]
+        tier = [n for n in candidates if n.path.rpartition("/")[0] == folder] or candidates
+    if len(tier) > 1 and source is not None:
+        tier = [n for n in tier if n.lang == source.lang] or tier
+    if len(tier) > 1:
+        depth = min(n.path.count("/") for n in tier)
+        shallow = sorted((n for n in tier if n.path.count("/") == depth), key=lambda n: n.path)
+        # A unique shortest path wins silently (Obsidian); a tie at that depth is ambiguous.
+        return shallow[0], tuple(shallow[1:])
+    return tier[0], ()
+
+
+def _find_notes(index: NoteIndex, target: str, source: Note | None) -> list[Note] | str:
+    """Candidate notes for a target, or the string ``"outside"`` for an escaping path."""
+    target = _strip_md(target.strip())
+    if target.startswith(("./", "../")):
+        base = source.path.rpartition("/")[0] if source else ""
+        joined = posixpath.normpath(posixpath.join(base, target))
+        if joined == ".." or joined.startswith("../"):
+            return "outside"
+        note = index.by_path.get(normalize_key(joined))
+        return [note] if note else []
+    if target.startswith("/"):
+        absolute = posixpath.normpath(target.lstrip("/"))
+        if absolute.startswith("../") or absolute == "..":
+            return "outside"
+        note = index.by_path.get(normalize_key(absolute))
+        return [note] if note else []
+    key = normalize_key(target)
+    if "/" in key:
+        note = index.by_path.get(key)
+        if note is not None:
+            return [note]
+        if source is not None:
+            base = source.path.rpartition("/")[0]
+            relative = posixpath.normpath(posixpath.join(base, target))
+            if relative.startswith("../"):
+                return "outside"
+            note = index.by_path.get(normalize_key(relative))
+            if note is not None:
+                return [note]
+    found = index.by_suffix.get(key)
+    if found:
+        return found
+    return index.by_alias.get(key, [])
+
+
+def _find_attachment(index: NoteIndex, target: str, source: Note | None) -> Attachment | None:
+    key = normalize_key(target.lstrip("/"))
+    if source is not None and target.startswith(("./", "../")):
+        base = source.path.rpartition("/")[0]
+        key = normalize_key(posixpath.normpath(posixpath.join(base, target)))
+    found = index.attachment_by_path.get(key)
+    if found is not None:
+        return found
+    bucket = index.attachment_by_suffix.get(key)
+    if bucket:
+        return sorted(bucket, key=lambda a: (a.path.count("/"), a.path))[0]
+    return None
+
+
+def _is_attachment_target(target: str) -> bool:
+    name = target.rsplit("/", 1)[-1]
+    if "." not in name:
+        return False
+    ext = name.rsplit(".", 1)[-1].lower()
+    return ext not in ("md", "markdown") and ext.isalnum() and len(ext) <= 5 and not ext.isdigit()
+
+
+def resolve_link(index: NoteIndex, link: WikiLink, source: Note | None) -> LinkResolution:
+    """Resolve one wiki-link written in ``source`` (None for links from outside a note)."""
+    target = link.target
+    if not target:
+        note = source
+        if note is None:
+            return LinkResolution(ResolutionStatus.BROKEN)
+        return _resolve_anchor(index, link, note, ())
+
+    result = _find_notes(index, target, source)
+    if result == [] and "%" in target:
+        result = _find_notes(index, unquote(target), source)
+    if result == "outside":
+        return LinkResolution(ResolutionStatus.OUTSIDE)
+    assert not isinstance(result, str)
+    if not result:
+        if _is_attachment_target(target):
+            attachment = _find_attachment(index, target, source) or _find_attachment(
+                index, unquote(target), source)
+            if attachment is not None:
+                return LinkResolution(ResolutionStatus.OK, attachment=attachment)
+            names = [a.path.rsplit("/", 1)[-1] for a in index.attachments]
+            return LinkResolution(
+                ResolutionStatus.BROKEN,
+                suggestions=_closest(target.rsplit("/", 1)[-1], names),
+            )
+        query = split_marker(target.rsplit("/", 1)[-1]).title
+        return LinkResolution(ResolutionStatus.BROKEN,
+                              suggestions=_closest(query, index.fuzzy_choices()))
+    chosen, tied = _pick(result, source)
+    return _resolve_anchor(index, link, chosen, tied)
+
+
+def _resolve_anchor(index: NoteIndex, link: WikiLink, note: Note,
+                    tied: tuple[Note, ...]) -> LinkResolution:
+    status = ResolutionStatus.AMBIGUOUS if tied else ResolutionStatus.OK
+    if link.block is not None:
+        if link.block in note.block_ids:
+            return LinkResolution(status, note=note, block=link.block, candidates=tied)
+        return LinkResolution(ResolutionStatus.BLOCK_MISSING, note=note, candidates=tied,
+                              suggestions=_closest(link.block, note.block_ids))
+    if link.heading:
+        table = index.headings_of(note)
+        heading = table.get(normalize_key(link.heading)) or table.get(slugify(link.heading))
+        if heading is None:
+            return LinkResolution(
+                ResolutionStatus.HEADING_MISSING, note=note, candidates=tied,
+                suggestions=_closest(link.heading, [h.text for h in note.headings]),
+            )
+        return LinkResolution(status, note=note, heading=heading, candidates=tied)
+    return LinkResolution(status, note=note, candidates=tied)

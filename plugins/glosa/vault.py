@@ -1,0 +1,94 @@
+"""Walking a vault and loading every note once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import GlosaConfig
+from .diagnostics import Diagnostic
+from .model import Attachment, Note
+from .parser import read_note
+from .resolver import NOTE_SUFFIXES, NoteIndex
+
+__all__ = ["Vault", "load_vault", "walk_vault"]
+
+
+@dataclass
+class Vault:
+    root: Path
+    config: GlosaConfig
+    notes: list[Note]
+    attachments: list[Attachment]
+    #: Problems that belong to no single note's content (files skipped while walking).
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.index = NoteIndex(self.notes, self.attachments)
+
+
+def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
+                                                          list[tuple[Path, str]],
+                                                          list[Diagnostic]]:
+    """(notes, attachments, problems) as (absolute path, vault-relative path) pairs.
+
+    Hidden folders and the configured ``exclude_dirs`` are skipped; a symbolic link that
+    leads outside the vault is never followed.
+    """
+    root = root.resolve()
+    notes: list[tuple[Path, str]] = []
+    attachments: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    excluded = set(config.exclude_dirs)
+    stack = [root]
+    seen_dirs = {root}
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            rel = folder.relative_to(root).as_posix() if folder != root else "."
+            problems.append(Diagnostic("note-unreadable", config.severity("note-unreadable"),
+                                       rel, 1, 1, f"cannot read the folder: {exc.strerror}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in excluded:
+                continue
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    severity = config.severity("symlink-outside-vault")
+                    if severity.value != "off":
+                        problems.append(Diagnostic(
+                            "symlink-outside-vault", severity, rel, 1, 1,
+                            "symbolic link to a file outside the vault; not read"))
+                    continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                real = path.resolve()
+                if real not in seen_dirs:
+                    seen_dirs.add(real)
+                    stack.append(path)
+                continue
+            if entry.name.lower().endswith(NOTE_SUFFIXES):
+                notes.append((path, rel))
+            else:
+                attachments.append((path, rel))
+    notes.sort(key=lambda item: item[1])
+    attachments.sort(key=lambda item: item[1])
+    return notes, attachments, problems
+
+
+def load_vault(root: Path, config: GlosaConfig | None = None) -> Vault:
+    """Read every note of a vault and index it. Never raises on bad notes."""
+    config = config or GlosaConfig()
+    note_files, attachment_files, problems = walk_vault(root, config)
+    notes = [read_note(abs_path, rel, config) for abs_path, rel in note_files]
+    attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
+    return Vault(root.resolve(), config, notes, attachments, problems)

@@ -1,0 +1,74 @@
+"""Shared helpers: small vaults written from dictionaries, and the seed note template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+LEGEND_ES = "[[Leyenda 🔴②]] | ①②③④⑤⑥ | ⚫① 🔴② 🟡③ 🟢④ 🔵⑤ ⚪⑥"
+
+
+def seed_note(
+    title: str,
+    *,
+    lang: str = "ES",
+    parent: str | None = "Índice ⚫①",
+    body: str = "Definición.",
+    translations: str = "",
+    extra: str = "",
+    created: str = "2024-05-06T16:50:09.788Z",
+    modified: str = "2024-05-06T16:54:16.647Z",
+    legend: str = LEGEND_ES,
+) -> str:
+    """A note in the seed format; ``title`` includes its level marker."""
+    parent_line = f"[[{parent}]]\n\n" if parent else ""
+    return (
+        "---\n"
+        "iaStatus: 0\n"
+        'iaStatus_Model: ""\n'
+        "a11y: 3\n"
+        "checked: 0\n"
+        f"lang: {lang}\n"
+        f"translations: {translations}\n"
+        f"created: {created}\n"
+        f"modified: {modified}\n"
+        'supervisado: ""\n'
+        'ACCION: ""\n'
+        "ver_major: 0\n"
+        "ver_minor: 4\n"
+        "ver_rev: 1\n"
+        "nav_primary:\n"
+        "nav_secondary:\n"
+        "tags:\n"
+        f"{extra}"
+        "---\n"
+        f"# {title}\n\n"
+        f"{parent_line}"
+        f"{body}\n\n"
+        f"{legend}\n"
+    )
+
+
+VaultFactory = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> VaultFactory:
+    def build(files: dict[str, str | bytes]) -> Path:
+        root = tmp_path / "vault"
+        root.mkdir(exist_ok=True)
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return build
