@@ -1,0 +1,102 @@
+"""Profile ``glosa check`` on one vault: phase timings, then cProfile's top functions.
+
+``python -m benchmarks.profile_check VAULT [--json OUT] [--top 25] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib
+import json
+import pstats
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _phases(vault: Path) -> dict[str, float]:
+    from glosa.checks import check_vault
+    from glosa.config import GlosaConfig
+    from glosa.model import Attachment
+    from glosa.parser import read_note
+    from glosa.report import render
+    from glosa.vault import Vault, walk_vault
+
+    config = GlosaConfig()
+    t0 = time.perf_counter()
+    note_files, attachment_files, problems = walk_vault(vault, config)
+    t1 = time.perf_counter()
+    notes = [read_note(abs_path, rel, config) for abs_path, rel in note_files]
+    attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
+    t2 = time.perf_counter()
+    loaded = Vault(vault.resolve(), config, notes, attachments, problems)
+    t3 = time.perf_counter()
+    diagnostics = check_vault(loaded)
+    t4 = time.perf_counter()
+    render(diagnostics, "text", vault, color=False, version="0")
+    t5 = time.perf_counter()
+    return {"walk": t1 - t0, "parse": t2 - t1, "index": t3 - t2, "check": t4 - t3,
+            "report": t5 - t4, "total": t5 - t0}
+
+
+def _whole(vault: Path) -> None:
+    from glosa.checks import check_vault
+    from glosa.report import render
+    from glosa.vault import load_vault
+
+    render(check_vault(load_vault(vault)), "text", vault, color=False, version="0")
+
+
+def profile(vault: Path, top: int = 25, repeat: int = 3) -> dict[str, Any]:
+    started = time.perf_counter()
+    importlib.import_module("glosa.cli")
+    imported = time.perf_counter() - started
+    runs = [_phases(vault) for _ in range(repeat)]
+    best = min(runs, key=lambda r: r["total"])
+    best["import"] = imported
+    profiler = cProfile.Profile()
+    profiler.enable()
+    _whole(vault)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    rows: list[dict[str, Any]] = []
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    for (filename, line, name), (_, ncalls, tottime, cumtime, _) in sorted(
+            raw.items(), key=lambda item: -item[1][2])[:top]:
+        where = filename
+        for marker in ("site-packages/", "plugins/", "lib/python"):
+            if marker in filename:
+                where = filename.split(marker, 1)[1]
+                break
+        rows.append({"function": f"{where}:{line}({name})", "ncalls": ncalls,
+                     "tottime": round(tottime, 4), "cumtime": round(cumtime, 4)})
+    notes = sum(1 for p in vault.rglob("*.md") if not any(
+        part.startswith(".") for part in p.relative_to(vault).parts))
+    total_profiled = sum(v[2] for v in raw.values())
+    return {"vault": str(vault), "notes": notes, "repeat": repeat,
+            "phases": {k: round(v, 4) for k, v in best.items()},
+            "profiled_total_s": round(total_profiled, 3), "top": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("vault", type=Path)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    result = profile(args.vault, args.top, args.repeat)
+    if args.json is not None:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    phases = result["phases"]
+    print(" ".join(f"{k}={v:.3f}s" for k, v in phases.items()))
+    for row in result["top"]:
+        print(f"{row['tottime']:8.3f} {row['cumtime']:8.3f} {row['ncalls']:>9} "
+              f"{row['function']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

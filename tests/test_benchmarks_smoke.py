@@ -1,0 +1,46 @@
+"""The benchmark suite stays runnable: a tiny generated vault is clean, and the runner's
+measurement works on it for the ``glosa check`` case (nothing here is timed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.generate import MARKERS, generate_vault
+from benchmarks.run import measure_case, write_configs
+
+from glosa.checks import check_vault
+from glosa.vault import load_vault
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_generated_vault_is_clean_and_deterministic(tmp_path: Path) -> None:
+    vault = generate_vault(tmp_path / "a", 20, seed=7)
+    assert vault.notes == 20
+    assert sum(f.startswith("es/") for f in vault.files) == 10
+    assert sum(f.startswith("en/") for f in vault.files) == 10
+    loaded = load_vault(vault.root)
+    assert [str(d) for d in check_vault(loaded)] == []
+    notes = {n.path: n for n in loaded.notes}
+    term = next(n for n in loaded.notes if n.parent is not None and n.path.count("/") >= 3)
+    assert term.legend is not None and term.translations
+    assert set(term.meta) >= {"iaStatus", "translations", "nav_primary", "tags", "ACCION"}
+    raws = [link.raw for link in term.links]
+    assert any("\\|" in raw for raw in raws)  # a table cell link
+    assert any("#" in raw and "|" in raw for raw in raws)
+    assert any(not any(m in raw for m in MARKERS) for raw in raws)  # no level marker
+    assert notes[vault.index_notes["es"]].parent is None
+    assert _files(vault.root) == _files(generate_vault(tmp_path / "b", 20, seed=7).root)
+
+
+def test_runner_measures_glosa_check(tmp_path: Path) -> None:
+    vault = generate_vault(tmp_path / "vault", 20)
+    configs = write_configs(tmp_path, vault.root, vault.index_notes["es"])
+    result = measure_case("check", configs, vault.root, tmp_path, timeout=120)
+    assert result.status == "ok", result.detail
+    assert result.detail == "0 errors, 0 warnings"
+    assert result.wall_s is not None and result.wall_s > 0
+    assert result.max_rss_mb is not None and result.max_rss_mb > 10
