@@ -1,0 +1,69 @@
+"""Interface text of generated pages and page furniture, per language.
+
+Dates and language names come from Babel (Unicode CLDR data); the few labels glosa adds to
+a page are a small table here, overridable through the ``ui_text`` plugin option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+__all__ = ["UI_TEXT", "format_day", "language_name", "ui_text"]
+
+UI_TEXT: dict[str, dict[str, str]] = {
+    "es": {
+        "home": "Inicio", "az": "Índice A–Z", "tags": "Etiquetas", "sections": "Secciones",
+        "level": "Nivel", "version": "Versión", "modified": "Actualizado",
+        "backlinks": "Enlazan aquí", "no_backlinks": "Ningún término enlaza aquí todavía.",
+        "translation": "Leer en", "search": "Buscar en el glosario",
+        "search_placeholder": "Buscar términos (es/en)…", "no_results": "Sin resultados",
+        "terms": "términos", "tag": "Etiqueta", "subterms": "Términos de este apartado",
+        "languages": "Idiomas", "breadcrumb": "Ruta", "other": "Otros",
+        "choose_language": "Elige idioma",
+    },
+    "en": {
+        "home": "Home", "az": "A–Z index", "tags": "Tags", "sections": "Sections",
+        "level": "Level", "version": "Version", "modified": "Updated",
+        "backlinks": "Linked from", "no_backlinks": "No term links here yet.",
+        "translation": "Read in", "search": "Search the glossary",
+        "search_placeholder": "Search terms (en/es)…", "no_results": "No results",
+        "terms": "terms", "tag": "Tag", "subterms": "Terms in this section",
+        "languages": "Languages", "breadcrumb": "Path", "other": "Other",
+        "choose_language": "Choose a language",
+    },
+}
+
+
+def ui_text(lang: str, overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, str]:
+    """Labels for one language: English as the base, the language's table, then overrides."""
+    text = dict(UI_TEXT["en"])
+    text.update(UI_TEXT.get(lang, {}))
+    if overrides and lang in overrides:
+        text.update(overrides[lang])
+    return text
+
+
+def _locale(lang: str) -> Locale | None:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def language_name(lang: str) -> str:
+    """The language's own name for itself, capitalised: "Español", "English"."""
+    locale = _locale(lang)
+    name = locale.get_display_name(locale) if locale else None
+    return (name or lang.upper())[:1].upper() + (name or lang.upper())[1:]
+
+
+def format_day(moment: datetime, lang: str) -> str:
+    """A date as readers of the language write it: "6 de mayo de 2024", "6 May 2024"."""
+    locale = _locale(lang)
+    if locale is None:
+        return moment.date().isoformat()
+    return format_date(moment.date(), format="long", locale=locale)

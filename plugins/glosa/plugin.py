@@ -1,0 +1,494 @@
+"""The MkDocs adapter: thin hooks that hand the work to the engine-free core.
+
+Every language is built in the same single MkDocs run (no re-run of the build per
+language): notes keep their own pages, glosa adds each language's home, A–Z index, tag and
+section pages, and a small navigation that does not grow with the number of notes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import nh3
+from jinja2 import Environment
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from .checks import _parse_date, check_vault, find_roots
+from .config import ConfigError, GlosaConfig
+from .diagnostics import Diagnostic, Severity
+from .i18n import format_day, language_name, ui_text
+from .model import Note
+from .parser import read_note
+from .site import SiteModel, first_paragraph, json_ld, relative_url, render_body, slug_for_url
+from .vault import Vault, walk_vault
+
+__all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
+
+log = get_plugin_logger(__name__)
+
+TEMPLATES = resources.files("glosa.templates")
+
+
+class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Options of ``plugins: [glosa]`` in mkdocs.yml (all optional)."""
+
+    languages = c.ListOfItems(c.Type(str), default=["es", "en"])
+    default_language = c.Optional(c.Type(str))
+    profile = c.Choice(("seed", "obsidian"), default="seed")
+    rules = c.DictOfItems(c.Choice(("error", "warning", "off")), default={})
+    roots = c.ListOfItems(c.Type(str), default=[])
+    level_labels = c.DictOfItems(c.DictOfItems(c.Type(str)), default={})
+    exclude_dirs = c.Optional(c.ListOfItems(c.Type(str)))
+    ui_text = c.DictOfItems(c.DictOfItems(c.Type(str)), default={})
+    search = c.Type(bool, default=True)
+    embed_depth = c.Type(int, default=3)
+    #: Whether a glossary's editorial dashboard page is built (reserved for later use).
+    dashboard = c.Optional(c.Type(bool))
+
+
+# Tags and attributes a rendered note may keep: what Markdown, its usual extensions and
+# glosa's own markup produce. Everything else (script, style, event handlers, javascript:
+# URLs) is removed by nh3 (the ammonia sanitizer).
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+    "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+    "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "input", "label",
+}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "hreflang", "data-level", "data-preview"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start", "type"}, "details": {"open"},
+    "input": {"type", "checked", "disabled"},
+    "code": {"data-lang"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitize_html(content: str) -> str:
+    """Rendered page HTML with anything that could run script removed."""
+    return nh3.clean(content, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                     url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True)
+
+
+def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
+    mapping: dict[str, Any] = {
+        "languages": list(options.languages),
+        "profile": options.profile,
+        "rules": dict(options.rules),
+        "roots": list(options.roots),
+    }
+    if options.default_language:
+        mapping["default_language"] = options.default_language
+    if options.level_labels:
+        mapping["level_labels"] = {lang: {int(k): v for k, v in labels.items()}
+                                   for lang, labels in options.level_labels.items()}
+    if options.exclude_dirs is not None:
+        mapping["exclude_dirs"] = list(options.exclude_dirs)
+    try:
+        return GlosaConfig.from_mapping(mapping, "plugins.glosa")
+    except (ConfigError, ValueError) as exc:
+        raise PluginError(str(exc)) from None
+
+
+class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-call]
+    """Builds a bilingual glossary site from a vault of notes."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        # Notes read in earlier builds of `mkdocs serve`, by path, with their file stamp:
+        # a rebuild re-reads only the notes whose stamp changed.
+        self._cache: dict[str, tuple[tuple[int, int], Note]] = {}
+        self.vault: Vault | None = None
+        self.model: SiteModel | None = None
+        self.urls: dict[str, str] = {}
+        self.homes: dict[str, str] = {}
+        self.generated: dict[str, dict[str, Any]] = {}
+        self.search_pages: dict[str, list[str]] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.reread = 0
+
+    # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
+                   dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        core = _core_config(self.config)
+        self.core = core
+        self.vault = self._load_vault(Path(config.docs_dir), core)
+        self.model = SiteModel(self.vault)
+        self.diagnostics = check_vault(self.vault)
+        self._plan_pages()
+        _configure_theme(config, self)
+        return config
+
+    def _load_vault(self, root: Path, core: GlosaConfig) -> Vault:
+        note_files, attachment_files, problems = walk_vault(root, core)
+        notes: list[Note] = []
+        self.reread = 0
+        fresh: dict[str, tuple[tuple[int, int], Note]] = {}
+        for abs_path, rel in note_files:
+            try:
+                info = abs_path.stat()
+                stamp = (info.st_mtime_ns, info.st_size)
+            except OSError:
+                stamp = (-1, -1)
+            cached = self._cache.get(rel)
+            if cached is not None and cached[0] == stamp and stamp != (-1, -1):
+                note = cached[1]
+            else:
+                note = read_note(abs_path, rel, core)
+                self.reread += 1
+            fresh[rel] = (stamp, note)
+            notes.append(note)
+        self._cache = fresh
+        from .model import Attachment
+
+        attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
+        return Vault(root.resolve(), core, notes, attachments, problems)
+
+    def _plan_pages(self) -> None:
+        """Decide the homes and generated pages of every language."""
+        assert self.vault is not None and self.model is not None
+        model = self.model
+        existing = {n.path for n in self.vault.notes} | {a.path for a in self.vault.attachments}
+        roots = find_roots(self.vault)
+        self.generated = {}
+        self.homes = {}
+        for lang in self.core.languages:
+            home = f"{lang}/index.md"
+            if home not in existing:
+                candidates = [n for n in self.model.notes
+                              if n.lang == lang and id(n) in roots]
+                candidates.sort(key=lambda n: (n.level or 9, -len(model.children(n)),
+                                               n.path))
+                if candidates:
+                    home = candidates[0].path
+                else:
+                    self.generated[home] = {"kind": "home", "lang": lang}
+            self.homes[lang] = home
+            self.generated[f"{lang}/az.md"] = {"kind": "az", "lang": lang}
+            self.generated[f"{lang}/tags/index.md"] = {"kind": "tags", "lang": lang}
+            for tag, _ in self.model.tags(lang):
+                self.generated[f"{lang}/tags/{slug_for_url(tag)}.md"] = {
+                    "kind": "tag", "lang": lang, "tag": tag}
+            for section, _ in self.model.sections(lang):
+                self.generated[f"{lang}/sections/{slug_for_url(section)}.md"] = {
+                    "kind": "section", "lang": lang, "section": section}
+        if "index.md" not in existing and "README.md" not in existing:
+            self.generated["index.md"] = {"kind": "landing",
+                                          "lang": self.core.default_language}
+        for path in list(self.generated):
+            if path in existing:
+                log.warning("%s: the vault has a note at this path; glosa's generated page "
+                            "is not built", path)
+                del self.generated[path]
+
+    # Runs late so that files added by other plugins are already present to be mapped.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for path, spec in self.generated.items():
+            files.append(File.generated(config, path, content=self._page_stub(path, spec)))
+        for name in ("glosa.css", "glosa.js"):
+            source = TEMPLATES / "assets" / name
+            files.append(File.generated(config, f"assets/glosa/{name}",
+                                        content=source.read_bytes()))
+        self.urls = {f.src_uri: f.url for f in files}
+        for item in self.diagnostics:
+            _log_diagnostic(item)
+        return files
+
+    def _page_stub(self, path: str, spec: dict[str, Any]) -> str:
+        # Generated pages get their HTML in on_page_markdown, once every URL is known.
+        return f"# {spec['kind']}\n"
+
+    def url_of(self, path: str) -> str:
+        return self.urls.get(path, path)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        assert self.vault is not None and self.model is not None
+        src = page.file.src_uri
+        spec = self.generated.get(src)
+        if spec is not None:
+            page.meta = {"title": html.escape(self._generated_title(spec)),
+                         "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+            return _render_generated(self, spec, page)
+        note = self.vault.index.note_at(src) if src.lower().endswith((".md", ".markdown")) else None
+        if note is None or not note.readable:
+            return None
+        body, _unresolved = render_body(self.model, note, self.url_of, page.url,
+                                       self.config.embed_depth)
+        description = first_paragraph(note)
+        page.meta = {
+            "title": html.escape(note.title),
+            "description": html.escape(description, quote=True),
+            "glosa_lang": note.lang,
+            "glosa_kind": "note",
+            "glosa": self._note_context(note, page, description),
+        }
+        return body
+
+    def _generated_title(self, spec: dict[str, Any]) -> str:
+        text = ui_text(spec["lang"], self.config.ui_text)
+        kind = spec["kind"]
+        if kind == "tag":
+            return f"{text['tag']}: {spec['tag']}"
+        if kind == "section":
+            return str(spec["section"])
+        if kind == "landing":
+            return str(self._site_name)
+        return str(text.get(kind, kind))
+
+    @property
+    def _site_name(self) -> str:
+        return getattr(self, "site_name", "Glossary")
+
+    def _note_context(self, note: Note, page: Page, description: str) -> dict[str, Any]:
+        assert self.model is not None
+        here = page.url
+
+        def link(target: Note) -> dict[str, str]:
+            return {"title": target.title, "url": relative_url(here, self.url_of(target.path))
+                    or "./"}
+
+        translations = self.model.translations.get(id(note), {})
+        others = [lang for lang in self.core.languages if lang != note.lang]
+        switch = []
+        for lang in others:
+            target = translations.get(lang)
+            url = self.url_of(target.path) if target else self.url_of(self.homes[lang])
+            switch.append({"lang": lang, "name": language_name(lang),
+                           "url": relative_url(here, url) or "./",
+                           "title": target.title if target else None})
+        modified = _parse_date(note.meta.get("modified"))
+        version = None
+        parts = [note.meta.get(k) for k in ("ver_major", "ver_minor", "ver_rev")]
+        if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
+            version = ".".join(str(p) for p in parts)
+        tags = [{"name": t, "url": relative_url(
+            here, self.url_of(f"{note.lang}/tags/{slug_for_url(t)}.md"))} for t in note.tags]
+        site_url = self._site_url
+        page_abs = site_url + page.url if site_url else page.url
+        home_path = self.homes.get(note.lang, "")
+        home_abs = (site_url + self.url_of(home_path)) if site_url else self.url_of(home_path)
+        return {
+            "level": note.level,
+            "marker": note.marker,
+            "level_label": self.core.level_label(note.level, note.lang) if note.level else None,
+            "breadcrumb": [link(n) for n in self.model.breadcrumb(note)],
+            "version": version,
+            "modified": format_day(modified, note.lang) if modified else None,
+            "modified_iso": modified.date().isoformat() if modified else None,
+            "tags": tags,
+            "aliases": note.aliases,
+            "backlinks": [{**link(b.source), "snippet": b.snippet}
+                          for b in self.model.backlinks.get(id(note), [])],
+            "children": [link(n) for n in self.model.children(note)],
+            "switch": switch,
+            "alternates": [{"lang": lang, "url": self.url_of(t.path)}
+                           for lang, t in sorted(translations.items())],
+            "json_ld": json_ld(note, page_abs, self._site_name, home_abs, description),
+        }
+
+    @property
+    def _site_url(self) -> str:
+        return getattr(self, "site_url", "")
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> TemplateContext:
+        lang = page.meta.get("glosa_lang") or self.core.default_language
+        # glosa's own template variables, beside MkDocs' typed ones.
+        extra = cast("dict[str, Any]", context)
+        extra["glosa_ui"] = ui_text(lang, self.config.ui_text)
+        extra["glosa_lang"] = lang
+        extra["glosa_homes"] = [
+            {"lang": code, "name": language_name(code),
+             "url": relative_url(page.url, self.url_of(path)) or "./"}
+            for code, path in self.homes.items()]
+        extra["glosa_search"] = self.config.search
+        if page.meta.get("glosa_kind") != "note":
+            extra["glosa_switch"] = [h for h in extra["glosa_homes"] if h["lang"] != lang]
+        else:
+            extra["glosa_switch"] = page.meta["glosa"]["switch"]
+        return context
+
+    # Sanitizing runs after every other plugin has changed the page content.
+    @event_priority(-100)
+    def on_page_content(self, html_content: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        if page.meta.get("glosa_kind") is None:
+            return html_content
+        return sanitize_html(html_content)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.config.search and page.meta.get("glosa_kind") in ("note", "home"):
+            lang = str(page.meta.get("glosa_lang") or self.core.default_language)
+            self.search_pages.setdefault(lang, []).append(page.file.dest_uri)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.search:
+            asyncio.run(_write_search_indexes(Path(config.site_dir), self.search_pages))
+        self.search_pages = {}
+
+
+def _log_diagnostic(item: Diagnostic) -> None:
+    text = f"{item.path}:{item.line}:{item.column}: {item.rule}: {item.message}"
+    if item.suggestion:
+        text += f" ({item.suggestion})"
+    if item.severity is Severity.ERROR or item.severity is Severity.WARNING:
+        log.warning(text)
+
+
+def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
+    """Theme settings glosa needs: its templates, no web fonts, its assets, its nav."""
+    plugin.site_name = config.site_name  # type: ignore[attr-defined]
+    site_url = (config.site_url or "").rstrip("/")
+    plugin.site_url = site_url + "/" if site_url else ""  # type: ignore[attr-defined]
+    theme = config.theme
+    templates_dir = str(TEMPLATES)
+    dirs = theme.dirs
+    if templates_dir not in dirs:
+        # After a user's custom_dir (so a site can override glosa's templates), before Material.
+        position = 1 if theme.custom_dir else 0
+        dirs.insert(position, templates_dir)
+    # Material loads Google Fonts unless told not to: a published glossary makes no
+    # third-party request.
+    theme["font"] = False
+    if theme.get("language") is None:
+        theme["language"] = plugin.core.default_language
+    for css in ("assets/glosa/glosa.css",):
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+    scripts = [str(s) for s in config.extra_javascript]
+    if "assets/glosa/glosa.js" not in scripts:
+        config.extra_javascript.append("assets/glosa/glosa.js")
+    for ext in ("md_in_html", "tables", "attr_list"):
+        if ext not in config.markdown_extensions:
+            config.markdown_extensions.append(ext)
+    if not config.nav:
+        config.nav = _navigation(plugin)
+
+
+def _navigation(plugin: GlosaPlugin) -> list[Any]:
+    """A navigation of a fixed handful of pages per language (homes, A–Z, tags, sections):
+    a sidebar listing every note on every page would make the build quadratic."""
+    assert plugin.model is not None
+    nav: list[Any] = []
+    for lang in plugin.core.languages:
+        text = ui_text(lang, plugin.config.ui_text)
+        items: list[Any] = [{text["home"]: plugin.homes[lang]}]
+        items.append({text["az"]: f"{lang}/az.md"})
+        for section, _ in plugin.model.sections(lang):
+            path = f"{lang}/sections/{slug_for_url(section)}.md"
+            if path in plugin.generated:
+                items.append({section: path})
+        items.append({text["tags"]: f"{lang}/tags/index.md"})
+        nav.append({language_name(lang): items})
+    return nav
+
+
+def _template_env(plugin: GlosaPlugin) -> Environment:
+    env = getattr(plugin, "_env", None)
+    if env is None:
+        from jinja2 import FileSystemLoader, select_autoescape
+
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES / "glosa")),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True, lstrip_blocks=True,
+        )
+        plugin._env = env  # type: ignore[attr-defined]
+    return env
+
+
+def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> str:
+    """The Markdown (an H1 and an HTML block) of a generated page, from its template."""
+    assert plugin.model is not None
+    lang = spec["lang"]
+    here = page.url
+    model = plugin.model
+
+    def entry(note: Note) -> dict[str, Any]:
+        return {"title": note.title, "url": relative_url(here, plugin.url_of(note.path)) or "./",
+                "level": note.level, "marker": note.marker,
+                "level_label": plugin.core.level_label(note.level, lang) if note.level else "",
+                "summary": first_paragraph(note, 160)}
+
+    context: dict[str, Any] = {"ui": ui_text(lang, plugin.config.ui_text), "lang": lang,
+                               "title": plugin._generated_title(spec)}
+    kind = spec["kind"]
+    if kind == "az":
+        context["groups"] = [(letter, [entry(n) for n in notes])
+                             for letter, notes in model.az(lang)]
+    elif kind == "tags":
+        context["tags"] = [{"name": tag, "count": len(notes), "url": relative_url(
+            here, plugin.url_of(f"{lang}/tags/{slug_for_url(tag)}.md"))}
+            for tag, notes in model.tags(lang)]
+    elif kind == "tag":
+        context["notes"] = [entry(n) for tag, notes in model.tags(lang) if tag == spec["tag"]
+                            for n in notes]
+    elif kind == "section":
+        context["groups"] = [(sub, [entry(n) for n in notes])
+                             for name, subs in model.sections(lang) if name == spec["section"]
+                             for sub, notes in subs]
+    elif kind in ("home", "landing"):
+        context["homes"] = [{"lang": code, "name": language_name(code),
+                             "url": relative_url(here, plugin.url_of(path)) or "./",
+                             "count": len(model.by_language(code))}
+                            for code, path in plugin.homes.items()]
+        context["sections"] = [
+            {"name": name, "url": relative_url(here, plugin.url_of(
+                f"{lang}/sections/{slug_for_url(name)}.md"))}
+            for name, _ in model.sections(lang)]
+        context["az_url"] = relative_url(here, plugin.url_of(f"{lang}/az.md"))
+        context["count"] = len(model.by_language(lang))
+    template = _template_env(plugin).get_template(f"{kind}.html")
+    return f"# {html.escape(context['title'])}\n\n{template.render(context)}\n"
+
+
+async def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> None:
+    """One Pagefind bundle per language (pagefind/<lang>/); the search box loads its page's
+    language and merges the others, so either language finds both.
+
+    Each language's pages are hard-linked into a staging folder with their site paths, so
+    that Pagefind indexes them in one native pass (adding files one by one through its API
+    costs a round trip each) whatever folders the notes live in.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    for lang, dest_uris in pages.items():
+        with tempfile.TemporaryDirectory(prefix=f"glosa-search-{lang}-") as staging:
+            for dest in dest_uris:
+                source = site_dir / dest
+                target = Path(staging) / dest
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
+            config = IndexConfig(force_language=lang,
+                                 output_path=str(site_dir / "pagefind" / lang))
+            async with PagefindIndex(config=config) as index:
+                await index.add_directory(path=staging)

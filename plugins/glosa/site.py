@@ -1,0 +1,417 @@
+"""What a site engine needs from a vault, without any site engine: link rewriting,
+transclusion, backlinks, breadcrumbs, translations, A–Z and tag listings.
+
+An engine adapter (the MkDocs plugin today) supplies one function, ``url_of(note)``, giving
+each note's page URL relative to the site root; everything else here is pure.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .markers import normalize_key
+from .model import Note, WikiLink
+from .resolver import LinkResolution, ResolutionStatus, resolve_link
+from .vault import Vault
+from .wikilinks import WIKILINK_RE, link_label, parse_link
+
+__all__ = [
+    "SiteModel",
+    "UnresolvedLink",
+    "first_paragraph",
+    "relative_url",
+    "render_body",
+    "sort_key",
+]
+
+UrlOf = Callable[[str], str]
+_IMAGE_EXTS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"}
+_MD_NOISE = re.compile(r"(\*\*|__|\*|_|`|~~|==|^#+\s*|^>\s*|^[-*+]\s+|^\d+\.\s+)", re.M)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class UnresolvedLink:
+    """A link left unresolved in a page (reported by the adapter through its logger)."""
+
+    path: str
+    line: int
+    column: int
+    raw: str
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A relative URL from one page URL to another (both relative to the site root)."""
+    if to_url == from_url:
+        return ""
+    from_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(
+        from_url) + "/"
+    if from_dir in ("", "/"):
+        return to_url or "./"
+    target = "/" + to_url
+    base = "/" + from_dir
+    rel = posixpath.relpath(target, base)
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel if rel != "./" else "./"
+
+
+def sort_key(title: str) -> str:
+    """Alphabetical order that ignores accents and case (á sorts with a)."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def initial_of(title: str) -> str:
+    key = sort_key(title).lstrip()
+    first = key[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown reduced to text (for descriptions, previews and snippets)."""
+    text = WIKILINK_RE.sub(lambda m: link_label(parse_link(m.group(2), False, 0, 0)), markdown)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _TAGS.sub("", text)
+    text = _MD_NOISE.sub("", text)
+    text = re.sub(r"\s\^[A-Za-z0-9-]+\s*$", "", text, flags=re.M)
+    return " ".join(text.split())
+
+
+def _content_lines(note: Note) -> list[str]:
+    """The body's lines with H1, parent line and legend line blanked (indexes kept)."""
+    lines = note.body.split("\n")
+    skip: set[int] = set()
+    if note.h1 is not None:
+        skip.add(note.h1.line - note.body_line)
+    if note.parent is not None:
+        skip.add(note.parent.line - note.body_line)
+    if note.legend_index is not None:
+        skip.add(note.legend_index)
+    return [line if i not in skip else "" for i, line in enumerate(lines)]
+
+
+def first_paragraph(note: Note, limit: int = 300) -> str:
+    """The first paragraph of definition text, as plain text, cut at a word boundary."""
+    paragraph: list[str] = []
+    in_fence = False
+    for line in _content_lines(note):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if not stripped:
+            if paragraph:
+                break
+            continue
+        if stripped.startswith(("#", "|", "![[", "<")):
+            if paragraph:
+                break
+            continue
+        paragraph.append(stripped)
+    text = plain_text(" ".join(paragraph))
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _snippet(note: Note, link: WikiLink, width: int = 160) -> str:
+    """Some context around a link, as plain text, for the backlinks list."""
+    line = note.body.split("\n")[link.line - note.body_line]
+    text = plain_text(line)
+    if len(text) <= width:
+        return text
+    label = plain_text(link.raw)
+    at = max(text.find(label), 0)
+    start = max(at - width // 2, 0)
+    piece = text[start:start + width]
+    return ("…" if start else "") + piece.strip() + ("…" if start + width < len(text) else "")
+
+
+@dataclass
+class Backlink:
+    source: Note
+    snippet: str
+
+
+@dataclass
+class SiteModel:
+    """Derived, cross-note facts of a vault, computed once per build."""
+
+    vault: Vault
+    resolutions: dict[tuple[int, int], LinkResolution] = field(default_factory=dict)
+    backlinks: dict[int, list[Backlink]] = field(default_factory=dict)
+    parent_of: dict[int, Note] = field(default_factory=dict)
+    translations: dict[int, dict[str, Note]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        index = self.vault.index
+        for note in self.vault.notes:
+            if not note.readable:
+                continue
+            seen_sources: set[int] = set()
+            for position, link in enumerate(note.links):
+                res = resolve_link(index, link, note)
+                self.resolutions[(id(note), position)] = res
+                target = res.note
+                if (target is None or target is note or link is note.legend
+                        or id(target) in seen_sources):
+                    continue
+                seen_sources.add(id(target))
+                self.backlinks.setdefault(id(target), []).append(
+                    Backlink(note, _snippet(note, link)))
+            if note.parent is not None:
+                parent = resolve_link(index, note.parent, note).note
+                if parent is not None and parent is not note:
+                    self.parent_of[id(note)] = parent
+            for link in note.translations:
+                target = resolve_link(index, link, note).note
+                if target is not None and target.lang != note.lang:
+                    self.translations.setdefault(id(note), {})[target.lang] = target
+        # A translation written on one side only still links both pages.
+        for note in self.vault.notes:
+            for target in list(self.translations.get(id(note), {}).values()):
+                self.translations.setdefault(id(target), {}).setdefault(note.lang, note)
+        for items in self.backlinks.values():
+            items.sort(key=lambda b: sort_key(b.source.title))
+
+    @property
+    def notes(self) -> list[Note]:
+        return [n for n in self.vault.notes if n.readable]
+
+    def breadcrumb(self, note: Note) -> list[Note]:
+        """Ancestors from the root down to the parent (cycle-safe)."""
+        chain: list[Note] = []
+        seen = {id(note)}
+        current = self.parent_of.get(id(note))
+        while current is not None and id(current) not in seen and len(chain) < 50:
+            chain.append(current)
+            seen.add(id(current))
+            current = self.parent_of.get(id(current))
+        return list(reversed(chain))
+
+    def children(self, note: Note) -> list[Note]:
+        kids = [n for n in self.notes if self.parent_of.get(id(n)) is note]
+        return sorted(kids, key=lambda n: sort_key(n.title))
+
+    def by_language(self, lang: str) -> list[Note]:
+        return sorted((n for n in self.notes if n.lang == lang), key=lambda n: sort_key(n.title))
+
+    def az(self, lang: str) -> list[tuple[str, list[Note]]]:
+        groups: dict[str, list[Note]] = {}
+        for note in self.by_language(lang):
+            groups.setdefault(initial_of(note.title), []).append(note)
+        return sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))
+
+    def tags(self, lang: str) -> list[tuple[str, list[Note]]]:
+        groups: dict[str, list[Note]] = {}
+        for note in self.by_language(lang):
+            for tag in dict.fromkeys(note.tags):
+                groups.setdefault(tag, []).append(note)
+        return sorted(groups.items(), key=lambda item: sort_key(item[0]))
+
+    def sections(self, lang: str) -> list[tuple[str, list[tuple[str, list[Note]]]]]:
+        """nav_primary → nav_secondary → notes, for one language."""
+        primary: dict[str, dict[str, list[Note]]] = {}
+        for note in self.by_language(lang):
+            first = note.meta.get("nav_primary")
+            if not isinstance(first, str) or not first.strip():
+                continue
+            second = note.meta.get("nav_secondary")
+            second = second.strip() if isinstance(second, str) else ""
+            primary.setdefault(first.strip(), {}).setdefault(second, []).append(note)
+        return [
+            (name, sorted(subs.items(), key=lambda item: (item[0] != "", sort_key(item[0]))))
+            for name, subs in sorted(primary.items(), key=lambda item: sort_key(item[0]))
+        ]
+
+    def resolution(self, note: Note, position: int) -> LinkResolution:
+        found = self.resolutions.get((id(note), position))
+        if found is None:
+            found = resolve_link(self.vault.index, note.links[position], note)
+        return found
+
+
+def slug_for_url(text: str) -> str:
+    """A URL-safe slug for generated pages (tags, sections)."""
+    value = sort_key(text)
+    value = re.sub(r"[^\w\s-]", "", value).strip()
+    return re.sub(r"[\s_-]+", "-", value) or "x"
+
+
+@dataclass
+class RenderContext:
+    model: SiteModel
+    url_of: UrlOf
+    #: URL of the page being rendered (transcluded content links relative to it).
+    page_url: str
+    max_depth: int = 3
+    unresolved: list[UnresolvedLink] = field(default_factory=list)
+
+
+def _anchor(res: LinkResolution) -> str:
+    anchor = res.anchor
+    return f"#{html.escape(anchor, quote=True)}" if anchor else ""
+
+
+def _link_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolution) -> str:
+    label = html.escape(link_label(link))
+    if res.attachment is not None:
+        href = html.escape(relative_url(ctx.page_url, ctx.url_of(res.attachment.path)),
+                           quote=True)
+        return f'<a class="glosa-link glosa-attachment" href="{href}">{label}</a>'
+    if res.status not in (ResolutionStatus.OK, ResolutionStatus.AMBIGUOUS) or res.note is None:
+        ctx.unresolved.append(UnresolvedLink(note.path, link.line, link.column, link.raw))
+        title = html.escape(f"missing: {link.target or link.anchor_text}", quote=True)
+        return f'<span class="glosa-broken" title="{title}">{label}</span>'
+    target = res.note
+    href = relative_url(ctx.page_url, ctx.url_of(target.path)) + _anchor(res)
+    if not href:
+        href = "./"
+    level = f' data-level="{target.level}"' if target.level else ""
+    return (f'<a class="glosa-link" href="{html.escape(href, quote=True)}"{level} '
+            f'data-preview>{label}</a>')
+
+
+def _section_lines(note: Note, res: LinkResolution) -> list[tuple[int, str]]:
+    """(body index, text) of the lines an embed shows: a heading's section, a block's
+    paragraph, or the whole note."""
+    lines = list(enumerate(_content_lines(note)))
+    if res.heading is not None:
+        start = res.heading.line - note.body_line
+        level = res.heading.level
+        end = len(lines)
+        for heading in note.headings:
+            if heading.line > res.heading.line and heading.level <= level:
+                end = heading.line - note.body_line
+                break
+        return lines[start + 1:end]
+    if res.block is not None and res.block in note.block_ids:
+        at = note.block_ids[res.block] - note.body_line
+        start = at
+        while start > 0 and lines[start - 1][1].strip():
+            start -= 1
+        return [(i, re.sub(r"\s\^[A-Za-z0-9-]+\s*$", "", text))
+                for i, text in lines[start:at + 1]]
+    return lines
+
+
+def _embed_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolution,
+                stack: tuple[int, ...]) -> str:
+    if res.attachment is not None:
+        href = html.escape(relative_url(ctx.page_url, ctx.url_of(res.attachment.path)),
+                           quote=True)
+        ext = res.attachment.path.rsplit(".", 1)[-1].lower()
+        alt = html.escape(link.label or res.attachment.path.rsplit("/", 1)[-1], quote=True)
+        if ext in _IMAGE_EXTS:
+            size = ""
+            if link.label and link.label.isdigit():
+                size = f' width="{int(link.label)}"'
+                alt = html.escape(res.attachment.path.rsplit("/", 1)[-1], quote=True)
+            return f'<img class="glosa-embed-image" src="{href}" alt="{alt}"{size}>'
+        return f'<a class="glosa-link glosa-attachment" href="{href}">{alt}</a>'
+    target = res.note
+    if target is None or not res.ok:
+        return _link_html(ctx, note, link, res)
+    if id(target) in stack or len(stack) > ctx.max_depth:
+        # A cycle or a chain too deep: show a link instead of the content.
+        return _link_html(ctx, note, link, res)
+    inner = render_lines(ctx, target, _section_lines(target, res), (*stack, id(target)))
+    href = html.escape(relative_url(ctx.page_url, ctx.url_of(target.path)) + _anchor(res),
+                       quote=True)
+    title = html.escape(link_label(link))
+    return (f'\n<div class="glosa-embed" markdown="1">\n<p class="glosa-embed-title">'
+            f'<a class="glosa-link" href="{href}">{title}</a></p>\n\n{inner}\n\n</div>\n')
+
+
+def render_lines(ctx: RenderContext, note: Note, lines: list[tuple[int, str]],
+                 stack: tuple[int, ...]) -> str:
+    """Rewrite the wiki-links of some of a note's lines, given as (body index, text)."""
+    by_line: dict[int, list[tuple[int, WikiLink]]] = {}
+    for position, link in enumerate(note.links):
+        by_line.setdefault(link.line, []).append((position, link))
+    out: list[str] = []
+    for index, text in lines:
+        links = by_line.get(note.body_line + index, [])
+        if not links:
+            out.append(text)
+            continue
+        pieces: list[str] = []
+        cursor = 0
+        for position, link in links:
+            start = link.column - 1
+            end = start + len(link.raw)
+            if text[start:end] != link.raw:
+                # The line was altered (e.g. a block id removed); find the link again.
+                start = text.find(link.raw, cursor)
+                if start < 0:
+                    continue
+                end = start + len(link.raw)
+            pieces.append(text[cursor:start])
+            res = ctx.model.resolution(note, position)
+            if link.embed:
+                pieces.append(_embed_html(ctx, note, link, res, stack))
+            else:
+                pieces.append(_link_html(ctx, note, link, res))
+            cursor = end
+        pieces.append(text[cursor:])
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def render_body(model: SiteModel, note: Note, url_of: UrlOf, page_url: str,
+                max_depth: int = 3) -> tuple[str, list[UnresolvedLink]]:
+    """A note's Markdown ready for the site: wiki-links as HTML links, embeds transcluded,
+    the H1 without its marker, parent and legend lines removed (the page shows them as a
+    breadcrumb and a badge). Returns ``(markdown, unresolved links)``.
+    """
+    ctx = RenderContext(model, url_of, page_url, max_depth)
+    lines = list(enumerate(_content_lines(note)))
+    body = render_lines(ctx, note, lines, (id(note),))
+    heading = f"# {html.escape(note.title)}\n" if note.h1 is not None else ""
+    if note.h1 is not None:
+        body_lines = body.split("\n")
+        at = note.h1.line - note.body_line
+        body_lines[at] = heading.rstrip("\n")
+        body = "\n".join(body_lines)
+    else:
+        body = f"# {html.escape(note.title)}\n\n{body}"
+    return body, ctx.unresolved
+
+
+def json_ld(note: Note, url: str, set_name: str, set_url: str, description: str) -> str:
+    """schema.org DefinedTerm in its DefinedTermSet, safe to put inside <script>."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "DefinedTerm",
+        "name": note.title,
+        "inLanguage": note.lang,
+        "url": url,
+        "inDefinedTermSet": {
+            "@type": "DefinedTermSet",
+            "name": set_name,
+            "url": set_url,
+            "inLanguage": note.lang,
+        },
+    }
+    if description:
+        data["description"] = description
+    if note.aliases:
+        data["alternateName"] = list(note.aliases)
+    text = json.dumps(data, ensure_ascii=False)
+    # `<`, `>` and `&` escaped so that no value can close the script element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def normalized_titles(notes: Iterable[Note]) -> dict[str, Note]:
+    return {normalize_key(n.title): n for n in notes}
