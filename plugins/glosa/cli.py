@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .checks import check_vault
+from .cli_editing import EDITING_COMMANDS
 from .config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
 from .diagnostics import Severity
 from .encoding import repair_bytes
@@ -129,3 +130,7 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
     if not write and pending:
         click.echo(f"{pending} file(s) would be repaired; run again with --write", err=True)
     sys.exit(1 if refused or (pending and not write) else 0)
+
+
+for _command in EDITING_COMMANDS:
+    main.add_command(_command)
