@@ -66,11 +66,13 @@ _ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
     "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "input", "label",
+    "nav", "section", "header", "footer", "article", "aside", "time",
 }
 _ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir"},
+    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden"},
     "a": {"href", "hreflang", "data-level", "data-preview"},
     "img": {"src", "alt", "width", "height", "loading"},
+    "time": {"datetime"},
     "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
     "ol": {"start", "type"}, "details": {"open"},
     "input": {"type", "checked", "disabled"},
@@ -488,7 +490,8 @@ async def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> 
                     os.link(source, target)
                 except OSError:
                     shutil.copyfile(source, target)
-            config = IndexConfig(force_language=lang,
+            # Permalink marks (¶) are not part of a heading's text.
+            config = IndexConfig(force_language=lang, exclude_selectors=[".headerlink"],
                                  output_path=str(site_dir / "pagefind" / lang))
             async with PagefindIndex(config=config) as index:
                 await index.add_directory(path=staging)

@@ -129,6 +129,9 @@ def _snippet(note: Note, link: WikiLink, width: int = 160) -> str:
     """Some context around a link, as plain text, for the backlinks list."""
     line = note.body.split("\n")[link.line - note.body_line]
     text = plain_text(line)
+    if note.parent is link or text == plain_text(link.raw):
+        # A line that is only the link (the parent line) says nothing: show the definition.
+        return first_paragraph(note, width)
     if len(text) <= width:
         return text
     label = plain_text(link.raw)

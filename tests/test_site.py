@@ -1,0 +1,279 @@
+"""Whole-site builds over small fixture vaults: links, anchors, backlinks, translations,
+hreflang, JSON-LD, escaping, strict mode, directory URLs on and off."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .conftest import VaultFactory, seed_note
+
+HOSTILE = '<script>alert(1)</script> "q" <img src=x onerror=alert(2)>'
+
+
+def vault_files() -> dict[str, str | bytes]:
+    return {
+        "es/Índice ⚫①.md": seed_note(
+            "Índice ⚫①", parent=None, translations='"[[Index ⚫①]]"',
+            body="Bienvenida. Ver [[Cliente ⚫①]] y [[Cliente ⚫①#Ejemplo|su ejemplo]].\n\n"
+                 "![[Cliente ⚫①#Ejemplo]]\n\n![[logo.png]]"),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+        "es/temas/Cliente ⚫①.md": seed_note(
+            "Cliente ⚫①", translations='"[[Customer ⚫①]]"',
+            extra="aliases:\n  - comprador\ntags2: x\n",
+            body="Persona que compra. ^def\n\n## Ejemplo\n\nUna tienda. [[#Ejemplo]]\n\n"
+                 "| término | enlace |\n|---|---|\n| a | [[Índice ⚫①\\|inicio]] |\n\n"
+                 "Roto: [[No existe]]."),
+        "es/temas/Huérfana 🟡③.md": seed_note("Huérfana 🟡③", parent="Cliente ⚫①",
+                                              body="Sin traducción. Ver [[comprador]]."),
+        "en/Index ⚫①.md": seed_note("Index ⚫①", lang="EN", parent=None,
+                                    translations='"[[Índice ⚫①]]"', legend="[[Legend 🔴②]]"
+                                    " | ①②③④⑤⑥ | ⚫① 🔴② 🟡③ 🟢④ 🔵⑤ ⚪⑥",
+                                    body="Welcome. See [[Customer ⚫①]]."),
+        "en/Legend 🔴②.md": seed_note("Legend 🔴②", lang="EN", parent="Index ⚫①"),
+        "en/Customer ⚫①.md": seed_note("Customer ⚫①", lang="EN", parent="Index ⚫①",
+                                       translations='"[[Cliente ⚫①]]"',
+                                       body="A person who buys. Back to [[Index]]."),
+        "es/Hostil 🟡③.md": seed_note("Hostil 🟡③", parent="Cliente ⚫①",
+                                      extra=f"aliases:\n  - '{HOSTILE}'\n",
+                                      body=f"Texto <script>alert(3)</script> y "
+                                           f"<a href=\"javascript:alert(4)\">x</a>."),
+        "logo.png": b"\x89PNG\r\n\x1a\n",
+    }
+
+
+def build(root: Path, tmp_path: Path, *, strict: bool = False, extra: str = "",
+          directory_urls: bool = True) -> tuple[int, str, Path]:
+    site = tmp_path / "site"
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        f"site_name: Test\nsite_url: https://example.org/g/\ndocs_dir: {root}\n"
+        f"use_directory_urls: {str(directory_urls).lower()}\n"
+        "theme:\n  name: material\nplugins:\n  - glosa" + extra + "\n", encoding="utf-8")
+    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+    if strict:
+        args.append("--strict")
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    return result.returncode, result.stdout + result.stderr, site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    tmp = tmp_path_factory.mktemp("site")
+    root = tmp / "vault"
+    for rel, content in vault_files().items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    code, log, site = build(root, tmp)
+    assert code == 0, log
+    return site, log
+
+
+def page(site: Path, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+def html_pages(site: Path) -> list[Path]:
+    # 404.html links through site_url (absolute paths); every other page links relatively.
+    return [p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"]
+
+
+def test_every_internal_link_and_anchor_exists(built: tuple[Path, str]) -> None:
+    site, _ = built
+    checked = 0
+    for html_file in html_pages(site):
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        for a in soup.select("a[href]"):
+            href = str(a["href"])
+            if href.startswith(("http:", "https:", "mailto:", "#")) or not href:
+                continue
+            url = urljoin(html_file.relative_to(site).as_posix(), href)
+            path_part, _, fragment = url.partition("#")
+            target = site / unquote(path_part).lstrip("/")
+            if target.is_dir() or path_part.endswith("/") or not path_part:
+                target = target / "index.html"
+            assert target.is_file(), f"{html_file.relative_to(site)}: {href} -> missing"
+            if fragment and target.suffix == ".html":
+                ids = {str(t["id"]) for t in BeautifulSoup(
+                    target.read_text(encoding="utf-8"), "html.parser").select("[id]")}
+                assert unquote(fragment) in ids, f"{href}: no #{fragment}"
+            checked += 1
+    assert checked > 50
+
+
+def test_wiki_links_become_links_with_labels_and_anchors(built: tuple[Path, str]) -> None:
+    site, _ = built
+    soup = page(site, "es/%C3%8Dndice ⚫①/index.html".replace("%C3%8D", "Í"))
+    links = {a.get_text(): str(a["href"]) for a in soup.select("article a.glosa-link")}
+    assert links["Cliente"] == "../temas/Cliente%20%E2%9A%AB%E2%91%A0/" or \
+        unquote(links["Cliente"]) == "../temas/Cliente ⚫①/"
+    assert unquote(links["su ejemplo"]).endswith("Cliente ⚫①/#ejemplo")
+
+
+def test_embeds_are_transcluded_and_images_shown(built: tuple[Path, str]) -> None:
+    site, _ = built
+    soup = page(site, "es/Índice ⚫①/index.html")
+    embed = soup.select_one(".glosa-embed")
+    assert embed is not None and "Una tienda." in embed.get_text()
+    image = soup.select_one("img.glosa-embed-image")
+    assert image is not None and unquote(str(image["src"])) == "../../logo.png"
+
+
+def test_broken_link_is_visible_and_logged(built: tuple[Path, str]) -> None:
+    site, log = built
+    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    broken = soup.select_one(".glosa-broken")
+    assert broken is not None and broken.get_text() == "No existe"
+    assert "[[" not in soup.select_one("article").get_text()
+    assert "es/temas/Cliente ⚫①.md:36:7: link-broken" in log and "link-broken" in log
+
+
+def test_strict_build_fails_naming_file_and_line(tmp_path: Path,
+                                                make_vault: VaultFactory) -> None:
+    root = make_vault(vault_files())
+    code, log, _ = build(root, tmp_path, strict=True)
+    assert code != 0
+    assert "es/temas/Cliente ⚫①.md:36:7: link-broken" in log
+
+
+def test_clean_vault_builds_strict_with_zero_warnings(tmp_path: Path,
+                                                      make_vault: VaultFactory) -> None:
+    files = vault_files()
+    files["es/temas/Cliente ⚫①.md"] = str(files["es/temas/Cliente ⚫①.md"]).replace(
+        "Roto: [[No existe]].", "")
+    code, log, _ = build(make_vault(files), tmp_path, strict=True)
+    assert code == 0, log
+    assert "WARNING -" not in log
+
+
+def test_term_page_furniture(built: tuple[Path, str]) -> None:
+    site, _ = built
+    soup = page(site, "es/temas/Huérfana 🟡③/index.html")
+    badge = soup.select_one(".glosa-level")
+    assert badge is not None and "Intermedio" in badge.get_text()
+    assert [a.get_text() for a in soup.select(".glosa-breadcrumb a")] == ["Índice", "Cliente"]
+    article = soup.select_one("article").get_text()
+    assert "①②③④⑤⑥" not in article  # the legend line is not printed raw
+    assert "Versión 0.4.1" in soup.get_text()
+    assert "6 de mayo de 2024" in soup.get_text()
+    assert soup.html is not None and soup.html["lang"] == "es"
+
+
+def test_backlinks(built: tuple[Path, str]) -> None:
+    site, _ = built
+    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    titles = [a.get_text() for a in soup.select(".glosa-backlinks a")]
+    assert titles == ["Hostil", "Huérfana", "Índice"]  # accents ignored in the order
+
+
+def test_language_switch_goes_to_translation_or_home(built: tuple[Path, str]) -> None:
+    site, _ = built
+    term = page(site, "es/temas/Cliente ⚫①/index.html")
+    switch = term.select_one(".glosa-switch__link")
+    assert switch is not None and unquote(str(switch["href"])) == "../../../en/Customer ⚫①/"
+    orphan = page(site, "es/temas/Huérfana 🟡③/index.html")
+    switch = orphan.select_one(".glosa-switch__link")
+    assert switch is not None and unquote(str(switch["href"])) == "../../../en/Index ⚫①/"
+
+
+def test_hreflang_alternates_and_sitemap(built: tuple[Path, str]) -> None:
+    site, _ = built
+    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    alternates = {str(link["hreflang"]): unquote(str(link["href"]))
+                  for link in soup.select("link[hreflang]")}
+    assert alternates == {"es": "./", "en": "../../../en/Customer ⚫①/"}
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'hreflang="en" href="https://example.org/g/en/Customer%20%E2%9A%AB%E2%91%A0/"' \
+        in sitemap or 'hreflang="en" href="https://example.org/g/en/Customer ⚫①/"' in sitemap
+
+
+def test_json_ld_and_description(built: tuple[Path, str]) -> None:
+    site, _ = built
+    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    script = soup.select_one('script[type="application/ld+json"]')
+    assert script is not None
+    data = json.loads(script.string or "")
+    assert data["@type"] == "DefinedTerm" and data["name"] == "Cliente"
+    assert data["inLanguage"] == "es" and data["inDefinedTermSet"]["@type"] == "DefinedTermSet"
+    assert data["alternateName"] == ["comprador"]
+    description = soup.select_one('meta[name="description"]')
+    assert description is not None and description["content"] == "Persona que compra."
+
+
+def test_hostile_values_are_escaped(built: tuple[Path, str]) -> None:
+    site, _ = built
+    for html_file in html_pages(site):
+        text = html_file.read_text(encoding="utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        for script in soup.select("script"):
+            if script.get("type") == "application/ld+json":
+                assert "<" not in (script.string or ""), html_file  # cannot close the element
+            else:
+                assert "alert" not in (script.string or ""), html_file
+        assert not soup.select("[onerror]"), html_file
+        assert "javascript:" not in text, html_file
+    soup = page(site, "es/Hostil 🟡③/index.html")
+    aliases = [s.get_text() for s in soup.select(".glosa-alias")]
+    assert aliases == [HOSTILE]
+    ld = json.loads(soup.select_one('script[type="application/ld+json"]').string or "")
+    assert ld["alternateName"] == [HOSTILE]
+
+
+def test_generated_pages(built: tuple[Path, str]) -> None:
+    site, _ = built
+    az = page(site, "es/az/index.html")
+    titles = [a.get_text() for a in az.select(".glosa-entry > a")]
+    assert titles == ["Cliente", "Hostil", "Huérfana", "Índice", "Leyenda"]
+    tags = page(site, "en/tags/index.html")
+    assert tags.select(".glosa-tag") == []  # no tags in these notes
+    landing = page(site, "index.html")
+    assert [a.get_text() for a in landing.select(".glosa-landing a")] == ["Español", "English"]
+
+
+def test_search_index_per_language(built: tuple[Path, str]) -> None:
+    site, _ = built
+    assert (site / "pagefind" / "es" / "pagefind.js").is_file()
+    assert (site / "pagefind" / "en" / "pagefind.js").is_file()
+
+
+def test_no_third_party_requests(built: tuple[Path, str]) -> None:
+    site, _ = built
+    for html_file in html_pages(site):
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.select("link[href], script[src], img[src]"):
+            url = str(tag.get("href") or tag.get("src"))
+            if tag.name == "link" and {"alternate", "canonical"} & set(tag.get("rel") or []):
+                continue
+            assert not url.startswith(("http:", "https:", "//")), (html_file, url)
+
+
+def test_without_directory_urls(tmp_path: Path, make_vault: VaultFactory) -> None:
+    code, log, site = build(make_vault(vault_files()), tmp_path, directory_urls=False)
+    assert code == 0, log
+    soup = page(site, "es/Índice ⚫①.html")
+    links = [unquote(str(a["href"])) for a in soup.select("article a.glosa-link")]
+    assert "temas/Cliente ⚫①.html" in links
+    assert (site / "es" / "temas" / "Cliente ⚫①.html").is_file()
+
+
+def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory) -> None:
+    root = make_vault({"Nota.md": "# Nota\n\nVer [[Otra]].\n", "Otra.md": "# Otra\n\nTexto.\n",
+                       "en/Note.md": "# Note\n\nText.\n"})
+    code, log, site = build(root, tmp_path, strict=True,
+                            extra="\n      - glosa:\n          profile: obsidian"
+                            .replace("\n  - glosa\n", ""))
+    assert code != 0 or "WARNING -" not in log
+    code, log, site = build(root, tmp_path, extra=":\n      profile: obsidian")
+    assert code == 0, log
+    assert (site / "Otra" / "index.html").is_file()
+    assert (site / "es" / "index.html").is_file()  # a generated home: no vault index note
