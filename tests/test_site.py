@@ -42,8 +42,8 @@ def vault_files() -> dict[str, str | bytes]:
                                        body="A person who buys. Back to [[Index]]."),
         "es/Hostil 🟡③.md": seed_note("Hostil 🟡③", parent="Cliente ⚫①",
                                       extra=f"aliases:\n  - '{HOSTILE}'\n",
-                                      body=f"Texto <script>alert(3)</script> y "
-                                           f"<a href=\"javascript:alert(4)\">x</a>."),
+                                      body="Texto <script>alert(3)</script> y "
+                                           "<a href=\"javascript:alert(4)\">x</a>."),
         "logo.png": b"\x89PNG\r\n\x1a\n",
     }
 
