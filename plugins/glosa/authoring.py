@@ -267,7 +267,11 @@ def _link_text(vault: Vault, target: Note, source: Note) -> str:
     """What to write between ``[[`` and ``]]`` so that the link opens exactly ``target``
     from ``source``: its file name, or its vault path when the name alone is ambiguous."""
     by_path = target.path[:-3] if target.path.lower().endswith(".md") else target.path
+    # A name the source itself answers to would open the source once it is in the index.
+    own = {normalize_key(source.stem), normalize_key(source.title)}
     for candidate in (target.stem, by_path):
+        if {normalize_key(candidate), normalize_key(split_marker(candidate).title)} & own:
+            continue
         res = resolve_link(vault.index, parse_link(candidate, False, 0, 0), source)
         if res.status is ResolutionStatus.OK and res.note is target:
             return candidate

@@ -248,15 +248,19 @@ def bump(note: str, major: bool, minor: bool, rev: bool, vault: Path | None,
 @click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
+@click.option("--first-only", is_flag=True,
+              help="Only the first mention of each note per note, and none of the notes "
+                   "it already links to.")
 @_CONFIG_OPTION
-def mentions(vault: Path | None, fmt: str, config_file: Path | None) -> None:
+def mentions(vault: Path | None, fmt: str, first_only: bool,
+             config_file: Path | None) -> None:
     """List plain-text mentions of other notes' titles or aliases that are not links.
 
     Case and accents are ignored when matching, whole words only; code, links, headings,
     the frontmatter and the note's own names are skipped. Reported as PATH:LINE:COLUMN.
     """
     loaded = _load(vault, config_file)
-    found = find_mentions(loaded)
+    found = find_mentions(loaded, first_only)
     click.echo(mentions_json(found) if fmt == "json" else mentions_text(found))
 
 

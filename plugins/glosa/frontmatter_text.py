@@ -175,7 +175,10 @@ class NoteText:
         if keep_quotes and old[:1] in ("'", '"') and text[:1] not in ("'", '"'):
             text = quote_scalar(text, old[0])
         space = match["space"] or " "
-        self.lines[index] = f"{head}{space}{text}{match['trail']}{match['cr']}"
+        trail = match["trail"]
+        if trail.startswith("#"):  # the old value was empty: keep the comment apart
+            trail = " " + trail
+        self.lines[index] = f"{head}{space}{text}{trail}{match['cr']}"
 
     def raw_value(self, key: str) -> str:
         """The value text written on ``key``'s line (empty when the value is below it)."""

@@ -24,6 +24,7 @@ from functools import lru_cache
 import ahocorasick_rs
 
 from .model import Note
+from .resolver import resolve_link
 from .vault import Vault
 
 __all__ = ["Mention", "find_mentions", "fold", "render_json", "render_text"]
@@ -222,8 +223,24 @@ def _scan(note: Note, patterns: _Patterns) -> list[Mention]:
     return found
 
 
-def find_mentions(vault: Vault) -> list[Mention]:
-    """Every unlinked mention in the vault, by file, line and column."""
+def _first_only(vault: Vault, note: Note, found: list[Mention]) -> list[Mention]:
+    """The first mention of each note, and none of the notes ``note`` already links to."""
+    linked = {id(res.note) for res in (resolve_link(vault.index, link, note)
+                                       for link in note.links) if res.note is not None}
+    kept: list[Mention] = []
+    for mention in found:
+        if id(mention.target) not in linked:
+            linked.add(id(mention.target))
+            kept.append(mention)
+    return kept
+
+
+def find_mentions(vault: Vault, first_only: bool = False) -> list[Mention]:
+    """Every unlinked mention in the vault, by file, line and column.
+
+    With ``first_only``, only the first mention of each note in each note, and none of the
+    notes it already links to somewhere (the usual rule: link a term once per page).
+    """
     by_lang: dict[str, list[Note]] = {}
     for note in vault.notes:
         if note.readable:
@@ -234,7 +251,8 @@ def find_mentions(vault: Vault) -> list[Mention]:
         if patterns is None:
             continue
         for note in notes:
-            mentions.extend(_scan(note, patterns))
+            found = _scan(note, patterns)
+            mentions.extend(_first_only(vault, note, found) if first_only else found)
     mentions.sort(key=lambda m: (m.path, m.line, m.column))
     return mentions
 
