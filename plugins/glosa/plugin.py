@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -387,6 +388,10 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
             config.markdown_extensions.append(ext)
     if not config.nav:
         config.nav = _navigation(plugin)
+        # Notes are reached through the generated pages, not the sidebar: listing every
+        # note left out of the nav would only bury real messages.
+        if config.validation.nav.omitted_files == logging.INFO:
+            config.validation.nav.omitted_files = logging.DEBUG
 
 
 def _navigation(plugin: GlosaPlugin) -> list[Any]:
