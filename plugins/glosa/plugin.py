@@ -206,6 +206,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     # Runs late so that files added by other plugins are already present to be mapped.
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.vault is not None
+        readable = {n.path for n in self.vault.notes if n.readable}
+        known = readable | {a.path for a in self.vault.attachments}
+        docs_dir = Path(config.docs_dir).resolve()
+        for file in list(files):
+            # Publish only what glosa read: nothing behind a symlink that leaves the vault,
+            # nothing in excluded folders, no note that could not be read.
+            if file.src_uri not in known and _is_vault_file(file, docs_dir):
+                files.remove(file)
         for path, spec in self.generated.items():
             files.append(File.generated(config, path, content=self._page_stub(path, spec)))
         for name in ("glosa.css", "glosa.js"):
@@ -216,6 +225,16 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         for item in self.diagnostics:
             _log_diagnostic(item)
         return files
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A note's body as glosa read it: already decoded (BOM, CRLF and bad bytes
+        handled), without frontmatter (MkDocs need not parse YAML glosa has checked), and
+        still there if the file was deleted or damaged after the vault was read."""
+        assert self.vault is not None
+        note = self.vault.index.note_at(page.file.src_uri)
+        if note is None or note.path != page.file.src_uri:
+            return None
+        return note.body
 
     def _page_stub(self, path: str, spec: dict[str, Any]) -> str:
         # Generated pages get their HTML in on_page_markdown, once every URL is known.
@@ -350,6 +369,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self.config.search:
             asyncio.run(_write_search_indexes(Path(config.site_dir), self.search_pages))
         self.search_pages = {}
+
+
+def _is_vault_file(file: File, docs_dir: Path) -> bool:
+    """A file MkDocs found in the docs folder (theme files and generated ones are not)."""
+    return file.generated_by is None and file.src_dir is not None and (
+        Path(file.src_dir).resolve() == docs_dir)
 
 
 def _log_diagnostic(item: Diagnostic) -> None:

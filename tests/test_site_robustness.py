@@ -1,0 +1,117 @@
+"""Whole-site builds over damaged vaults: a bad note never takes the site down, nothing
+outside the vault is published, a serve rebuild re-reads only the changed note."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from glosa.plugin import GlosaPlugin
+
+from .conftest import VaultFactory, seed_note
+
+
+def config_for(root: Path, tmp_path: Path, strict: bool = False):  # type: ignore[no-untyped-def]
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(f"site_name: T\ndocs_dir: {root}\nsite_dir: {tmp_path / 'site'}\n"
+                    "theme:\n  name: material\nplugins:\n  - glosa:\n      search: false\n",
+                    encoding="utf-8")
+    return load_config(str(path), strict=strict)
+
+
+GOOD = {
+    "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None, body="[[Bueno ⚫①]] [[Roto ⚫①]]"),
+    "es/Bueno ⚫①.md": seed_note("Bueno ⚫①", body="Definición buena."),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "published"),
+    [
+        ("invalid UTF-8", "# Roto ⚫①\n\nmal ".encode() + b"\xff byte\n", True),
+        ("BOM and CRLF", b"\xef\xbb\xbf" + seed_note("Roto ⚫①").replace("\n", "\r\n").encode(),
+         True),
+        ("invalid YAML", b"---\na: [1\n---\n# Roto \xe2\x9a\xab\xe2\x91\xa0\n", True),
+        ("alias bomb", ("---\na: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+            f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+            + "---\n# Roto ⚫①\n").encode(), True),
+        ("python tag", b"---\na: !!python/object/apply:os.system ['echo hi']\n---\n# Roto\n",
+         True),
+        ("empty file", b"", True),
+    ],
+)
+def test_bad_note_does_not_take_the_site_down(tmp_path: Path, make_vault: VaultFactory,
+                                              name: str, content: bytes,
+                                              published: bool) -> None:
+    root = make_vault({**GOOD, "es/Roto ⚫①.md": content})
+    build(config_for(root, tmp_path))
+    site = tmp_path / "site"
+    assert (site / "es" / "Bueno ⚫①" / "index.html").is_file()
+    assert (site / "es" / "Roto ⚫①" / "index.html").is_file() is published
+    assert "Definición buena." in (site / "es" / "Bueno ⚫①" / "index.html").read_text("utf-8")
+
+
+def test_symlink_outside_the_vault_is_not_published(tmp_path: Path,
+                                                    make_vault: VaultFactory) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secreto\n\nclave=123\n", encoding="utf-8")
+    root = make_vault(GOOD)
+    os.symlink(secret, root / "es" / "Enlace.md")
+    build(config_for(root, tmp_path))
+    site = tmp_path / "site"
+    assert not (site / "es" / "Enlace" / "index.html").exists()
+    assert not any("clave=123" in p.read_text("utf-8", "replace")
+                   for p in site.rglob("*.html"))
+
+
+def test_unreadable_and_deleted_notes(tmp_path: Path, make_vault: VaultFactory,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_vault({**GOOD, "es/Roto ⚫①.md": seed_note("Roto ⚫①", body="Se borrará."),
+                       "es/Cerrado 🟡③.md": seed_note("Cerrado 🟡③")})
+    original_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "Cerrado 🟡③.md":
+            raise PermissionError(13, "Permission denied")
+        return original_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    original_on_files = GlosaPlugin.on_files
+
+    def on_files(self: GlosaPlugin, files, *, config):  # type: ignore[no-untyped-def]
+        # The note disappears after glosa read it, before MkDocs renders it.
+        (root / "es" / "Roto ⚫①.md").unlink()
+        return original_on_files(self, files, config=config)
+
+    monkeypatch.setattr(GlosaPlugin, "on_files", on_files)
+    build(config_for(root, tmp_path))
+    site = tmp_path / "site"
+    assert "Se borrará." in (site / "es" / "Roto ⚫①" / "index.html").read_text("utf-8")
+    assert not (site / "es" / "Cerrado 🟡③" / "index.html").exists()
+    assert (site / "es" / "Bueno ⚫①" / "index.html").is_file()
+
+
+def test_rebuild_rereads_only_the_changed_note(tmp_path: Path,
+                                               make_vault: VaultFactory) -> None:
+    files = {**GOOD, "es/Roto ⚫①.md": seed_note("Roto ⚫①")}
+    files.update({f"es/n/Nota {i} 🟡③.md": seed_note(f"Nota {i} 🟡③") for i in range(20)})
+    root = make_vault(files)
+    config = config_for(root, tmp_path)
+    plugin = config.plugins["glosa"]
+    assert isinstance(plugin, GlosaPlugin)
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.on_config(config)
+    assert plugin.reread == 23
+    changed = root / "es" / "n" / "Nota 3 🟡③.md"
+    changed.write_text(seed_note("Nota 3 🟡③", body="Cambiada."), encoding="utf-8")
+    os.utime(changed, ns=(1, 1))
+    plugin.on_config(config)
+    assert plugin.reread == 1
+    assert plugin.vault is not None
+    note = plugin.vault.index.note_at("es/n/Nota 3 🟡③.md")
+    assert note is not None and "Cambiada." in note.body
