@@ -277,3 +277,22 @@ def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory) -
     assert code == 0, log
     assert (site / "Otra" / "index.html").is_file()
     assert (site / "es" / "index.html").is_file()  # a generated home: no vault index note
+
+
+def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory) -> None:
+    files = vault_files()
+    files["es/temas/Huérfana 🟡③.md"] = str(files["es/temas/Huérfana 🟡③.md"]).replace(
+        'ACCION: ""', 'ACCION: "Revisar la definición"')
+    root = make_vault(files)
+    code, log, site = build(root, tmp_path)
+    assert code == 0, log
+    assert not (site / "es" / "dashboard").exists()
+    code, log, site = build(root, tmp_path, extra=":\n      dashboard: true")
+    assert code == 0, log
+    soup = page(site, "es/dashboard/index.html")
+    text = soup.get_text()
+    assert "Revisar la definición" in text
+    rows = [[td.get_text() for td in tr.select("td")] for tr in soup.select("tbody tr")]
+    assert ["lang", "ES", "5"] in rows and ["", "EN", "3"] in rows
+    missing = [a.get_text() for a in soup.select("#translations ~ ul a")]
+    assert "Huérfana" in missing

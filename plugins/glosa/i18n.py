@@ -24,6 +24,11 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "terms": "términos", "tag": "Etiqueta", "subterms": "Términos de este apartado",
         "languages": "Idiomas", "breadcrumb": "Ruta", "other": "Otros",
         "choose_language": "Elige idioma",
+        "dashboard": "Panel editorial", "dash_status": "Estado editorial",
+        "dash_field": "Campo", "dash_value": "Valor", "dash_count": "Notas",
+        "dash_actions": "Acciones pendientes", "dash_translations": "Traducciones",
+        "dash_missing": "Faltan", "dash_stale": "Desactualizadas",
+        "dash_oldest": "Notas modificadas hace más tiempo", "dash_empty": "(vacío)",
     },
     "en": {
         "home": "Home", "az": "A–Z index", "tags": "Tags", "sections": "Sections",
@@ -34,6 +39,11 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "terms": "terms", "tag": "Tag", "subterms": "Terms in this section",
         "languages": "Languages", "breadcrumb": "Path", "other": "Other",
         "choose_language": "Choose a language",
+        "dashboard": "Editorial dashboard", "dash_status": "Editorial status",
+        "dash_field": "Field", "dash_value": "Value", "dash_count": "Notes",
+        "dash_actions": "Pending actions", "dash_translations": "Translations",
+        "dash_missing": "Missing", "dash_stale": "Stale",
+        "dash_oldest": "Least recently modified notes", "dash_empty": "(empty)",
     },
 }
 

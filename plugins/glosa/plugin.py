@@ -54,7 +54,7 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     ui_text = c.DictOfItems(c.DictOfItems(c.Type(str)), default={})
     search = c.Type(bool, default=True)
     embed_depth = c.Type(int, default=3)
-    #: Whether a glossary's editorial dashboard page is built (reserved for later use).
+    #: The editorial dashboard page: on in `mkdocs serve` unless set, off in builds unless set.
     dashboard = c.Optional(c.Type(bool))
 
 
@@ -131,6 +131,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                    dirty: bool) -> None:
         self.command = command
 
+    @property
+    def _dashboard_enabled(self) -> bool:
+        if self.config.dashboard is not None:
+            return bool(self.config.dashboard)
+        return getattr(self, "command", "build") == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         core = _core_config(self.config)
         self.core = core
@@ -194,6 +200,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             for section, _ in self.model.sections(lang):
                 self.generated[f"{lang}/sections/{slug_for_url(section)}.md"] = {
                     "kind": "section", "lang": lang, "section": section}
+        if self._dashboard_enabled:
+            self.generated[f"{self.core.default_language}/dashboard.md"] = {
+                "kind": "dashboard", "lang": self.core.default_language}
         if "index.md" not in existing and "README.md" not in existing:
             self.generated["index.md"] = {"kind": "landing",
                                           "lang": self.core.default_language}
@@ -433,6 +442,8 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
             if path in plugin.generated:
                 items.append({section: path})
         items.append({text["tags"]: f"{lang}/tags/index.md"})
+        if f"{lang}/dashboard.md" in plugin.generated:
+            items.append({text["dashboard"]: f"{lang}/dashboard.md"})
         nav.append({language_name(lang): items})
     return nav
 
@@ -481,6 +492,8 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
         context["groups"] = [(sub, [entry(n) for n in notes])
                              for name, subs in model.sections(lang) if name == spec["section"]
                              for sub, notes in subs]
+    elif kind == "dashboard":
+        context.update(_dashboard_context(plugin, here, entry))
     elif kind in ("home", "landing"):
         context["homes"] = [{"lang": code, "name": language_name(code),
                              "url": relative_url(here, plugin.url_of(path)) or "./",
@@ -494,6 +507,47 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
         context["count"] = len(model.by_language(lang))
     template = _template_env(plugin).get_template(f"{kind}.html")
     return f"# {html.escape(context['title'])}\n\n{template.render(context)}\n"
+
+
+def _dashboard_context(plugin: GlosaPlugin, here: str,
+                       entry: Any) -> dict[str, Any]:
+    """Counts and lists editors need: editorial fields, pending actions, translations,
+    the notes left longest without changes."""
+    from collections import Counter
+
+    from .translation_status import translation_report
+
+    assert plugin.model is not None and plugin.vault is not None
+    notes = plugin.model.notes
+    ui = ui_text(plugin.core.default_language, plugin.config.ui_text)
+
+    def shown(value: Any) -> str:
+        if value is None or value == "":
+            return ui["dash_empty"]
+        return str(value)
+
+    counts = []
+    for field in ("iaStatus", "checked", "supervisado", "a11y", "lang"):
+        tally = Counter(shown(n.meta.get(field)) for n in notes)
+        counts.append((field, sorted(tally.items(), key=lambda item: (-item[1], item[0]))))
+
+    def link(note: Note) -> dict[str, Any]:
+        return {"title": note.title, "lang": note.lang,
+                "url": relative_url(here, plugin.url_of(note.path)) or "./"}
+
+    actions = [{**link(n), "action": str(n.meta["ACCION"])} for n in notes
+               if isinstance(n.meta.get("ACCION"), str) and n.meta["ACCION"].strip()]
+    report = translation_report(plugin.vault)
+    missing = [{**link(c.source), "langs": c.missing} for c in report.concepts if c.missing]
+    by_path = {n.path: n for n in notes}
+    stale = [{**link(by_path[s.path]), "reasons": s.reasons} for c in report.concepts
+             for s in c.stale if s.path in by_path]
+    dated = [(d, n) for n in notes if (d := _parse_date(n.meta.get("modified"))) is not None]
+    dated.sort(key=lambda item: item[0])
+    oldest = [{**link(n), "modified": d.date().isoformat()} for d, n in dated[:15]]
+    return {"counts": counts, "actions": actions, "missing": missing, "stale": stale,
+            "oldest": oldest, "total": len(notes),
+            "languages": [language_name(code) for code in plugin.core.languages]}
 
 
 async def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> None:
