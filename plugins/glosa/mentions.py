@@ -14,7 +14,6 @@ patterns overlap, the leftmost, then longest, wins.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 import unicodedata
@@ -33,30 +32,52 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 # Regions of a body that are never plain prose; multi-line ones are matched over the body.
 _SKIP = re.compile(
+    r"(?=[<%!\[#^hHfFmMwW])(?:"              # (a quick test of the first character)
     r"<!--.*?(?:-->|\Z)"                      # HTML comment
     r"|%%.*?(?:%%|\Z)"                        # Obsidian comment
     r"|!?\[\[[^\[\]\n]*\]\]"                  # wiki-link or embed
     r"|!?\[[^\]\n]*\]\([^)\n]*\)"             # Markdown link or image
     r"|!?\[[^\]\n]*\]\[[^\]\n]*\]"            # reference link
-    r"|^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*"        # link reference definition
+    r"|^\[[^\]\n]+\]:[^\n]*"                  # link reference definition
     r"|<[A-Za-z/!][^<>\n]*>"                  # HTML tag or autolink
     r"|\b(?:https?|ftp|mailto):[^\s<>()\[\]]+"  # bare URL
     r"|\bwww\.[^\s<>()\[\]]+"
     r"|(?<![\w&/])#[^\s#\[\]()]+"             # tag
-    r"|(?<!\S)\^[A-Za-z0-9-]+[ \t]*$",        # block id
+    r"|(?<!\S)\^[A-Za-z0-9-]+[ \t]*$)",       # block id
     re.DOTALL | re.MULTILINE,
 )
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _MASK = "\x00"
 
 
-@lru_cache(maxsize=4096)
+_SPACES = " \t\u00a0\u2007\u202f"
+_NOT_NEWLINE = re.compile(r"[^\n]")
+# What a character folds to in the fast path when its fold is not one character: a mark
+# that disappears, or a letter that becomes two (ß → ss). Its presence sends the text down
+# the slow path, which keeps a map of offsets.
+_IRREGULAR = "\x01"
+
+
+@lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
-    if char in " \t\u00a0\u2007\u202f":
+    if char in _SPACES:
         return " "
     decomposed = unicodedata.normalize("NFD", char)
     base = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return base.casefold()
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding one character to one character (filled lazily)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        value = folded if len(folded) == 1 else _IRREGULAR
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -64,9 +85,12 @@ def fold(text: str) -> str:
     return _fold_with_map(unicodedata.normalize("NFC", text))[0].strip()
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
+def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """``text`` folded, and for each folded character the index of the character of
-    ``text`` it comes from. Runs of spaces fold to one."""
+    ``text`` it comes from (None when that is the identity). Runs of spaces fold to one."""
+    fast = text.translate(_TABLE)
+    if _IRREGULAR not in fast and "  " not in fast:
+        return fast, None
     out: list[str] = []
     origin: list[int] = []
     previous_space = False
@@ -88,41 +112,49 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_" or unicodedata.category(char) == "Mn"
 
 
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` (line breaks excepted) replaced by NUL."""
+    if not spans:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        start = max(start, position)
+        if end <= start:
+            continue
+        pieces.append(text[position:start])
+        pieces.append(_NOT_NEWLINE.sub(_MASK, text[start:end]))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def _masked_body(body: str) -> str:
     """The body with every region that is not prose replaced by NUL characters (line
     breaks kept, so offsets and lines do not move)."""
-    chars = list(body)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = _MASK
-
+    spans: list[tuple[int, int]] = []
     offset = 0
     fence: str | None = None
     for line in body.split("\n"):
         end = offset + len(line)
         if fence is not None:
-            blank(offset, end)
+            spans.append((offset, end))
             stripped = line.strip()
             if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
                 fence = None
-        else:
+        elif line[:1] in ("`", "~", "#", " ", "\t"):
             opening = _FENCE.match(line)
             if opening is not None:
                 fence = opening.group(1)
-                blank(offset, end)
+                spans.append((offset, end))
             elif _HEADING.match(line):
-                blank(offset, end)
+                spans.append((offset, end))
         offset = end + 1
-    text = "".join(chars)
-    for match in _CODE_SPAN.finditer(text):
-        if "\n\n" not in match.group(0):
-            blank(match.start(), match.end())
-    text = "".join(chars)
-    for match in _SKIP.finditer(text):
-        blank(match.start(), match.end())
-    return "".join(chars)
+    text = _blank(body, spans)
+    if "`" in text:
+        text = _blank(text, [m.span() for m in _CODE_SPAN.finditer(text)
+                             if "\n\n" not in m.group(0)])
+    return _blank(text, [m.span() for m in _SKIP.finditer(text)])
 
 
 @dataclass(frozen=True)
@@ -194,8 +226,8 @@ def _scan(note: Note, patterns: _Patterns) -> list[Mention]:
         pattern = patterns.patterns[index]
         if pattern in own:
             continue
-        first = origin[start]
-        last = origin[end - 1] + 1
+        first = origin[start] if origin is not None else start
+        last = (origin[end - 1] if origin is not None else end - 1) + 1
         while last < len(masked) and unicodedata.category(masked[last]) == "Mn":
             last += 1
         if _is_word(masked[first]) and first > 0 and _is_word(masked[first - 1]):
@@ -204,7 +236,6 @@ def _scan(note: Note, patterns: _Patterns) -> list[Mention]:
             continue
         candidates.append((first, last, index))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
-    line_starts = [0] + [i + 1 for i, c in enumerate(body) if c == "\n"]
     found: list[Mention] = []
     taken_until = -1
     for first, last, index in candidates:
@@ -214,11 +245,12 @@ def _scan(note: Note, patterns: _Patterns) -> list[Mention]:
         if not owners:
             continue
         taken_until = last
-        row = bisect.bisect_right(line_starts, first) - 1
+        row = body.count("\n", 0, first)
+        column = first - (body.rfind("\n", 0, first) + 1) + 1
         target, name = owners[0]
         found.append(Mention(
-            note.path, note.body_line + row, first - line_starts[row] + 1, body[first:last],
-            target, name, tuple(n for n, _ in owners[1:]),
+            note.path, note.body_line + row, column, body[first:last], target, name,
+            tuple(n for n, _ in owners[1:]),
         ))
     return found
 
