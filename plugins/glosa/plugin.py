@@ -565,7 +565,9 @@ async def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> 
     from pagefind.index import IndexConfig, PagefindIndex
 
     for lang, dest_uris in pages.items():
-        with tempfile.TemporaryDirectory(prefix=f"glosa-search-{lang}-") as staging:
+        # Staged inside the site folder: a build writes nowhere else.
+        with tempfile.TemporaryDirectory(prefix=f".glosa-search-{lang}-",
+                                         dir=site_dir) as staging:
             for dest in dest_uris:
                 source = site_dir / dest
                 target = Path(staging) / dest

@@ -156,6 +156,8 @@ class SiteModel:
     backlinks: dict[int, list[Backlink]] = field(default_factory=dict)
     parent_of: dict[int, Note] = field(default_factory=dict)
     translations: dict[int, dict[str, Note]] = field(default_factory=dict)
+    children_of: dict[int, list[Note]] = field(default_factory=dict)
+    _listings: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         index = self.vault.index
@@ -187,6 +189,12 @@ class SiteModel:
                 self.translations.setdefault(id(target), {}).setdefault(note.lang, note)
         for items in self.backlinks.values():
             items.sort(key=lambda b: sort_key(b.source.title))
+        for note in self.vault.notes:
+            parent = self.parent_of.get(id(note))
+            if parent is not None:
+                self.children_of.setdefault(id(parent), []).append(note)
+        for kids in self.children_of.values():
+            kids.sort(key=lambda n: sort_key(n.title))
 
     @property
     def notes(self) -> list[Note]:
@@ -204,11 +212,15 @@ class SiteModel:
         return list(reversed(chain))
 
     def children(self, note: Note) -> list[Note]:
-        kids = [n for n in self.notes if self.parent_of.get(id(n)) is note]
-        return sorted(kids, key=lambda n: sort_key(n.title))
+        return self.children_of.get(id(note), [])
 
     def by_language(self, lang: str) -> list[Note]:
-        return sorted((n for n in self.notes if n.lang == lang), key=lambda n: sort_key(n.title))
+        # Listings are asked for by every generated page: computed once per language.
+        key = ("by_language", lang)
+        if key not in self._listings:
+            self._listings[key] = sorted((n for n in self.notes if n.lang == lang),
+                                         key=lambda n: sort_key(n.title))
+        return list(self._listings[key])
 
     def az(self, lang: str) -> list[tuple[str, list[Note]]]:
         groups: dict[str, list[Note]] = {}
@@ -217,6 +229,12 @@ class SiteModel:
         return sorted(groups.items(), key=lambda item: (item[0] == "#", item[0]))
 
     def tags(self, lang: str) -> list[tuple[str, list[Note]]]:
+        key = ("tags", lang)
+        if key not in self._listings:
+            self._listings[key] = self._tags(lang)
+        return list(self._listings[key])
+
+    def _tags(self, lang: str) -> list[tuple[str, list[Note]]]:
         groups: dict[str, list[Note]] = {}
         for note in self.by_language(lang):
             for tag in dict.fromkeys(note.tags):
@@ -225,6 +243,12 @@ class SiteModel:
 
     def sections(self, lang: str) -> list[tuple[str, list[tuple[str, list[Note]]]]]:
         """nav_primary → nav_secondary → notes, for one language."""
+        key = ("sections", lang)
+        if key not in self._listings:
+            self._listings[key] = self._sections(lang)
+        return list(self._listings[key])
+
+    def _sections(self, lang: str) -> list[tuple[str, list[tuple[str, list[Note]]]]]:
         primary: dict[str, dict[str, list[Note]]] = {}
         for note in self.by_language(lang):
             first = note.meta.get("nav_primary")
