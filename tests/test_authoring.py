@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glosa.authoring import (
     AuthoringError,
@@ -392,3 +395,26 @@ def test_versions_and_timestamps() -> None:
     assert parse_timestamp("2025-01-02T03:04:05.678Z") == NOW.replace(microsecond=678_000)
     assert parse_timestamp("2025-01-02") == datetime(2025, 1, 2, tzinfo=timezone.utc)
     assert parse_timestamp("ayer") is None
+
+
+_LINE = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
+                max_size=40)
+# YAML comments take printable text only (no control characters or line separators).
+_COMMENT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+                   max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(comments=st.lists(_COMMENT, max_size=4), body=st.lists(_LINE, max_size=10))
+def test_bump_never_touches_other_lines(comments: list[str], body: list[str]) -> None:
+    frontmatter_comments = "".join(f"# {c}\n" for c in comments)
+    text = seed_note("N ⚫①", extra=frontmatter_comments, body="\n".join(body))
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "N ⚫①.md"
+        path.write_text(text, encoding="utf-8")
+        plan = plan_bump(path, now=NOW)
+    changes = changed_lines(text.encode(), plan.rewrite.after)
+    assert changes == [
+        (b"modified: 2024-05-06T16:54:16.647Z", b"modified: 2025-01-02T03:04:05.678Z"),
+        (b"ver_rev: 1", b"ver_rev: 2"),
+    ]

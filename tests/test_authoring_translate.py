@@ -293,3 +293,40 @@ def test_translate_unreadable_frontmatter_writes_nothing(make_vault: VaultFactor
     assert str(source) in output
     assert source.read_bytes() == before
     assert not (root / "en" / "Customer ⚫①.md").exists()
+
+
+def test_translate_adds_a_missing_translations_key_after_lang(
+        make_vault: VaultFactory) -> None:
+    files: dict[str, str | bytes] = dict(VAULT)
+    files["es/Cliente ⚫①.md"] = seed_note("Cliente ⚫①").replace("translations: \n", "")
+    root = make_vault(files)
+    source = root / "es" / "Cliente ⚫①.md"
+    before = source.read_text("utf-8")
+    assert invoke("translate", str(source), "--to", "en", "--title", "Customer",
+                  "--vault", str(root))[0] == 0
+    assert source.read_text("utf-8") == before.replace(
+        "lang: ES\n", 'lang: ES\ntranslations: "[[Customer ⚫①]]"\n')
+
+
+def test_translate_source_without_frontmatter_is_refused(make_vault: VaultFactory) -> None:
+    files: dict[str, str | bytes] = dict(VAULT)
+    files["es/Suelto ⚫①.md"] = "# Suelto ⚫①\n\n[[Índice ⚫①]]\n\nTexto.\n"
+    root = make_vault(files)
+    source = root / "es" / "Suelto ⚫①.md"
+    code, output = invoke("translate", str(source), "--to", "en", "--title", "Loose",
+                          "--vault", str(root))
+    assert code == 1
+    assert f"{source}: the note has no frontmatter block" in output
+    assert not (root / "en" / "Loose ⚫①.md").exists()
+
+
+def test_translate_options_override_the_guesses(make_vault: VaultFactory) -> None:
+    root = make_vault(VAULT)
+    code, output = invoke("translate", "Cliente", "--to", "en", "--title", "Customer",
+                          "--parent", "Legend", "--folder", "en/people", "--tags",
+                          "people,customers", "--vault", str(root))
+    assert code == 0, output
+    new = root / "en" / "people" / "Customer ⚫①.md"
+    text = new.read_text("utf-8")
+    assert "\n[[Legend 🔴②]]\n" in text
+    assert "tags:\n  - people\n  - customers\n---\n" in text
