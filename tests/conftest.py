@@ -57,18 +57,22 @@ def seed_note(
 VaultFactory = Callable[[dict[str, str | bytes]], Path]
 
 
+def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write notes and attachments (text as UTF-8, bytes as they are) under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> VaultFactory:
     def build(files: dict[str, str | bytes]) -> Path:
-        root = tmp_path / "vault"
-        root.mkdir(exist_ok=True)
-        for rel, content in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        return root
+        return write_vault(tmp_path / "vault", files)
 
     return build

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import VaultFactory, seed_note
+from .conftest import VaultFactory, seed_note, write_vault
 
 HOSTILE = '<script>alert(1)</script> "q" <img src=x onerror=alert(2)>'
 
@@ -66,14 +66,7 @@ def build(root: Path, tmp_path: Path, *, strict: bool = False, extra: str = "",
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     tmp = tmp_path_factory.mktemp("site")
-    root = tmp / "vault"
-    for rel, content in vault_files().items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    root = write_vault(tmp / "vault", vault_files())
     code, log, site = build(root, tmp)
     assert code == 0, log
     return site, log

@@ -102,18 +102,19 @@ class GlosaConfig:
         if "rules" in data:
             changes["rules"] = _parse_rules(data["rules"], source)
         if "roots" in data:
-            roots = data["roots"]
-            if not isinstance(roots, list) or not all(isinstance(x, str) for x in roots):
-                raise ConfigError(f"{source}: 'roots' must be a list of note titles")
-            changes["roots"] = tuple(roots)
+            changes["roots"] = _string_list(data["roots"], f"{source}: 'roots'", "note titles")
         if "level_labels" in data:
             changes["level_labels"] = _parse_labels(data["level_labels"], source)
         if "exclude_dirs" in data:
-            dirs = data["exclude_dirs"]
-            if not isinstance(dirs, list) or not all(isinstance(x, str) for x in dirs):
-                raise ConfigError(f"{source}: 'exclude_dirs' must be a list of folder names")
-            changes["exclude_dirs"] = tuple(dirs)
+            changes["exclude_dirs"] = _string_list(data["exclude_dirs"],
+                                                   f"{source}: 'exclude_dirs'", "folder names")
         return replace(config, **changes)
+
+
+def _string_list(value: Any, where: str, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ConfigError(f"{where} must be a list of {what}")
+    return tuple(value)
 
 
 # Plugin options that concern the site only; accepted (and ignored) by the core.
