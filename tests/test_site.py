@@ -289,3 +289,26 @@ def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory
     assert ["lang", "ES", "5"] in rows and ["", "EN", "3"] in rows
     missing = [a.get_text() for a in soup.select("#translations ~ ul a")]
     assert "Huérfana" in missing
+
+
+@pytest.mark.parametrize(
+    ("page_url", "fragment", "kept"),
+    [
+        ("es/a/", '<a href="../b/">x</a>', True),
+        ("es/a/", '<a href="../../../etc/passwd">x</a>', False),
+        ("es/a.html", '<img src="../../x.png">', False),
+        ("es/a.html", '<img src="../x.png">', True),
+        ("", '<a href="https://example.org/">x</a>', True),
+        ("", '<a href="javascript:alert(1)">x</a>', False),
+        ("", '<img src="data:image/png;base64,AAAA">', False),
+        ("", '<a href="#sec" onclick="alert(1)">x</a>', True),
+    ],
+)
+def test_sanitizer_keeps_links_inside_the_site(page_url: str, fragment: str,
+                                               kept: bool) -> None:
+    from glosa.plugin import sanitize_html
+
+    cleaned = sanitize_html(fragment, page_url)
+    assert "onclick" not in cleaned and "javascript" not in cleaned
+    attribute = "href" if "href" in fragment else "src"
+    assert (f"{attribute}=" in cleaned) is kept, cleaned

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import posixpath
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -82,10 +83,24 @@ _ALLOWED_ATTRIBUTES = {
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def sanitize_html(content: str) -> str:
-    """Rendered page HTML with anything that could run script removed."""
+def sanitize_html(content: str, page_url: str = "") -> str:
+    """Rendered page HTML with anything that could run script removed, and no relative
+    link or image that climbs above the site root (``page_url`` is the page's URL relative
+    to the site root)."""
+    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(
+        page_url) + "/"
+
+    def keep_inside(tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in ("href", "src") or not value or value.startswith("#"):
+            return value
+        if "://" in value.split("?", 1)[0] or value.startswith(("//", "/", "mailto:", "tel:")):
+            return value
+        target = posixpath.normpath(posixpath.join(page_dir, value.split("#", 1)[0]))
+        return None if target == ".." or target.startswith("../") else value
+
     return nh3.clean(content, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-                     url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True)
+                     attribute_filter=keep_inside, url_schemes=_URL_SCHEMES, link_rel=None,
+                     strip_comments=True)
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -366,7 +381,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                         files: Files) -> str:
         if page.meta.get("glosa_kind") is None:
             return html_content
-        return sanitize_html(html_content)
+        return sanitize_html(html_content, page.url)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.config.search and page.meta.get("glosa_kind") in ("note", "home"):
