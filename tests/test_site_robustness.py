@@ -115,3 +115,26 @@ def test_rebuild_rereads_only_the_changed_note(tmp_path: Path,
     assert plugin.vault is not None
     note = plugin.vault.index.note_at("es/n/Nota 3 🟡③.md")
     assert note is not None and "Cambiada." in note.body
+
+
+@pytest.mark.parametrize(("command", "dirty", "indexes"),
+                         [("build", False, 2), ("serve", False, 2), ("serve", True, 1)])
+def test_search_index_is_reused_only_by_dirty_serve_rebuilds(
+        tmp_path: Path, make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch,
+        command: str, dirty: bool, indexes: int) -> None:
+    import glosa.plugin
+
+    calls: list[int] = []
+
+    async def fake_index(site_dir: Path, pages: dict[str, list[str]]) -> None:
+        calls.append(1)
+
+    monkeypatch.setattr(glosa.plugin, "_write_search_indexes", fake_index)
+    config = config_for(make_vault(GOOD), tmp_path)
+    plugin = config.plugins["glosa"]
+    assert isinstance(plugin, GlosaPlugin)
+    plugin.config.search = True
+    plugin.on_startup(command=command, dirty=dirty)  # type: ignore[arg-type]
+    plugin.on_post_build(config=config)
+    plugin.on_post_build(config=config)
+    assert len(calls) == indexes

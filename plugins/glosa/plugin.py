@@ -145,6 +145,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     @property
     def _dashboard_enabled(self) -> bool:
@@ -390,8 +391,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.search:
+        # `mkdocs serve --dirty` keeps the site folder between rebuilds: the search index is
+        # written once, since re-indexing every page after each edit would dominate the
+        # rebuild of a large vault (new terms become searchable on the next full build).
+        reuse = getattr(self, "dirty", False) and getattr(self, "_indexed_once", False)
+        if self.config.search and not reuse:
             asyncio.run(_write_search_indexes(Path(config.site_dir), self.search_pages))
+            self._indexed_once = True
         self.search_pages = {}
 
 
