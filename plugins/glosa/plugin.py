@@ -146,6 +146,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                    dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
+        self._indexed_once = False
 
     @property
     def _dashboard_enabled(self) -> bool:
