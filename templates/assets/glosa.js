@@ -36,7 +36,6 @@
 
     function close() {
       list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
       active = -1;
     }
 
@@ -44,7 +43,7 @@
       var items = list.querySelectorAll("li");
       if (!items.length) return;
       active = (index + items.length) % items.length;
-      items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      items.forEach(function (li, i) { li.classList.toggle("glosa-result--active", i === active); });
       var link = items[active].querySelector("a");
       if (link) link.focus();
     }
@@ -60,7 +59,6 @@
       }
       results.forEach(function (r) {
         var li = document.createElement("li");
-        li.setAttribute("role", "option");
         var a = document.createElement("a");
         a.href = r.url;
         var title = document.createElement("span");
@@ -77,7 +75,6 @@
         list.appendChild(li);
       });
       list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
     }
 
     function search() {
@@ -146,6 +143,8 @@
       cache[url] = fetch(url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (text) {
         var doc = new DOMParser().parseFromString(text, "text/html");
         var h1 = doc.querySelector("article h1");
+        // The heading's permalink mark (¶) is not part of the title.
+        if (h1) h1.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
         var body = doc.querySelector(".glosa-term") || doc.querySelector("article");
         var p = body ? body.querySelector(":scope > p, .md-content__inner > p, p") : null;
         return { title: h1 ? h1.textContent.trim() : "", text: p ? p.textContent.trim() : "" };

@@ -1,0 +1,145 @@
+"""The header search box: Pagefind over both languages, accents optional, keyboard usable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from playwright.sync_api import expect
+
+from .conftest import OpenPage, home_path, screenshot
+
+RESULTS = "#glosa-search-results"
+RESULT_LINKS = "#glosa-search-results li a"
+# "ES 🔴② Esencial": the result's language, then its level marker and label.
+META = re.compile(r"^(ES|EN) [⚫🔴🟡🟢🔵⚪][①②③④⑤⑥] \w+")
+
+
+def search(page: Any, query: str) -> list[dict[str, str]]:
+    """Type a query into the header box and return the results once they show it."""
+    box = page.locator("#glosa-search-input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query)
+    expect(page.locator(RESULTS)).to_be_visible()
+    expect(page.locator(RESULT_LINKS).first).to_be_visible()
+    return results(page)
+
+
+def results(page: Any) -> list[dict[str, str]]:
+    return page.eval_on_selector_all(RESULT_LINKS, """links => links.map(a => ({
+        title: a.querySelector('.glosa-result__title').textContent,
+        meta: a.querySelector('.glosa-result__meta').textContent,
+        href: a.href}))""")
+
+
+def wait_for_title(page: Any, title: str) -> None:
+    expect(page.locator(f"{RESULT_LINKS} .glosa-result__title").filter(
+        has_text=re.compile(rf"^{re.escape(title)}$")).first).to_be_visible()
+
+
+def test_accentless_queries_find_accented_titles(site_dir: Path, open_page: OpenPage) -> None:
+    page = open_page(home_path(site_dir, "es"))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    search(page, "conversion")
+    wait_for_title(page, "Conversión")
+    found = results(page)
+    assert found[0]["title"] == "Conversión", found
+    assert found[0]["meta"].startswith("ES "), found[0]
+    screenshot(page, "desktop-search-results")
+
+    search(page, "retencion")
+    expect(page.locator(f"{RESULT_LINKS} .glosa-result__title").first).to_contain_text(
+        re.compile("retención", re.I))
+    titles = [r["title"] for r in results(page)]
+    assert {"Retención de clientes", "Tasa de retención"} <= set(titles), titles
+    for result in results(page):
+        assert META.match(result["meta"]), f"result meta without language and level: {result}"
+
+
+def test_spanish_page_finds_english_terms(site_dir: Path, open_page: OpenPage) -> None:
+    page = open_page(home_path(site_dir, "es"))
+    search(page, "churn")
+    wait_for_title(page, "Churn rate")
+    found = results(page)
+    assert found[0]["title"] == "Churn rate", found
+    assert found[0]["meta"].startswith("EN "), found[0]
+    assert "/en/" in found[0]["href"]
+    # Both languages answer: the Spanish term for the same concept is listed too.
+    assert any(r["meta"].startswith("ES ") for r in found), found
+
+
+def test_enter_opens_the_first_result(site_dir: Path, open_page: OpenPage) -> None:
+    page = open_page(home_path(site_dir, "es"))
+    search(page, "conversion")
+    wait_for_title(page, "Conversión")
+    first = results(page)[0]
+    with page.expect_navigation():
+        page.locator("#glosa-search-input").press("Enter")
+    assert page.url == first["href"]
+    expect(page.locator("article h1")).to_have_text(re.compile(r"^Conversión"))
+
+
+def test_keyboard_only_search(site_dir: Path, open_page: OpenPage) -> None:
+    page = open_page(home_path(site_dir, "es"))
+    # "/" focuses the search box from anywhere on the page.
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("/")
+    expect(page.locator("#glosa-search-input")).to_be_focused()
+    page.keyboard.type("retencion")
+    expect(page.locator(RESULT_LINKS).first).to_be_visible()
+    expect(page.locator(f"{RESULT_LINKS} .glosa-result__title").first).to_contain_text(
+        re.compile("retención", re.I))
+    found = results(page)
+    assert len(found) >= 2, found
+
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(RESULT_LINKS).nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(RESULT_LINKS).nth(1)).to_be_focused()
+    expect(page.locator(f"{RESULTS} li").nth(1)).to_have_class("glosa-result--active")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator(RESULT_LINKS).nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == found[1]["href"]
+    expect(page.locator("article h1")).to_have_text(re.compile("^" + re.escape(
+        found[1]["title"])))
+
+    # Escape closes the list; Tab reaches the search box (it is in the tab order).
+    page.keyboard.press("/")
+    page.keyboard.type("churn")
+    expect(page.locator(RESULT_LINKS).first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(RESULTS)).to_be_hidden()
+    page.reload()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == \
+                "glosa-search-input":
+            break
+    else:
+        raise AssertionError("Tab never reaches the search box")
+
+
+def test_results_link_to_pages_of_the_site(site_dir: Path, open_page: OpenPage) -> None:
+    page = open_page(home_path(site_dir, "en"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    search(page, "retention")
+    wait_for_title(page, "Retention rate")
+    for result in results(page):
+        path = unquote(result["href"].split("#")[0].split("/", 3)[3])
+        assert (site_dir / path / "index.html").is_file(), result
+
+
+def test_search_bundles_are_complete(site_dir: Path) -> None:
+    """Each language's Pagefind bundle is whole: a file cut short (0 bytes) makes the search
+    box fail with "Failed to load Pagefind metadata" in the browser."""
+    for lang in ("es", "en"):
+        bundle = site_dir / "pagefind" / lang
+        assert (bundle / "pagefind.js").is_file(), bundle
+        empty = sorted(p.name for p in bundle.rglob("*") if p.is_file() and not p.stat().st_size)
+        assert not empty, f"{bundle}: files written empty: {empty}"
