@@ -5,6 +5,7 @@ Pure functions of the model; no file-system access and nothing of MkDocs.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -46,7 +47,14 @@ _EXTRA_KEYS = {"aliases": "list", "alias": "list"}
 _ISO_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
-_UNSAFE_URL = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data):", re.IGNORECASE)
+# Where a Markdown URL begins: after `](`, or after `[id]:` opening a line (a reference
+# definition; `[^1]:` is a footnote, not a link).
+_URL_START = re.compile(r"\]\(|^ {0,3}\[(?!\^)[^\[\]\n]+\]:", re.MULTILINE)
+_UNSAFE_SCHEME = re.compile(r"(javascript|vbscript|data):", re.IGNORECASE)
+# Browsers drop tabs and line breaks anywhere in a URL, and blanks and control characters
+# before it; Python-Markdown keeps character references, which browsers then decode.
+_URL_DROPPED = re.compile(r"[\t\n\r]")
+_URL_LEADING = "".join(map(chr, range(0x21))) + "<"
 
 
 @dataclass
@@ -149,11 +157,14 @@ def _check_value(note: Note, key: str, kind: str, value: Any, config: GlosaConfi
                    f"'{key}' must be empty, a wiki-link or a list of wiki-links")
     elif kind == "list":
         items = value if isinstance(value, list) else [value]
-        if isinstance(value, dict) or any(
-            isinstance(item, (dict, list)) for item in items
-        ):
+        # A YAML `yes`, `on` or `{a: 1}` is no text; dropping it silently would lose a tag.
+        bad = next((item for item in items if not (
+            item is None or (isinstance(item, (str, int, float)) and not isinstance(item, bool))
+        )), None)
+        if bad is not None:
             report("meta-type", note, line, 1,
-                   f"'{key}' must be empty or a list of text values, not {_type_name(value)}")
+                   f"'{key}' must be empty or a list of text values, not {_type_name(bad)} "
+                   f"({bad!r})")
 
 
 def _check_title(note: Note, report: _Reporter) -> None:
@@ -219,11 +230,22 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter) -> Iterator[
             rule, message, suggestion = _link_message(link, res)
             report(rule, note, link.line, link.column, message, suggestion)
         yield link, res
-    if "](" in note.body:
-        for number, line in enumerate(note.body.split("\n")):
-            for match in _UNSAFE_URL.finditer(line):
-                report("link-unsafe-url", note, note.body_line + number, match.start() + 1,
-                       f"a '{match.group(1).lower()}:' URL is never published as a link")
+    body = note.body
+    if "](" in body or "]:" in body:
+        for match in _URL_START.finditer(body):
+            scheme = _unsafe_scheme(body, match.end())
+            if scheme is not None:
+                at = match.start()
+                report("link-unsafe-url", note, note.body_line + body.count("\n", 0, at),
+                       at - body.rfind("\n", 0, at),
+                       f"a '{scheme}:' URL is never published as a link")
+
+
+def _unsafe_scheme(text: str, start: int) -> str | None:
+    """The script or data scheme of the URL at ``start``, read as a browser reads it."""
+    url = _URL_DROPPED.sub("", html.unescape(text[start:start + 200])).lstrip(_URL_LEADING)
+    match = _UNSAFE_SCHEME.match(url)
+    return match.group(1).lower() if match else None
 
 
 def find_roots(vault: Vault) -> set[int]:
@@ -260,7 +282,7 @@ def _check_structure(vault: Vault, report: _Reporter) -> None:
                    "add e.g. [[Glossary index ⚫①]] on its own line, or list the note in "
                    "'roots'")
         if note.legend is None:
-            report("legend-missing", note, note.body_line + max(note.body.count("\n") - 1, 0),
+            report("legend-missing", note, _last_text_line(note),
                    1, "the note does not end with the legend line",
                    "[[Legend 🔴②]] | ①②③④⑤⑥ | ⚫① 🔴② 🟡③ 🟢④ 🔵⑤ ⚪⑥")
         key = (note.lang, normalize_key(note.title))
@@ -271,6 +293,13 @@ def _check_structure(vault: Vault, report: _Reporter) -> None:
                    f"{other.path}; bare links to it are ambiguous")
         else:
             seen_titles[key] = note
+
+
+def _last_text_line(note: Note) -> int:
+    """The file line where the legend is due: the body's last line that is not blank."""
+    lines = note.body.split("\n")
+    index = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
+    return note.body_line + index
 
 
 def _check_translations(vault: Vault, report: _Reporter) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -26,6 +26,8 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 #: Largest number of nodes a frontmatter block may expand to through aliases.
 MAX_YAML_NODES = 10_000
+#: Deepest nesting of lists and mappings a frontmatter block may have.
+MAX_YAML_DEPTH = 100
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -42,6 +44,18 @@ _FrontmatterLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """YAML integers, with Python's limit on their digits reported where they are written."""
+    try:
+        return int(yaml.SafeLoader.construct_yaml_int(loader, node))
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, "integer too long to read", node.start_mark) from None
+
+
+_FrontmatterLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 # python-frontmatter's definition of a `---` boundary line, so both agree on what a block is.
 _BOUNDARY: re.Pattern[str] = YAMLHandler.FM_BOUNDARY
 
@@ -53,29 +67,110 @@ class FrontmatterError(ValueError):
         self.column = column
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+class _Mark(Protocol):
+    index: int
+
+
+def _position(source: str, mark: _Mark | None, first_line: int) -> tuple[int, int]:
+    """The file line and column of a YAML mark.
+
+    YAML counts U+0085, U+2028 and U+2029 as line breaks and the rest of glosa (like Git and
+    editors) does not, so the position is taken from the mark's character index.
+    """
+    if mark is None:
+        return first_line, 1
+    index = min(max(mark.index, 0), len(source))
+    return (first_line + source.count("\n", 0, index),
+            index - source.rfind("\n", 0, index))
+
+
+def _too_deep(source: str, mark: _Mark | None, first_line: int) -> FrontmatterError:
+    return FrontmatterError(f"frontmatter nests deeper than {MAX_YAML_DEPTH} levels",
+                            *_position(source, mark, first_line))
+
+
+def _check_nesting(source: str, first_line: int) -> None:
+    """Refuse deep nesting before libyaml composes it: its composer recurses in C, and some
+    tens of thousands of levels (``[[[[...``, ``- - - ...``) overflow the C stack, which
+    kills the process instead of raising.
+
+    Every level needs one of ``[ { - ? :``; a block with few of them cannot be deep, so
+    the event scan runs only for the rare block that has many.
+    """
+    if sum(source.count(c) for c in "[{-?:") <= MAX_YAML_DEPTH:
+        return
+    loader = _FrontmatterLoader(source)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH + 1:  # the top-level mapping is level 0
+                    raise _too_deep(source, event.start_mark, first_line)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], source: str, first_line: int,
+                   depth: int = 0) -> int:
     """How many nodes a document has once aliases are expanded (bounded, memoised)."""
     key = id(node)
     if key in memo:
         return memo[key]
-    if depth > 100:
-        raise FrontmatterError("frontmatter nests deeper than 100 levels", node.start_mark.line)
+    if depth > MAX_YAML_DEPTH:
+        raise _too_deep(source, node.start_mark, first_line)
     memo[key] = 1  # a self-referencing alias counts once
     size = 1
     if isinstance(node, yaml.SequenceNode):
         for child in node.value:
-            size += _expanded_size(child, memo, depth + 1)
+            size += _expanded_size(child, memo, source, first_line, depth + 1)
     elif isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+            size += (_expanded_size(k, memo, source, first_line, depth + 1)
+                     + _expanded_size(v, memo, source, first_line, depth + 1))
     memo[key] = size
     if size > MAX_YAML_NODES:
+        # ``memo`` holds every distinct node seen; more expanded than distinct means aliases.
+        reason = (" through YAML aliases (an alias bomb?)" if size > len(memo) else "")
         raise FrontmatterError(
-            f"frontmatter expands to more than {MAX_YAML_NODES} values through YAML aliases "
-            "(an alias bomb?); refused",
-            node.start_mark.line,
+            f"frontmatter expands to more than {MAX_YAML_NODES} values{reason}; refused",
+            *_position(source, node.start_mark, first_line),
         )
     return size
+
+
+def _load(source: str, first_line: int) -> tuple[dict[str, Any], dict[str, int],
+                                                 list[tuple[str, int, int]]]:
+    _check_nesting(source, first_line)
+    loader = _FrontmatterLoader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, []
+        if not isinstance(node, yaml.MappingNode):
+            raise FrontmatterError(
+                f"frontmatter must be a mapping of keys to values, not a {node.id}",
+                *_position(source, node.start_mark, first_line),
+            )
+        _expanded_size(node, {}, source, first_line)
+        lines: dict[str, int] = {}
+        duplicates: list[tuple[str, int, int]] = []
+        for key_node, _ in node.value:
+            key = str(key_node.value)
+            line, column = _position(source, key_node.start_mark, first_line)
+            if key in lines:
+                duplicates.append((key, line, column))
+            else:
+                lines[key] = line
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise FrontmatterError("frontmatter must be a mapping", first_line)
+    return {str(k): v for k, v in data.items()}, lines, duplicates
 
 
 def load_frontmatter(
@@ -86,46 +181,32 @@ def load_frontmatter(
     ``first_line`` is the file line of the block's first line. Raises
     :class:`FrontmatterError` with a file line on anything that is not a safe mapping.
     """
-    loader = _FrontmatterLoader(source)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, {}, []
-        if not isinstance(node, yaml.MappingNode):
-            raise FrontmatterError(
-                f"frontmatter must be a mapping of keys to values, not a {node.id}",
-                first_line + node.start_mark.line, node.start_mark.column + 1,
-            )
-        _expanded_size(node, {})
-        lines: dict[str, int] = {}
-        duplicates: list[tuple[str, int, int]] = []
-        for key_node, _ in node.value:
-            key = str(key_node.value)
-            line = first_line + key_node.start_mark.line
-            if key in lines:
-                duplicates.append((key, line, key_node.start_mark.column + 1))
-            else:
-                lines[key] = line
-        data = loader.construct_document(node)
-    except FrontmatterError as exc:
-        if exc.line < first_line:
-            exc.line += first_line
+        return _load(source, first_line)
+    except FrontmatterError:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        column = (mark.column + 1) if mark else 1
+        line, column = _position(source, mark, first_line)
         problem = exc.problem or exc.context or "invalid YAML"
         if "constructor" in str(problem) or "tag" in str(problem):
             problem = f"{problem} (only plain YAML values are allowed)"
         raise FrontmatterError(f"invalid YAML: {problem}", line, column) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character; libyaml reports its offset in bytes, so find it instead.
+        character = exc.character if isinstance(exc.character, int) else -1
+        at = source.find(chr(character)) if 0 <= character <= 0x10FFFF else -1
+        line, column = first_line, 1
+        if at >= 0:
+            line += source.count("\n", 0, at)
+            column = at - source.rfind("\n", 0, at)
+        raise FrontmatterError(
+            f"invalid YAML: character U+{max(character, 0):04X} is not allowed ({exc.reason})",
+            line, column) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        # ValueError includes text that cannot be encoded (lone surrogates) and integers
+        # too long to convert.
         raise FrontmatterError(f"invalid YAML: {exc}", first_line) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        raise FrontmatterError("frontmatter must be a mapping", first_line)
-    return {str(k): v for k, v in data.items()}, lines, duplicates
 
 
 def _split_frontmatter(text: str) -> tuple[str | None, int, int, str | None]:
@@ -145,8 +226,9 @@ def _split_frontmatter(text: str) -> tuple[str | None, int, int, str | None]:
         end = text.find("\n", pos)
         current = text[pos:] if end < 0 else text[pos:end]
         if _BOUNDARY.fullmatch(current):
-            body_offset = len(text) if end < 0 else end + 1
-            return text[first_end + 1:pos], body_offset, line + 1, None
+            if end < 0:  # the file ends on the closing line: no body, no line after it
+                return text[first_end + 1:pos], len(text), line, None
+            return text[first_end + 1:pos], end + 1, line + 1, None
         if end < 0:
             break
         pos = end + 1

@@ -280,7 +280,7 @@ def _resolve_anchor(index: NoteIndex, link: WikiLink, note: Note,
         if link.block in note.block_ids:
             return LinkResolution(status, note=note, block=link.block, candidates=tied)
         return LinkResolution(ResolutionStatus.BLOCK_MISSING, note=note, candidates=tied,
-                              suggestions=_closest(link.block, note.block_ids))
+                              suggestions=_closest(link.block, list(note.block_ids)))
     if link.heading:
         table = index.headings_of(note)
         heading = table.get(normalize_key(link.heading)) or table.get(slugify(link.heading))

@@ -41,6 +41,12 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
     attachments: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     excluded = set(config.exclude_dirs)
+
+    def skip(rule: str, rel: str, message: str) -> None:
+        severity = config.severity(rule)
+        if severity.value != "off":
+            problems.append(Diagnostic(rule, severity, rel, 1, 1, message))
+
     stack = [root]
     seen_dirs = {root}
     while stack:
@@ -49,22 +55,31 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             rel = folder.relative_to(root).as_posix() if folder != root else "."
-            problems.append(Diagnostic("note-unreadable", config.severity("note-unreadable"),
-                                       rel, 1, 1, f"cannot read the folder: {exc.strerror}"))
+            skip("note-unreadable", rel, f"cannot read the folder: {exc.strerror}")
             continue
         for entry in entries:
             if entry.name.startswith(".") or entry.name in excluded:
                 continue
             path = Path(entry.path)
             rel = path.relative_to(root).as_posix()
+            try:
+                entry.name.encode("utf-8")
+            except UnicodeEncodeError:
+                # Bytes that are no UTF-8 come back as lone surrogates, which no report and
+                # no site page can carry; the name must be fixed first.
+                shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                skip("note-unreadable", shown, "the name is not valid UTF-8; not read")
+                continue
             if entry.is_symlink():
-                target = path.resolve()
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):  # a loop, or a link to nothing
+                    skip("note-unreadable", rel,
+                         "broken symbolic link (it loops or its target is missing); not read")
+                    continue
                 if not target.is_relative_to(root):
-                    severity = config.severity("symlink-outside-vault")
-                    if severity.value != "off":
-                        problems.append(Diagnostic(
-                            "symlink-outside-vault", severity, rel, 1, 1,
-                            "symbolic link to a file outside the vault; not read"))
+                    skip("symlink-outside-vault", rel,
+                         "symbolic link to a file outside the vault; not read")
                     continue
             try:
                 is_dir = entry.is_dir()
@@ -75,6 +90,15 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
                 if real not in seen_dirs:
                     seen_dirs.add(real)
                     stack.append(path)
+                continue
+            try:
+                is_file = entry.is_file()
+            except OSError:
+                is_file = False
+            if not is_file:
+                # A named pipe would block the read forever; a device is no note either.
+                skip("note-unreadable", rel,
+                     "not a regular file (a pipe, socket or device); not read")
                 continue
             if entry.name.lower().endswith(NOTE_SUFFIXES):
                 notes.append((path, rel))

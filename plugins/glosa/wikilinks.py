@@ -31,12 +31,16 @@ Slugify = Callable[[str, str], str]
 
 WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\r\n]+?)\]\]")
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# The text after the hashes is cut in Python, not by a regex: `(.*?)[ \t]*#*[ \t]*$`
+# backtracks cubically, and one heading line of a few thousand spaces took minutes.
+_HEADING_OPEN = re.compile(r"(#{1,6})[ \t]+")
 _BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Neither pattern may run past the next opening bracket, so that a long run of `[`, `(` or
+# `<` without its closing one costs linear time, not quadratic.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|==|`)")
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 
 
 def slugify(text: str, separator: str = "-") -> str:
@@ -161,9 +165,11 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
             continue
         file_line = first_line + index
         if line[0] == "#":
-            heading = _HEADING.match(line)
+            heading = _HEADING_OPEN.match(line)
             if heading is not None:
-                text = plain_heading_text(heading.group(2))
+                # Drop the closing hashes and the blanks around them.
+                raw = line[heading.end():].rstrip(" \t").rstrip("#").rstrip(" \t")
+                text = plain_heading_text(raw)
                 slug_id = _toc_unique(slug(text, "-"), used_ids)
                 scan.headings.append(Heading(len(heading.group(1)), text, slug_id, file_line))
         if "^" in line:
