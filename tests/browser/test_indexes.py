@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import REPO
-from .conftest import OpenPage, goto, page_path, screenshot
+from .conftest import OpenPage, page_path, screenshot
 
 GLOSSARY = REPO / "glossary"
 
@@ -72,7 +72,8 @@ def test_tag_pages_list_their_notes(lang: str, site_dir: Path, base_url: str,
             count: Number(li.querySelector('.glosa-count').textContent)}))""")
     assert {t["name"]: t["count"] for t in cloud} == dict(expected)
     for tag in cloud:
-        goto(page, "", tag["href"])
+        answer = page.goto(tag["href"], wait_until="domcontentloaded")
+        assert answer is not None and answer.status == 200, tag
         listed = entries(page, ".glosa-tagpage")
         assert len(listed) == tag["count"], tag
         # Each note listed shows the tag on its own page (checked on disk: fast).
