@@ -27,6 +27,7 @@ BODY = 23  # the first body line of a seed note without extra keys
 SCRIPT = '<script>alert("x")</script>'
 IMG = '<img src=x onerror="alert(1)">'
 QUOTES = '" onmouseover="alert(2)'
+IMG_LINK = '<img src=y onerror="alert(3)">'
 
 Expected = tuple[str, str, int]
 #: (rule, path, line, text): a diagnostic at that place whose message or suggestion
@@ -174,7 +175,7 @@ _TEN_MB_LINES = 10 * 1024 * 1024 // 64
 _TEN_MB = seed_note("Diez megas ⚫①", body="\n".join(
     ["Texto de relleno para una nota enorme, sin enlaces ni código."] * _TEN_MB_LINES
     + ["[[Nota que no existe en diez megas]]"]))
-_LONG = "palabra " * 12_490 + "[[Nota larga que no existe]]"
+_LONG = "palabra " * 12_500 + "[[Nota larga que no existe]]"
 
 ENCODING = [
     _one("enc-bom", "Marca BOM ⚫①", b"\xef\xbb\xbf" + seed_note("Marca BOM ⚫①").encode(),
@@ -323,8 +324,8 @@ HOSTILE = [
        ("meta-date-format", "Cadenas ⚫①.md", 8, IMG)),
     _hostile("hostile-link", {
         "Enlace hostil ⚫①.md": seed_note("Enlace hostil ⚫①",
-                                         body=f"{SCRIPT}\n[[{IMG}|{QUOTES}]]"),
-    }, ("link-broken", "Enlace hostil ⚫①.md", BODY + 1, IMG),
+                                         body=f"{SCRIPT}\n[[{IMG_LINK}|{QUOTES}]]"),
+    }, ("link-broken", "Enlace hostil ⚫①.md", BODY + 1, IMG_LINK),
        ("link-broken", "Enlace hostil ⚫①.md", BODY + 1, QUOTES)),
 ]
 

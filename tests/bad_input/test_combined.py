@@ -1,0 +1,88 @@
+"""The whole bad vault at once: one run reports every problem of every file, in-process
+(click's CliRunner) and as a real process (``python -m glosa``), and writes nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import write_vault
+from . import filesystem
+from .cases import CASES, all_files
+from .helpers import assert_case, assert_positions, invoke, snapshot, triples
+
+LOCATED = re.compile(r"^(.*?):(\d+):(\d+): (error|warning) ([a-z0-9-]+): ")
+
+
+@pytest.fixture(scope="module")
+def bad_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("combined")
+    root = write_vault(base / "vault", all_files())
+    filesystem.add_entries(root, base / "outside")
+    return root
+
+
+def test_one_run_reports_every_case(bad_vault: Path) -> None:
+    before = snapshot(bad_vault.parent)
+    result = invoke("check", str(bad_vault), "--format", "json")
+    assert result.exit_code == 1
+    diagnostics = json.loads(result.stdout)
+    for case in CASES:
+        assert_case(case, diagnostics)
+    found = triples(diagnostics)
+    assert [e for e in filesystem.EXPECT if e not in found] == []
+    assert_positions(bad_vault, diagnostics)
+    # Nothing outside the vault is read: the outside note's broken link is not reported.
+    assert not any("No existe fuera" in d["message"] for d in diagnostics)
+    assert snapshot(bad_vault.parent) == before
+
+
+def test_text_report_names_every_case(bad_vault: Path) -> None:
+    result = invoke("check", str(bad_vault))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    found = [LOCATED.match(line) for line in lines]
+    located = {(m[5], m[1], int(m[2])) for m in found if m}
+    for case in CASES:
+        assert [e for e in case.expect if e not in located] == [], case.id
+    errors = sum(m[4] == "error" for m in found if m)
+    warnings = sum(m[4] == "warning" for m in found if m)
+    assert lines[-1] == f"{errors} errors, {warnings} warnings"
+
+
+def test_real_process_no_traceback(bad_vault: Path) -> None:
+    before = snapshot(bad_vault.parent)
+    completed = subprocess.run(
+        [sys.executable, "-m", "glosa", "check", str(bad_vault), "--format", "json"],
+        capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+        cwd=bad_vault.parent,
+    )
+    assert completed.stderr == ""
+    assert completed.returncode == 1
+    diagnostics = json.loads(completed.stdout)
+    in_process = json.loads(invoke("check", str(bad_vault), "--format", "json").stdout)
+    assert diagnostics == in_process
+    for case in CASES:
+        assert_case(case, diagnostics)
+    # The `!!python/object/apply` case would have created this file had it run.
+    assert not (bad_vault.parent / "glosa-pwned").exists()
+    assert snapshot(bad_vault.parent) == before
+
+
+@pytest.mark.parametrize("fmt", ["github", "sarif"])
+def test_other_formats_survive(bad_vault: Path, fmt: str) -> None:
+    result = invoke("check", str(bad_vault), "--format", fmt)
+    assert result.exit_code == 1
+    if fmt == "sarif":
+        results = json.loads(result.stdout)["runs"][0]["results"]
+        assert len(results) == len(json.loads(
+            invoke("check", str(bad_vault), "--format", "json").stdout))
+    else:
+        # One annotation per line: hostile text cannot start a second workflow command.
+        assert all(line.startswith(("::error ", "::warning "))
+                   for line in result.stdout.splitlines())
