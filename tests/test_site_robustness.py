@@ -126,7 +126,7 @@ def test_search_index_is_reused_only_by_dirty_serve_rebuilds(
 
     calls: list[int] = []
 
-    async def fake_index(site_dir: Path, pages: dict[str, list[str]]) -> None:
+    def fake_index(site_dir: Path, pages: dict[str, list[str]]) -> None:
         calls.append(1)
 
     monkeypatch.setattr(glosa.plugin, "_write_search_indexes", fake_index)

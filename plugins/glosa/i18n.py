@@ -12,7 +12,7 @@ from datetime import datetime
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-__all__ = ["UI_TEXT", "format_day", "language_name", "ui_text"]
+__all__ = ["UI_TEXT", "format_day", "language_name", "language_name_in", "ui_text"]
 
 UI_TEXT: dict[str, dict[str, str]] = {
     "es": {
@@ -23,7 +23,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "search_placeholder": "Buscar términos (es/en)…", "no_results": "Sin resultados",
         "terms": "términos", "tag": "Etiqueta", "subterms": "Términos de este apartado",
         "languages": "Idiomas", "breadcrumb": "Ruta", "other": "Otros",
-        "choose_language": "Elige idioma",
+        "choose_language": "Elige idioma", "aliases": "También llamado:",
         "dashboard": "Panel editorial", "dash_status": "Estado editorial",
         "dash_field": "Campo", "dash_value": "Valor", "dash_count": "Notas",
         "dash_actions": "Acciones pendientes", "dash_translations": "Traducciones",
@@ -38,7 +38,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "search_placeholder": "Search terms (en/es)…", "no_results": "No results",
         "terms": "terms", "tag": "Tag", "subterms": "Terms in this section",
         "languages": "Languages", "breadcrumb": "Path", "other": "Other",
-        "choose_language": "Choose a language",
+        "choose_language": "Choose a language", "aliases": "Also known as:",
         "dashboard": "Editorial dashboard", "dash_status": "Editorial status",
         "dash_field": "Field", "dash_value": "Value", "dash_count": "Notes",
         "dash_actions": "Pending actions", "dash_translations": "Translations",
@@ -69,6 +69,13 @@ def language_name(lang: str) -> str:
     locale = _locale(lang)
     name = locale.get_display_name(locale) if locale else None
     return (name or lang.upper())[:1].upper() + (name or lang.upper())[1:]
+
+
+def language_name_in(lang: str, reader: str) -> str:
+    """A language's name as readers of another language write it: "inglés" for es."""
+    locale = _locale(reader)
+    name = locale.languages.get(lang) if locale else None
+    return name or language_name(lang)
 
 
 def format_day(moment: datetime, lang: str) -> str:

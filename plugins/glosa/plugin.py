@@ -7,10 +7,14 @@ section pages, and a small navigation that does not grow with the number of note
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
+import os
 import posixpath
+import shutil
+import subprocess
+import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -29,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from .checks import _parse_date, check_vault, find_roots
 from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
-from .i18n import format_day, language_name, ui_text
+from .i18n import format_day, language_name, language_name_in, ui_text
 from .model import Note
 from .parser import read_note
 from .site import SiteModel, first_paragraph, json_ld, relative_url, render_body, slug_for_url
@@ -323,6 +327,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             target = translations.get(lang)
             url = self.url_of(target.path) if target else self.url_of(self.homes[lang])
             switch.append({"lang": lang, "name": language_name(lang),
+                           "name_here": language_name_in(lang, note.lang),
                            "url": relative_url(here, url) or "./",
                            "title": target.title if target else None})
         modified = _parse_date(note.meta.get("modified"))
@@ -397,7 +402,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # rebuild of a large vault (new terms become searchable on the next full build).
         reuse = getattr(self, "dirty", False) and getattr(self, "_indexed_once", False)
         if self.config.search and not reuse:
-            asyncio.run(_write_search_indexes(Path(config.site_dir), self.search_pages))
+            _write_search_indexes(Path(config.site_dir), self.search_pages)
             self._indexed_once = True
         self.search_pages = {}
 
@@ -572,20 +577,15 @@ def _dashboard_context(plugin: GlosaPlugin, here: str,
             "languages": [language_name(code) for code in plugin.core.languages]}
 
 
-async def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> None:
+def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> None:
     """One Pagefind bundle per language (pagefind/<lang>/); the search box loads its page's
     language and merges the others, so either language finds both.
 
     Each language's pages are hard-linked into a staging folder with their site paths, so
-    that Pagefind indexes them in one native pass (adding files one by one through its API
-    costs a round trip each) whatever folders the notes live in.
+    that Pagefind indexes them in one native pass whatever folders the notes live in. The
+    command line is used rather than Pagefind's Python API: it writes its files and exits,
+    where closing the API's service can stop it before the files are complete.
     """
-    import os
-    import shutil
-    import tempfile
-
-    from pagefind.index import IndexConfig, PagefindIndex
-
     for lang, dest_uris in pages.items():
         # Staged inside the site folder: a build writes nowhere else.
         with tempfile.TemporaryDirectory(prefix=f".glosa-search-{lang}-",
@@ -598,8 +598,13 @@ async def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> 
                     os.link(source, target)
                 except OSError:
                     shutil.copyfile(source, target)
-            # Permalink marks (¶) are not part of a heading's text.
-            config = IndexConfig(force_language=lang, exclude_selectors=[".headerlink"],
-                                 output_path=str(site_dir / "pagefind" / lang))
-            async with PagefindIndex(config=config) as index:
-                await index.add_directory(path=staging)
+            output = site_dir / "pagefind" / lang
+            result = subprocess.run(
+                [sys.executable, "-m", "pagefind", "--site", staging, "--output-path",
+                 str(output), "--force-language", lang,
+                 # Permalink marks (¶) are not part of a heading's text.
+                 "--exclude-selectors", ".headerlink", "--silent"],
+                capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                raise PluginError(f"search index for '{lang}' failed: "
+                                  f"{(result.stderr or result.stdout).strip()[:500]}")

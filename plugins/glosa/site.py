@@ -82,6 +82,7 @@ def plain_text(markdown: str) -> str:
     text = _MD_LINK.sub(r"\1", text)
     text = _TAGS.sub("", text)
     text = _MD_NOISE.sub("", text)
+    text = re.sub(r"\s*\|\s*", " · ", text).strip(" ·")  # table cells read as a list
     text = re.sub(r"\s\^[A-Za-z0-9-]+\s*$", "", text, flags=re.M)
     return " ".join(text.split())
 
@@ -361,15 +362,35 @@ def _embed_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolut
             f'<a class="glosa-link" href="{href}">{title}</a></p>\n\n{inner}\n\n</div>\n')
 
 
+_BLOCK_SUFFIX = re.compile(r"\s\^([A-Za-z0-9-]+)[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||>|#)")
+
+
+def _anchor_block(text: str, block: str) -> str:
+    """Replace a line's ``^block-id`` by an anchor readers land on: the id of the paragraph
+    (an attribute list on the next line) or, in lists, tables and quotes, an empty span."""
+    if _BLOCK_SUFFIX.search(text) is None:
+        return text
+    stripped = _BLOCK_SUFFIX.sub("", text)
+    safe = html.escape(block, quote=True)
+    if _NOT_PARAGRAPH.match(stripped):
+        return f'{stripped} <span id="{safe}" class="glosa-block"></span>'
+    return f"{stripped}\n{{: #{block} }}"
+
+
 def render_lines(ctx: RenderContext, note: Note, lines: list[tuple[int, str]],
                  stack: tuple[int, ...]) -> str:
     """Rewrite the wiki-links of some of a note's lines, given as (body index, text)."""
     by_line: dict[int, list[tuple[int, WikiLink]]] = {}
     for position, link in enumerate(note.links):
         by_line.setdefault(link.line, []).append((position, link))
+    blocks = {line: block for block, line in note.block_ids.items()} if len(stack) == 1 else {}
     out: list[str] = []
     for index, text in lines:
         links = by_line.get(note.body_line + index, [])
+        block = blocks.get(note.body_line + index)
+        if block is not None:
+            text = _anchor_block(text, block)
         if not links:
             out.append(text)
             continue

@@ -143,13 +143,11 @@ def test_every_anchor_exists(crawl: Any) -> None:
     result, _ = crawl
     anchored = [link for link in result.links if urlsplit(link[2]).fragment]
     assert len(anchored) > 100, "too few #anchor links: the crawl found no permalinks?"
-    missing = missing_anchors(result) - block_anchors(result)
+    missing = missing_anchors(result)
     assert not missing, "anchors missing from their target page:\n" + "\n".join(
         f"{unquote(page)}: {raw}" for page, raw in sorted(missing))
 
 
-@pytest.mark.xfail(strict=True, reason="block ids ([[Note#^id]]) are rendered as text, not "
-                   "as an anchor on their paragraph (glosa site rendering)")
 def test_block_links_land_on_their_paragraph(crawl: Any) -> None:
     result, _ = crawl
     broken = block_anchors(result)

@@ -27,7 +27,7 @@ def test_wiki_links_and_heading_links(site_dir: Path, base_url: str,
     screenshot(page, "desktop-term", full_page=True)
     # Aliases are separate words in the text (what Pagefind indexes), not glued together.
     aliases = page.locator(".glosa-aliases").text_content() or ""
-    assert " ".join(aliases.split()) == "test A/B prueba A/B", aliases
+    assert " ".join(aliases.split()) == "También llamado: test A/B prueba A/B", aliases
     links = article_links(page, "a.glosa-link")
     assert len(links) >= 5, links
     for href in links:
