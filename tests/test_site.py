@@ -312,3 +312,12 @@ def test_sanitizer_keeps_links_inside_the_site(page_url: str, fragment: str,
     assert "onclick" not in cleaned and "javascript" not in cleaned
     attribute = "href" if "href" in fragment else "src"
     assert (f"{attribute}=" in cleaned) is kept, cleaned
+
+
+def test_block_ids_become_anchors(built: tuple[Path, str]) -> None:
+    site, _ = built
+    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    anchor = soup.select_one("article #def")
+    assert anchor is not None and anchor.name == "p"
+    assert anchor.get_text().strip() == "Persona que compra."
+    assert "^def" not in soup.select_one("article").get_text()
