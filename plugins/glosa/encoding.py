@@ -30,6 +30,8 @@ _SUSPECT = re.compile("[ÃÂâðğÅÄÆ]")
 _LOWER = "a-zñáéíóúü"
 _LONE_A_TILDE_IN_WORD = re.compile(f"(?<=[{_LOWER}])Ã(?=[{_LOWER}])")
 _LONE_A_TILDE_AT_START = re.compile(f"(?<![A-Za-zÀ-ÿ])Ã(?=[{_LOWER}])")
+#: Text is rarely damaged more than twice; the bound only guards against a repair loop.
+_MAX_ROUNDS = 4
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     remove_terminal_escapes=False,
@@ -74,10 +76,19 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _fix_line(line: str) -> str:
-    """The repaired form of one line (may equal the input)."""
-    # Put back the lost soft hyphen so that ftfy sees a complete `Ã\xad` pair.
-    restored = _LONE_A_TILDE_IN_WORD.sub("Ã\u00ad", line)
-    return ftfy.fix_text(restored, _FTFY_CONFIG)
+    """The repaired form of one line (may equal the input).
+
+    Repaired until nothing changes, so that text damaged twice over (`Ãƒ` for `Ã`) comes
+    back in one run and a second run finds nothing left to do.
+    """
+    for _ in range(_MAX_ROUNDS):
+        # Put back the lost soft hyphen so that ftfy sees a complete `Ã\xad` pair.
+        restored = _LONE_A_TILDE_IN_WORD.sub("Ã\u00ad", line)
+        fixed = ftfy.fix_text(restored, _FTFY_CONFIG)
+        if fixed == line:
+            break
+        line = fixed
+    return line
 
 
 def find_double_encoding(text: str) -> list[EncodingProblem]:

@@ -159,7 +159,11 @@ def _load(source: str, first_line: int) -> tuple[dict[str, Any], dict[str, int],
         lines: dict[str, int] = {}
         duplicates: list[tuple[str, int, int]] = []
         for key_node, _ in node.value:
-            key = str(key_node.value)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *base` brings in another mapping's keys; it is no key
+            # The key as the data will have it (`yes`, `~` and `01` are True, None and 1),
+            # so that two spellings of one key are reported as a duplicate.
+            key = str(loader.construct_object(key_node, deep=True))
             line, column = _position(source, key_node.start_mark, first_line)
             if key in lines:
                 duplicates.append((key, line, column))

@@ -115,6 +115,10 @@ FRONTMATTER = [
     _one("fm-duplicate-key", "Clave doble ⚫①",
          replaced("Clave doble ⚫①", "a11y: 3\n", "a11y: 3\na11y: 4\n"),
          "frontmatter-duplicate-key", 5),
+    # YAML reads `1` and `01` as the same key: the second silently replaced the first.
+    _one("fm-duplicate-key-spellings", "Clave escrita dos veces ⚫①",
+         seed_note("Clave escrita dos veces ⚫①", extra="1: uno\n01: otro\n"),
+         "frontmatter-duplicate-key", 19),
     _one("fm-list-not-mapping", "Lista ⚫①", "---\n- lang\n- ES\n---\n# Lista ⚫①\n",
          "frontmatter-invalid", 2),
     _one("fm-scalar-not-mapping", "Escalar ⚫①", "---\nsolo texto\n---\n# Escalar ⚫①\n",
