@@ -36,7 +36,7 @@ from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, ui_text
 from .model import Note
 from .parser import read_note
-from .site import SiteModel, first_paragraph, json_ld, relative_url, render_body, slug_for_url
+from .site import SiteModel, json_ld, relative_url, render_body, slug_for_url
 from .vault import Vault, walk_vault
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
@@ -287,7 +287,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             return None
         body, _unresolved = render_body(self.model, note, self.url_of, page.url,
                                        self.config.embed_depth)
-        description = first_paragraph(note)
+        description = self.model.summary(note)
         page.meta = {
             "title": html.escape(note.title),
             "description": html.escape(description, quote=True),
@@ -351,8 +351,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "modified_iso": modified.date().isoformat() if modified else None,
             "tags": tags,
             "aliases": note.aliases,
-            "backlinks": [{**link(b.source), "snippet": b.snippet}
-                          for b in self.model.backlinks.get(id(note), [])],
+            "backlinks": [{**link(source), "snippet": snippet}
+                          for source, snippet in self.model.backlinks_of(note)],
             "children": [link(n) for n in self.model.children(note)],
             "switch": switch,
             "alternates": [{"lang": lang, "url": self.url_of(t.path)}
@@ -500,7 +500,7 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
         return {"title": note.title, "url": relative_url(here, plugin.url_of(note.path)) or "./",
                 "level": note.level, "marker": note.marker,
                 "level_label": plugin.core.level_label(note.level, lang) if note.level else "",
-                "summary": first_paragraph(note, 160)}
+                "summary": model.summary(note, 160)}
 
     context: dict[str, Any] = {"ui": ui_text(lang, plugin.config.ui_text), "lang": lang,
                                "title": plugin._generated_title(spec)}

@@ -56,28 +56,41 @@ def relative_url(from_url: str, to_url: str) -> str:
         from_url) + "/"
     if from_dir in ("", "/"):
         return to_url or "./"
-    target = "/" + to_url
-    base = "/" + from_dir
-    rel = posixpath.relpath(target, base)
-    if to_url.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return rel if rel != "./" else "./"
+    # Segment arithmetic rather than posixpath.relpath, which resolves against the working
+    # directory on every call (this runs for every link of every page).
+    base = from_dir.strip("/").split("/")
+    target = to_url.split("/")
+    common = 0
+    while (common < len(base) and common < len(target) - 1
+           and base[common] == target[common]):
+        common += 1
+    rel = "../" * (len(base) - common) + "/".join(target[common:])
+    return rel or "./"
 
 
 def sort_key(title: str) -> str:
-    """Alphabetical order that ignores accents and case (á sorts with a)."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    """Alphabetical order that ignores accents and case (á sorts with a), with Spanish ñ
+    as its own letter after n."""
+    folded = unicodedata.normalize("NFC", title.casefold()).replace("ñ", "n~")
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def initial_of(title: str) -> str:
-    key = sort_key(title).lstrip()
-    first = key[:1].upper()
+    stripped = unicodedata.normalize("NFC", title.lstrip())
+    if stripped[:1] in ("ñ", "Ñ"):
+        return "Ñ"
+    first = sort_key(stripped)[:1].upper()
     return first if first.isalpha() else "#"
+
+
+_MARKUP_CHARS = re.compile(r"[\[\]*_`~=#>|<^!]|^\s*(?:[-+]\s|\d+\.\s)")
 
 
 def plain_text(markdown: str) -> str:
     """Markdown reduced to text (for descriptions, previews and snippets)."""
+    if _MARKUP_CHARS.search(markdown) is None:
+        return " ".join(markdown.split())
     text = WIKILINK_RE.sub(lambda m: link_label(parse_link(m.group(2), False, 0, 0)), markdown)
     text = _MD_LINK.sub(r"\1", text)
     text = _TAGS.sub("", text)
@@ -126,13 +139,12 @@ def first_paragraph(note: Note, limit: int = 300) -> str:
     return text
 
 
-def _snippet(note: Note, link: WikiLink, width: int = 160) -> str:
-    """Some context around a link, as plain text, for the backlinks list."""
-    line = note.body.split("\n")[link.line - note.body_line]
+def _snippet(note: Note, link: WikiLink, line: str, summary: str, width: int = 160) -> str:
+    """Some context around a link (on ``line``), as plain text, for the backlinks list."""
     text = plain_text(line)
     if note.parent is link or text == plain_text(link.raw):
         # A line that is only the link (the parent line) says nothing: show the definition.
-        return first_paragraph(note, width)
+        return summary[:width].rsplit(" ", 1)[0] + "…" if len(summary) > width else summary
     if len(text) <= width:
         return text
     label = plain_text(link.raw)
@@ -145,7 +157,7 @@ def _snippet(note: Note, link: WikiLink, width: int = 160) -> str:
 @dataclass
 class Backlink:
     source: Note
-    snippet: str
+    link: WikiLink
 
 
 @dataclass
@@ -159,23 +171,28 @@ class SiteModel:
     translations: dict[int, dict[str, Note]] = field(default_factory=dict)
     children_of: dict[int, list[Note]] = field(default_factory=dict)
     _listings: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _summaries: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         index = self.vault.index
         for note in self.vault.notes:
             if not note.readable:
                 continue
-            seen_sources: set[int] = set()
+            # One backlink per (source, target): the first link with context around it,
+            # else the parent line.
+            recorded: dict[int, Backlink] = {}
             for position, link in enumerate(note.links):
                 res = resolve_link(index, link, note)
                 self.resolutions[(id(note), position)] = res
                 target = res.note
-                if (target is None or target is note or link is note.legend
-                        or id(target) in seen_sources):
+                if target is None or target is note or link is note.legend:
                     continue
-                seen_sources.add(id(target))
-                self.backlinks.setdefault(id(target), []).append(
-                    Backlink(note, _snippet(note, link)))
+                earlier = recorded.get(id(target))
+                if earlier is None:
+                    recorded[id(target)] = backlink = Backlink(note, link)
+                    self.backlinks.setdefault(id(target), []).append(backlink)
+                elif earlier.link is note.parent:
+                    earlier.link = link
             if note.parent is not None:
                 parent = resolve_link(index, note.parent, note).note
                 if parent is not None and parent is not note:
@@ -196,6 +213,29 @@ class SiteModel:
                 self.children_of.setdefault(id(parent), []).append(note)
         for kids in self.children_of.values():
             kids.sort(key=lambda n: sort_key(n.title))
+
+    def summary(self, note: Note, limit: int = 300) -> str:
+        """The note's first paragraph as plain text (computed once per note)."""
+        text = self._summaries.get(id(note))
+        if text is None:
+            text = self._summaries[id(note)] = first_paragraph(note, 300)
+        if len(text) > limit:
+            return text[:limit].rsplit(" ", 1)[0] + "…"
+        return text
+
+    def backlinks_of(self, note: Note, with_snippets: int = 30) -> list[tuple[Note, str]]:
+        """(source, context) of the notes linking here; the first ``with_snippets`` carry a
+        snippet (a hub term linked from thousands of notes keeps a page of bounded size)."""
+        out: list[tuple[Note, str]] = []
+        for position, backlink in enumerate(self.backlinks.get(id(note), [])):
+            snippet = ""
+            if position < with_snippets:
+                source = backlink.source
+                line = source.body.split("\n", backlink.link.line - source.body_line + 1)[
+                    backlink.link.line - source.body_line]
+                snippet = _snippet(source, backlink.link, line, self.summary(source, 300))
+            out.append((backlink.source, snippet))
+        return out
 
     @property
     def notes(self) -> list[Note]:

@@ -1,0 +1,62 @@
+"""Engine-free site helpers: relative URLs, summaries, backlinks, listings."""
+
+from __future__ import annotations
+
+import posixpath
+
+import pytest
+
+from glosa import GlosaConfig, load_vault
+from glosa.site import SiteModel, initial_of, relative_url, sort_key
+
+from .conftest import VaultFactory, seed_note
+
+
+@pytest.mark.parametrize(
+    ("from_url", "to_url", "expected"),
+    [
+        ("es/a/", "es/b/", "../b/"),
+        ("es/x/a/", "es/x/", "../"),
+        ("es/a/", "es/a/img.png", "img.png"),
+        ("es/a/", "es/a/", ""),
+        ("", "es/a/", "es/a/"),
+        ("index.html", "es/a.html", "es/a.html"),
+        ("es/a.html", "es/b.html", "b.html"),
+        ("es/a.html", "en/b.html", "../en/b.html"),
+        ("es/", "index.html", "../index.html"),
+        ("es/t/Cliente%20X/", "en/Customer/", "../../../en/Customer/"),
+        ("a/b/c/", "a/bb/c/", "../../bb/c/"),
+    ],
+)
+def test_relative_url(from_url: str, to_url: str, expected: str) -> None:
+    assert relative_url(from_url, to_url) == expected
+    if expected:
+        base = from_url if from_url.endswith("/") else posixpath.dirname(from_url)
+        assert posixpath.normpath(posixpath.join(base, expected)) == posixpath.normpath(to_url)
+
+
+def test_sort_key_ignores_accents_and_case() -> None:
+    titles = ["Índice", "idea", "Árbol", "zeta", "ñu", "nube", "oso"]
+    assert sorted(titles, key=sort_key) == [
+        "Árbol", "idea", "Índice", "nube", "ñu", "oso", "zeta"]
+    assert [initial_of(t) for t in ("Árbol", "ñu", "Ñandú", "1er", "nube")] == [
+        "A", "Ñ", "Ñ", "#", "N"]
+
+
+def test_backlinks_carry_bounded_snippets(make_vault: VaultFactory) -> None:
+    files = {"Hub ⚫①.md": seed_note("Hub ⚫①", parent=None, body="El centro.")}
+    for i in range(40):
+        files[f"n/Nota {i:02d} 🟡③.md"] = seed_note(
+            f"Nota {i:02d} 🟡③", parent="Hub ⚫①",
+            body=f"Primera frase {i}.\n\nLa nota {i} cita al [[Hub|centro]] aquí.")
+    model = SiteModel(load_vault(make_vault(files), GlosaConfig()))
+    hub = model.vault.index.note_at("Hub ⚫①.md")
+    assert hub is not None
+    backlinks = model.backlinks_of(hub, with_snippets=30)
+    assert len(backlinks) == 40  # one entry per source note, though each links twice
+    assert backlinks[0][0].title == "Nota 00"
+    assert backlinks[0][1] == "La nota 0 cita al centro aquí."
+    assert all(snippet for _, snippet in backlinks[:30])
+    assert not any(snippet for _, snippet in backlinks[30:])
+    assert [n.title for n in model.children(hub)][:2] == ["Nota 00", "Nota 01"]
+    assert model.summary(backlinks[0][0]) == "Primera frase 0."
