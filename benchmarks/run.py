@@ -72,6 +72,10 @@ _WRAPPER = r"""
 import json, os, resource, signal, subprocess, sys, time
 spec = json.loads(sys.argv[1])
 timed_out = False
+try:
+    load1 = float(open("/proc/loadavg").read().split()[0])
+except (OSError, ValueError):
+    load1 = -1.0
 with open(spec["log"], "wb") as log:
     start = time.perf_counter()
     proc = subprocess.Popen(spec["cmd"], cwd=spec["cwd"], stdout=log,
@@ -85,7 +89,8 @@ with open(spec["log"], "wb") as log:
     wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": rc, "wall_s": wall, "max_rss_kb": usage.ru_maxrss,
-                  "user_s": usage.ru_utime, "sys_s": usage.ru_stime, "timed_out": timed_out}))
+                  "user_s": usage.ru_utime, "sys_s": usage.ru_stime, "timed_out": timed_out,
+                  "load1": load1}))
 """
 
 
@@ -100,6 +105,8 @@ class Measurement:
     sys_s: float
     timed_out: bool
     log: str
+    #: The machine's one-minute load average when the run started (other work running).
+    load1: float = -1.0
 
     @property
     def ok(self) -> bool:
@@ -114,6 +121,8 @@ class CaseResult:
     status: str  # "ok", "failed", "timeout", "skipped"
     runs: list[Measurement] = field(default_factory=list)
     wall_s: float | None = None
+    #: User + system CPU time of the run with the best wall time.
+    cpu_s: float | None = None
     max_rss_mb: float | None = None
     detail: str = ""
     site: dict[str, Any] | None = None
@@ -130,7 +139,7 @@ def measure(cmd: list[str], cwd: Path, log: Path, timeout: float = 900.0) -> Mea
     return Measurement(rc=int(data["rc"]), wall_s=float(data["wall_s"]),
                        max_rss_kb=int(data["max_rss_kb"]), user_s=float(data["user_s"]),
                        sys_s=float(data["sys_s"]), timed_out=bool(data["timed_out"]),
-                       log=str(log))
+                       log=str(log), load1=float(data.get("load1", -1.0)))
 
 
 # --- configurations -----------------------------------------------------------------------
@@ -195,7 +204,9 @@ def measure_case(case: str, configs: dict[str, Path], vault: Path, workdir: Path
             break
     good = [r for r in result.runs if r.ok]
     if good:
-        result.wall_s = min(r.wall_s for r in good)
+        best = min(good, key=lambda r: r.wall_s)
+        result.wall_s = best.wall_s
+        result.cpu_s = best.user_s + best.sys_s
         result.max_rss_mb = max(r.max_rss_kb for r in good) / 1024
     elif result.runs:
         result.max_rss_mb = max(r.max_rss_kb for r in result.runs) / 1024
@@ -220,14 +231,28 @@ def _tree_bytes(folder: Path) -> tuple[int, int]:
     return total, files
 
 
+def _pagefind_bundles(site: Path) -> list[Path]:
+    """Pagefind bundles of a site (one folder per ``pagefind-entry.json``; glosa writes one
+    per language under ``pagefind/<lang>/``), shallowest first."""
+    return sorted((p.parent for p in site.rglob("pagefind-entry.json")),
+                  key=lambda p: (len(p.parts), p.as_posix()))
+
+
 def _pagefind_dir(site: Path) -> Path | None:
-    found = sorted(site.rglob("pagefind-entry.json"), key=lambda p: len(p.parts))
-    return found[0].parent if found else None
+    """The folder holding every Pagefind bundle of the site."""
+    bundles = _pagefind_bundles(site)
+    if not bundles:
+        return None
+    if (site / "pagefind").is_dir() and all(b.is_relative_to(site / "pagefind")
+                                            for b in bundles):
+        return site / "pagefind"
+    return bundles[0]
 
 
 def site_stats(site: Path) -> dict[str, Any]:
     """Size on disk (bytes of all files, and blocks as ``du`` counts them), pages, and the
-    search index: Pagefind's folder, else Material's ``search/search_index.json``."""
+    search index: Pagefind's folder, else Material's ``search/search_index.json`` (both are
+    counted when a site carries both)."""
     total, files = _tree_bytes(site)
     blocks = 0
     pages = 0
@@ -237,24 +262,26 @@ def site_stats(site: Path) -> dict[str, Any]:
                 blocks += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
             pages += name.endswith(".html")
     stats: dict[str, Any] = {"bytes": total, "disk_bytes": blocks, "files": files,
-                             "html_pages": pages}
+                             "html_pages": pages, "search_engine": None,
+                             "search_index_bytes": 0, "search_index_files": 0}
     pagefind = _pagefind_dir(site)
     lunr = site / "search" / "search_index.json"
+    engines: list[str] = []
     if pagefind is not None:
         size, count = _tree_bytes(pagefind)
-        stats["search_engine"] = "pagefind"
-        stats["search_index_bytes"] = size
-        stats["search_index_files"] = count
-        stats["search_index_path"] = pagefind.relative_to(site).as_posix()
-    elif lunr.is_file():
-        stats["search_engine"] = "lunr"
-        stats["search_index_bytes"] = lunr.stat().st_size
-        stats["search_index_files"] = 1
-        stats["search_index_path"] = "search/search_index.json"
-    else:
-        stats["search_engine"] = None
-        stats["search_index_bytes"] = 0
-        stats["search_index_files"] = 0
+        engines.append("pagefind")
+        stats["pagefind_bytes"] = size
+        stats["search_index_bytes"] += size
+        stats["search_index_files"] += count
+        stats["pagefind_bundles"] = {
+            b.relative_to(site).as_posix(): _tree_bytes(b)[0] for b in _pagefind_bundles(site)}
+    if lunr.is_file():
+        engines.append("lunr")
+        stats["lunr_index_bytes"] = lunr.stat().st_size
+        stats["search_index_bytes"] += lunr.stat().st_size
+        stats["search_index_files"] += 1
+    if engines:
+        stats["search_engine"] = "+".join(engines)
     return stats
 
 
@@ -289,11 +316,18 @@ def serve(site: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def _is_search_url(path: str, engine: str) -> bool:
-    if engine == "pagefind":
-        return "/pagefind/" in path or path.startswith("pagefind/")
-    return "/search/" in path or "workers/search" in path or "/lunr/" in path
+def _is_search_url(path: str) -> bool:
+    """Files that exist only for search: Pagefind's, and Material's index, worker and lunr."""
+    path = urlparse(path).path
+    return ("/pagefind/" in path or "/search/search_index.json" in path
+            or "/workers/search" in path or "/lunr/" in path)
 
+
+#: Search boxes the runner knows: (input, a result once shown).
+_SEARCH_UIS = (
+    ("glosa", "[data-glosa-search] input", "#glosa-search-results li a"),
+    ("material", "input.md-search__input", ".md-search-result__item"),
+)
 
 _PAGEFIND_QUERY = """
 async ([url, query, pageSize]) => {
@@ -302,8 +336,7 @@ async ([url, query, pageSize]) => {
   if (pagefind.init) await pagefind.init();
   const search = await pagefind.search(query);
   const data = await Promise.all(search.results.slice(0, pageSize).map(r => r.data()));
-  return {results: search.results.length, shown: data.length,
-          ms: performance.now() - started, lang: document.documentElement.lang};
+  return {results: data.length, ms: performance.now() - started};
 }
 """
 
@@ -311,24 +344,26 @@ async ([url, query, pageSize]) => {
 def search_first_query(site: Path, browser: bool = True) -> dict[str, Any]:
     """Bytes a browser downloads for a first search query on ``site``.
 
-    With Chromium: load the start page, run one query for a word every note contains and
-    show the first results; sum the sizes of the search files fetched (Pagefind: its
-    folder; Material: the index, its worker and lunr). Without: an estimate from the files.
+    With Chromium: open the start page, type a word every note contains into the site's
+    search box (glosa's or Material's; Pagefind's API when the page has neither) and wait
+    for results; sum the sizes of the search files fetched from page load to results
+    (Pagefind's folder, Material's index, worker and lunr). Without: an estimate from the
+    files.
     """
     engine = site_stats(site).get("search_engine")
     if engine is None:
         return {"method": "none", "search_bytes": None}
     if browser and Path(CHROMIUM).exists():
         try:
-            return _browser_query(site, engine)
+            return _browser_query(site)
         except Exception as exc:  # a broken browser must not lose the other figures
-            estimate = _estimate_query(site, engine)
+            estimate = _estimate_query(site)
             estimate["browser_error"] = f"{type(exc).__name__}: {exc}"[:500]
             return estimate
-    return _estimate_query(site, engine)
+    return _estimate_query(site)
 
 
-def _browser_query(site: Path, engine: str) -> dict[str, Any]:
+def _browser_query(site: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     start = _start_page(site).relative_to(site).as_posix()
@@ -349,68 +384,76 @@ def _browser_query(site: Path, engine: str) -> dict[str, Any]:
         try:
             page = chromium.new_page()
             page.on("response", lambda r: fetched.append(
-                (r.url[len(base) - 1:] if r.url.startswith(base) else r.url,
+                ("/" + r.url[len(base):] if r.url.startswith(base) else r.url,
                  size_of(r.url, r.headers))))
             page.goto(base + start, wait_until="load", timeout=120_000)
-            lang = page.evaluate("document.documentElement.lang || ''")
-            query = "customer" if str(lang).lower().startswith("en") else "cliente"
-            if engine == "pagefind":
-                pagefind = _pagefind_dir(site)
-                assert pagefind is not None
-                url = "/" + pagefind.relative_to(site).as_posix() + "/pagefind.js"
-                outcome = page.evaluate(_PAGEFIND_QUERY, [url, query, PAGEFIND_PAGE_SIZE])
-            else:
+            lang = str(page.evaluate("document.documentElement.lang || ''"))
+            query = "customer" if lang.lower().startswith("en") else "cliente"
+            ui = next(((name, box, hit) for name, box, hit in _SEARCH_UIS
+                       if page.locator(box).count()), None)
+            if ui is not None:
+                name, box, hit = ui
                 started = time.perf_counter()
-                page.fill("input.md-search__input", query, timeout=60_000)
-                page.wait_for_selector(".md-search-result__item", timeout=300_000)
-                results = page.locator(".md-search-result__item").count()
-                outcome = {"results": results, "shown": results,
-                           "ms": (time.perf_counter() - started) * 1000, "lang": lang}
+                page.fill(box, query, timeout=60_000)
+                page.wait_for_selector(hit, timeout=300_000)
+                shown = page.locator(hit).count()
+                ms = (time.perf_counter() - started) * 1000
+            else:
+                bundles = _pagefind_bundles(site)
+                if not bundles:
+                    raise RuntimeError("no search box and no Pagefind bundle on the page")
+                name = "pagefind-api"
+                bundle = next((b for b in bundles if b.name == lang), bundles[0])
+                url = "/" + bundle.relative_to(site).as_posix() + "/pagefind.js"
+                outcome = page.evaluate(_PAGEFIND_QUERY, [url, query, PAGEFIND_PAGE_SIZE])
+                shown, ms = int(outcome["results"]), float(outcome["ms"])
             page.wait_for_load_state("networkidle", timeout=60_000)
         finally:
             chromium.close()
-    search = [(path, size) for path, size in fetched if _is_search_url(path, engine)]
+    search = [(path, size) for path, size in fetched if _is_search_url(path)]
     return {
         "method": "chromium",
-        "engine": engine,
+        "ui": name,
         "start_page": start,
         "query": query,
-        "results": outcome.get("results"),
-        "query_ms": round(float(outcome.get("ms", 0.0)), 1),
+        "results_shown": shown,
+        "query_ms": round(ms, 1),
         "search_bytes": sum(size for _, size in search),
         "search_requests": len(search),
         "page_and_search_bytes": sum(size for _, size in fetched),
+        "requests": len(fetched),
         "files": sorted(search, key=lambda item: -item[1])[:40],
     }
 
 
-def _estimate_query(site: Path, engine: str) -> dict[str, Any]:
+def _estimate_query(site: Path) -> dict[str, Any]:
     """Without a browser: the files a first query must fetch, sized from disk.
 
-    Pagefind: entry, loader, worker, wasm and metadata of one language, one average index chunk
-    and ``PAGEFIND_PAGE_SIZE`` average fragments. Material: the whole index and its worker.
+    Pagefind: per bundle its entry, metadata, wasm and one average index chunk, plus the
+    loader, its worker and ``PAGEFIND_PAGE_SIZE`` average fragments. Material: the whole
+    index and its worker.
     """
-    if engine == "pagefind":
-        folder = _pagefind_dir(site)
-        assert folder is not None
+    total = 0
+    bundles = _pagefind_bundles(site)
+    for number, folder in enumerate(bundles):
 
-        def size(pattern: str) -> list[int]:
+        def sizes(pattern: str, folder: Path = folder) -> list[int]:
             return [p.stat().st_size for p in folder.glob(pattern) if p.is_file()]
 
-        chunks = size("index/*.pf_index")
-        fragments = size("fragment/*.pf_fragment")
-        wasm = size("wasm.*.pagefind") or size("*.pagefind")
-        meta = size("pagefind.*.pf_meta")
-        total = (sum(size("pagefind-entry.json")) + sum(size("pagefind.js"))
-                 + sum(size("pagefind-worker.js"))
-                 + (max(wasm) if wasm else 0) + (max(meta) if meta else 0)
-                 + (int(statistics.mean(chunks)) if chunks else 0)
-                 + (int(statistics.mean(fragments)) * PAGEFIND_PAGE_SIZE if fragments else 0))
-        return {"method": "estimate", "engine": engine, "search_bytes": total}
-    workers = list((site / "assets" / "javascripts" / "workers").glob("search*.js"))
+        chunks = sizes("index/*.pf_index")
+        wasm = [size for size in sizes("wasm.*.pagefind")] or [0]
+        total += (sum(sizes("pagefind-entry.json")) + sum(sizes("pagefind.*.pf_meta"))
+                  + max(wasm) + (int(statistics.mean(chunks)) if chunks else 0))
+        if number == 0:
+            fragments = sizes("fragment/*.pf_fragment")
+            total += (sum(sizes("pagefind.js")) + sum(sizes("pagefind-worker.js"))
+                      + (int(statistics.mean(fragments)) * PAGEFIND_PAGE_SIZE
+                         if fragments else 0))
     index = site / "search" / "search_index.json"
-    total = index.stat().st_size + sum(p.stat().st_size for p in workers)
-    return {"method": "estimate", "engine": engine, "search_bytes": total}
+    if index.is_file():
+        workers = (site / "assets" / "javascripts" / "workers").glob("search*.js")
+        total += index.stat().st_size + sum(p.stat().st_size for p in workers)
+    return {"method": "estimate", "search_bytes": total}
 
 
 # --- one size -----------------------------------------------------------------------------
@@ -540,6 +583,9 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "commit": git("rev-parse", "--short=12", "HEAD"),
+        #: Uncommitted changes to the package or its templates at the time of the run.
+        "uncommitted": [line[3:] for line in git("status", "--porcelain", "--",
+                                                 "plugins", "templates").splitlines()],
         "plugin_present": (REPO / "plugins" / "glosa" / "plugin.py").is_file(),
         "versions": {name: _version(name) for name in (
             "glosa", "mkdocs", "mkdocs-material", "mkdocs-roamlinks-plugin", "pagefind",
@@ -595,20 +641,28 @@ def render_markdown(data: dict[str, Any], analysis: str) -> str:
         f"- date: {data['date']}",
         f"- machine: {m['nproc']} CPUs (`nproc`), {m['memory_gib']} GiB memory, {m['cpu']}",
         f"- Python {m['python']} on {m['platform']}",
-        f"- git commit: `{m['commit']}`",
+        f"- git commit: `{m['commit']}`"
+        + (f" plus uncommitted changes to {len(m['uncommitted'])} file(s) of the package"
+           if m.get("uncommitted") else ""),
         "- versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v),
         "",
         "Cases, all on the same generated vault per size: **plain** = MkDocs + Material, "
         "one-page `nav`, no glosa; **glosa** = `mkdocs build` with `plugins: [glosa]`; "
         "**peer** = MkDocs + Material + mkdocs-roamlinks-plugin, one-page `nav`; **check** = "
-        "`glosa check`. Wall time and peak RSS of the whole command (fresh process, "
-        "interpreter start-up included). *First query* = bytes of search files a browser "
-        "fetches to show the first results for a word every note contains (Pagefind: its "
-        "folder's files; Material: index, worker and lunr).",
+        "`glosa check`. Wall time, CPU time (user + system) and peak RSS of the whole "
+        "command (fresh process, interpreter start-up included, process tree included). "
+        "*Site* = bytes of all files of the built site. *Search index* = Pagefind's folder "
+        "(every language) and/or Material's `search/search_index.json`. *First query* = "
+        "bytes of search files Chromium fetched from opening the start page to seeing the "
+        "first results for a word every note contains, typed into the site's own search box "
+        "(Pagefind's files; Material's index, worker and lunr); *query* = milliseconds from "
+        "typing to results. *Load* = the machine's one-minute load average when the "
+        "command started: above 2 on this 2-CPU machine, other work was competing and wall "
+        "times are inflated (CPU time less so).",
         "",
-        "| notes | case | status | wall (s) | peak RSS (MB) | site (MB) | files | "
-        "search index (MB) | first query (kB) | query (ms) |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| notes | case | status | wall (s) | CPU (s) | peak RSS (MB) | site (MB) | files | "
+        "search index (MB) | first query (kB) | query (ms) | load |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in data["sizes"]:
         for case in CASES:
@@ -619,13 +673,16 @@ def render_markdown(data: dict[str, Any], analysis: str) -> str:
             search = c.get("search") or {}
             method = search.get("method")
             first = _kb(search.get("search_bytes"))
+            loads = [r["load1"] for r in c.get("runs", []) if r.get("load1", -1) >= 0]
+            load = f"{max(loads):.1f}" if loads else "–"
             if method == "estimate":
                 first += " (est.)"
             lines.append(
                 f"| {size['notes']:,} | {case} | {c['status']} | {_fmt(c['wall_s'])} | "
-                f"{_fmt(c['max_rss_mb'], digits=0)} | {_mb(site.get('bytes'))} | "
-                f"{_fmt(site.get('files'))} | {_mb(site.get('search_index_bytes'))} | "
-                f"{first} | {_fmt(search.get('query_ms'), digits=0)} |")
+                f"{_fmt(c.get('cpu_s'))} | {_fmt(c['max_rss_mb'], digits=0)} | "
+                f"{_mb(site.get('bytes'))} | {_fmt(site.get('files'))} | "
+                f"{_mb(site.get('search_index_bytes'))} | {first} | "
+                f"{_fmt(search.get('query_ms'), digits=0)} | {load} |")
     lines += ["", "Vaults: " + "; ".join(
         f"{s['notes']:,} notes, {s['vault']['bytes'] / 1e6:,.1f} MB, "
         f"{s['vault']['wiki_links']:,} wiki-links, {s['vault']['embeds']:,} embeds"
