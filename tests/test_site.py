@@ -270,6 +270,10 @@ def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory) -
     assert code == 0, log
     assert (site / "Otra" / "index.html").is_file()
     assert (site / "es" / "index.html").is_file()  # a generated home: no vault index note
+    # Spanish notes outside an es/ folder are still indexed, under their own URLs.
+    entry = json.loads((site / "pagefind" / "es" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["es"]["page_count"] == 3  # two notes and the home
+    assert not list(site.glob(".glosa-search-*"))
 
 
 def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory) -> None:

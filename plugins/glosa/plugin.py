@@ -11,6 +11,7 @@ import html
 import logging
 import os
 import posixpath
+import secrets
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,14 @@ from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, ui_text
 from .model import Note
 from .parser import read_note
-from .site import SiteModel, json_ld, relative_url, render_body, slug_for_url
+from .site import (
+    SiteModel,
+    fill_placeholders,
+    json_ld,
+    relative_url,
+    render_body,
+    slug_for_url,
+)
 from .vault import Vault, walk_vault
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
@@ -144,6 +152,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.search_pages: dict[str, list[str]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.reread = 0
+        self._fragments: dict[str, list[str]] = {}
+        self._nav_cache: dict[str, str] = {}
+        # Placeholders carry a random part, so no note text can forge one.
+        self._nonce = secrets.token_hex(4)
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -164,6 +176,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.vault = self._load_vault(Path(config.docs_dir), core)
         self.model = SiteModel(self.vault)
         self.diagnostics = check_vault(self.vault)
+        self._nav_cache = {}
         self._plan_pages()
         _configure_theme(config, self)
         return config
@@ -285,8 +298,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         note = self.vault.index.note_at(src) if src.lower().endswith((".md", ".markdown")) else None
         if note is None or not note.readable:
             return None
-        body, _unresolved = render_body(self.model, note, self.url_of, page.url,
-                                       self.config.embed_depth)
+        body, _unresolved, fragments = render_body(
+            self.model, note, self.url_of, page.url, self.config.embed_depth, self._nonce)
+        self._fragments[page.file.src_uri] = fragments
         description = self.model.summary(note)
         page.meta = {
             "title": html.escape(note.title),
@@ -380,6 +394,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             extra["glosa_switch"] = [h for h in extra["glosa_homes"] if h["lang"] != lang]
         else:
             extra["glosa_switch"] = page.meta["glosa"]["switch"]
+            # Notes are not in the navigation: their sidebar (relative links) depends only on
+            # the folder their page is in.
+            extra["glosa_nav_cache"] = self._nav_cache
+            extra["glosa_nav_key"] = posixpath.dirname(page.url.rstrip("/"))
         return context
 
     # Sanitizing runs after every other plugin has changed the page content.
@@ -388,7 +406,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                         files: Files) -> str:
         if page.meta.get("glosa_kind") is None:
             return html_content
-        return sanitize_html(html_content, page.url)
+        fragments = self._fragments.pop(page.file.src_uri, [])
+        return sanitize_html(fill_placeholders(html_content, fragments, self._nonce), page.url)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.config.search and page.meta.get("glosa_kind") in ("note", "home"):
@@ -444,7 +463,7 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
     scripts = [str(s) for s in config.extra_javascript]
     if "assets/glosa/glosa.js" not in scripts:
         config.extra_javascript.append("assets/glosa/glosa.js")
-    for ext in ("md_in_html", "tables", "attr_list"):
+    for ext in ("tables", "attr_list"):
         if ext not in config.markdown_extensions:
             config.markdown_extensions.append(ext)
     if not config.nav:
@@ -581,30 +600,48 @@ def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> None:
     """One Pagefind bundle per language (pagefind/<lang>/); the search box loads its page's
     language and merges the others, so either language finds both.
 
-    Each language's pages are hard-linked into a staging folder with their site paths, so
-    that Pagefind indexes them in one native pass whatever folders the notes live in. The
-    command line is used rather than Pagefind's Python API: it writes its files and exits,
-    where closing the API's service can stop it before the files are complete.
+    The command line is used rather than Pagefind's Python API: it writes its files and
+    exits, where closing the API's service can stop it before the files are complete. The
+    languages are indexed at the same time, one process each.
     """
-    for lang, dest_uris in pages.items():
-        # Staged inside the site folder: a build writes nowhere else.
-        with tempfile.TemporaryDirectory(prefix=f".glosa-search-{lang}-",
-                                         dir=site_dir) as staging:
+    with tempfile.TemporaryDirectory(prefix=".glosa-search-", dir=site_dir) as staging_root:
+        runs = []
+        for lang, dest_uris in pages.items():
+            output = site_dir / "pagefind" / lang
+            elsewhere = any(dest.startswith(f"{lang}/") for other, uris in pages.items()
+                            if other != lang for dest in uris)
+            if all(dest.startswith(f"{lang}/") for dest in dest_uris) and not elsewhere:
+                # The usual layout, a folder per language: Pagefind reads it where it is.
+                runs.append(_start_pagefind(site_dir, f"{glob_escape(lang)}/**/*.html",
+                                            output, lang))
+                continue
+            # Notes of one language spread over folders: hard-link its pages into a staging
+            # folder (inside the site folder: a build writes nowhere else) with their paths.
+            staging = Path(staging_root) / lang
             for dest in dest_uris:
-                source = site_dir / dest
-                target = Path(staging) / dest
+                target = staging / dest
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:
-                    os.link(source, target)
+                    os.link(site_dir / dest, target)
                 except OSError:
-                    shutil.copyfile(source, target)
-            output = site_dir / "pagefind" / lang
-            result = subprocess.run(
-                [sys.executable, "-m", "pagefind", "--site", staging, "--output-path",
-                 str(output), "--force-language", lang,
-                 # Permalink marks (¶) are not part of a heading's text.
-                 "--exclude-selectors", ".headerlink", "--silent"],
-                capture_output=True, text=True, check=False)
-            if result.returncode != 0:
-                raise PluginError(f"search index for '{lang}' failed: "
-                                  f"{(result.stderr or result.stdout).strip()[:500]}")
+                    shutil.copyfile(site_dir / dest, target)
+            runs.append(_start_pagefind(staging, "**/*.html", output, lang))
+        for lang, process in runs:
+            _, errors = process.communicate()
+            if process.returncode != 0:
+                raise PluginError(f"search index for '{lang}' failed: {errors.strip()[:500]}")
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]{}" else c for c in text)
+
+
+def _start_pagefind(site: Path, glob: str, output: Path,
+                    lang: str) -> tuple[str, subprocess.Popen[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob,
+         "--output-path", str(output), "--force-language", lang,
+         # Permalink marks (¶) are not part of a heading's text.
+         "--exclude-selectors", ".headerlink", "--silent"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return lang, process

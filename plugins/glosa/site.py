@@ -25,6 +25,7 @@ from .wikilinks import WIKILINK_RE, link_label, parse_link
 __all__ = [
     "SiteModel",
     "UnresolvedLink",
+    "fill_placeholders",
     "first_paragraph",
     "relative_url",
     "render_body",
@@ -139,15 +140,14 @@ def first_paragraph(note: Note, limit: int = 300) -> str:
     return text
 
 
-def _snippet(note: Note, link: WikiLink, line: str, summary: str, width: int = 160) -> str:
-    """Some context around a link (on ``line``), as plain text, for the backlinks list."""
-    text = plain_text(line)
-    if note.parent is link or text == plain_text(link.raw):
+def _snippet(note: Note, link: WikiLink, text: str, summary: str, width: int = 160) -> str:
+    """Some context around a link (``text`` is its line as plain text), for backlinks."""
+    if note.parent is link or text == link_label(link):
         # A line that is only the link (the parent line) says nothing: show the definition.
         return summary[:width].rsplit(" ", 1)[0] + "…" if len(summary) > width else summary
     if len(text) <= width:
         return text
-    label = plain_text(link.raw)
+    label = link_label(link)
     at = max(text.find(label), 0)
     start = max(at - width // 2, 0)
     piece = text[start:start + width]
@@ -172,6 +172,8 @@ class SiteModel:
     children_of: dict[int, list[Note]] = field(default_factory=dict)
     _listings: dict[tuple[str, str], Any] = field(default_factory=dict)
     _summaries: dict[int, str] = field(default_factory=dict)
+    _lines: dict[tuple[int, int], str] = field(default_factory=dict)
+    _split: dict[int, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         index = self.vault.index
@@ -223,6 +225,18 @@ class SiteModel:
             return text[:limit].rsplit(" ", 1)[0] + "…"
         return text
 
+    def _line_text(self, note: Note, line: int) -> str:
+        """One file line of a note as plain text (computed once: a line may link to
+        several notes, each showing it as a backlink snippet)."""
+        key = (id(note), line)
+        text = self._lines.get(key)
+        if text is None:
+            lines = self._split.get(id(note))
+            if lines is None:
+                lines = self._split[id(note)] = note.body.split("\n")
+            text = self._lines[key] = plain_text(lines[line - note.body_line])
+        return text
+
     def backlinks_of(self, note: Note, with_snippets: int = 30) -> list[tuple[Note, str]]:
         """(source, context) of the notes linking here; the first ``with_snippets`` carry a
         snippet (a hub term linked from thousands of notes keeps a page of bounded size)."""
@@ -231,9 +245,9 @@ class SiteModel:
             snippet = ""
             if position < with_snippets:
                 source = backlink.source
-                line = source.body.split("\n", backlink.link.line - source.body_line + 1)[
-                    backlink.link.line - source.body_line]
-                snippet = _snippet(source, backlink.link, line, self.summary(source, 300))
+                snippet = _snippet(source, backlink.link,
+                                   self._line_text(source, backlink.link.line),
+                                   self.summary(source, 300))
             out.append((backlink.source, snippet))
         return out
 
@@ -325,6 +339,16 @@ class RenderContext:
     page_url: str
     max_depth: int = 3
     unresolved: list[UnresolvedLink] = field(default_factory=list)
+    #: HTML of links and embed frames, stood in for by placeholders in the Markdown.
+    fragments: list[str] = field(default_factory=list)
+    nonce: str = "0"
+
+    def placeholder(self, fragment: str) -> str:
+        """A word Markdown leaves alone, replaced by ``fragment`` once the page is HTML:
+        links as raw HTML in the Markdown would cost Python-Markdown's HTML parser on
+        every page."""
+        self.fragments.append(fragment)
+        return f"glosa{self.nonce}x{len(self.fragments) - 1}x"
 
 
 def _anchor(res: LinkResolution) -> str:
@@ -349,6 +373,19 @@ def _link_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResoluti
     level = f' data-level="{target.level}"' if target.level else ""
     return (f'<a class="glosa-link" href="{html.escape(href, quote=True)}"{level} '
             f'data-preview>{label}</a>')
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~=-])")
+
+
+def _link_markdown(ctx: RenderContext, note: Note, link: WikiLink,
+                   res: LinkResolution) -> str:
+    label = _MD_SPECIAL.sub(r"\\\1", link_label(link))
+    if res.note is None or not res.ok:
+        ctx.unresolved.append(UnresolvedLink(note.path, link.line, link.column, link.raw))
+        return label
+    href = relative_url(ctx.page_url, ctx.url_of(res.note.path)) + _anchor(res)
+    return f"[{label}](<{href or './'}>)"
 
 
 def _section_lines(note: Note, res: LinkResolution) -> list[tuple[int, str]]:
@@ -398,8 +435,10 @@ def _embed_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolut
     href = html.escape(relative_url(ctx.page_url, ctx.url_of(target.path)) + _anchor(res),
                        quote=True)
     title = html.escape(link_label(link))
-    return (f'\n<div class="glosa-embed" markdown="1">\n<p class="glosa-embed-title">'
-            f'<a class="glosa-link" href="{href}">{title}</a></p>\n\n{inner}\n\n</div>\n')
+    opening = ctx.placeholder(f'<div class="glosa-embed"><p class="glosa-embed-title">'
+                              f'<a class="glosa-link" href="{href}">{title}</a></p>')
+    closing = ctx.placeholder("</div>")
+    return f"\n\n{opening}\n\n{inner}\n\n{closing}\n\n"
 
 
 _BLOCK_SUFFIX = re.compile(r"\s\^([A-Za-z0-9-]+)[ \t]*$")
@@ -428,6 +467,7 @@ def render_lines(ctx: RenderContext, note: Note, lines: list[tuple[int, str]],
     out: list[str] = []
     for index, text in lines:
         links = by_line.get(note.body_line + index, [])
+        heading_line = text.startswith("#")
         block = blocks.get(note.body_line + index)
         if block is not None:
             text = _anchor_block(text, block)
@@ -447,10 +487,13 @@ def render_lines(ctx: RenderContext, note: Note, lines: list[tuple[int, str]],
                 end = start + len(link.raw)
             pieces.append(text[cursor:start])
             res = ctx.model.resolution(note, position)
-            if link.embed:
+            if link.embed and text.strip() == link.raw and not heading_line:
                 pieces.append(_embed_html(ctx, note, link, res, stack))
+            elif heading_line:
+                # Headings keep Markdown links: their anchor id is made from their text.
+                pieces.append(_link_markdown(ctx, note, link, res))
             else:
-                pieces.append(_link_html(ctx, note, link, res))
+                pieces.append(ctx.placeholder(_link_html(ctx, note, link, res)))
             cursor = end
         pieces.append(text[cursor:])
         out.append("".join(pieces))
@@ -458,23 +501,37 @@ def render_lines(ctx: RenderContext, note: Note, lines: list[tuple[int, str]],
 
 
 def render_body(model: SiteModel, note: Note, url_of: UrlOf, page_url: str,
-                max_depth: int = 3) -> tuple[str, list[UnresolvedLink]]:
-    """A note's Markdown ready for the site: wiki-links as HTML links, embeds transcluded,
-    the H1 without its marker, parent and legend lines removed (the page shows them as a
-    breadcrumb and a badge). Returns ``(markdown, unresolved links)``.
+                max_depth: int = 3, nonce: str = "0",
+                ) -> tuple[str, list[UnresolvedLink], list[str]]:
+    """A note's Markdown ready for the site: wiki-links as placeholders for HTML links,
+    embeds transcluded, the H1 without its marker, parent and legend lines removed (the
+    page shows them as a breadcrumb and a badge). Returns ``(markdown, unresolved links,
+    fragments)``; :func:`fill_placeholders` puts the fragments into the rendered HTML.
     """
-    ctx = RenderContext(model, url_of, page_url, max_depth)
+    ctx = RenderContext(model, url_of, page_url, max_depth, nonce=nonce)
     lines = list(enumerate(_content_lines(note)))
-    body = render_lines(ctx, note, lines, (id(note),))
-    heading = f"# {html.escape(note.title)}\n" if note.h1 is not None else ""
+    title = "# " + _MD_SPECIAL.sub(r"\\\1", note.title)
     if note.h1 is not None:
-        body_lines = body.split("\n")
         at = note.h1.line - note.body_line
-        body_lines[at] = heading.rstrip("\n")
-        body = "\n".join(body_lines)
+        lines[at] = (at, title)
+        body = render_lines(ctx, note, lines, (id(note),))
     else:
-        body = f"# {html.escape(note.title)}\n\n{body}"
-    return body, ctx.unresolved
+        body = f"{title}\n\n" + render_lines(ctx, note, lines, (id(note),))
+    return body, ctx.unresolved, ctx.fragments
+
+
+def fill_placeholders(content: str, fragments: list[str], nonce: str) -> str:
+    """Put the HTML of links and embed frames back in place of their placeholders
+    (a placeholder alone in a paragraph stands for a block: the paragraph goes too)."""
+    if not fragments:
+        return content
+    pattern = re.compile(rf"<p>glosa{nonce}x(\d+)x</p>|glosa{nonce}x(\d+)x")
+
+    def fill(match: re.Match[str]) -> str:
+        number = int(match.group(1) or match.group(2))
+        return fragments[number] if number < len(fragments) else ""
+
+    return pattern.sub(fill, content)
 
 
 def json_ld(note: Note, url: str, set_name: str, set_url: str, description: str) -> str:
