@@ -42,6 +42,8 @@ class Case:
     #: (rule, path, line) that must all be reported.
     expect: tuple[Expected, ...]
     verbatim: tuple[Verbatim, ...] = ()
+    #: (rule, path, line) that must not be reported (line None: on no line).
+    absent: tuple[tuple[str, str, int | None], ...] = ()
 
 
 def replaced(title: str, old: str, new: str, **kwargs: str) -> str:
@@ -182,12 +184,18 @@ _TEN_MB = seed_note("Diez megas ⚫①", body="\n".join(
 _LONG = "palabra " * 12_500 + "[[Nota larga que no existe]]"
 
 ENCODING = [
-    _one("enc-bom", "Marca BOM ⚫①", b"\xef\xbb\xbf" + seed_note("Marca BOM ⚫①").encode(),
-         "encoding-bom", 1),
+    # The mark does not hide the frontmatter behind it.
+    Case("enc-bom", {"enc-bom/Marca BOM ⚫①.md":
+                     b"\xef\xbb\xbf" + seed_note("Marca BOM ⚫①").encode()},
+         (("encoding-bom", "enc-bom/Marca BOM ⚫①.md", 1),),
+         absent=(("frontmatter-missing", "enc-bom/Marca BOM ⚫①.md", None),
+                 ("meta-key-missing", "enc-bom/Marca BOM ⚫①.md", None))),
     Case("enc-crlf", {"enc-crlf/Fin de línea ⚫①.md": seed_note(
         "Fin de línea ⚫①", body="Ver [[Nada CRLF]].").replace("\n", "\r\n").encode()},
         (("encoding-crlf", "enc-crlf/Fin de línea ⚫①.md", 1),
-         ("link-broken", "enc-crlf/Fin de línea ⚫①.md", BODY))),
+         ("link-broken", "enc-crlf/Fin de línea ⚫①.md", BODY)),
+        absent=(("frontmatter-invalid", "enc-crlf/Fin de línea ⚫①.md", None),
+                ("frontmatter-missing", "enc-crlf/Fin de línea ⚫①.md", None))),
     Case("enc-mixed-line-ends", {"enc-mixed-line-ends/Mezcla ⚫①.md": seed_note(
         "Mezcla ⚫①", body="Uno.\r\nDos.\rTres [[Nada mezcla]].").encode()},
         (("encoding-crlf", "enc-mixed-line-ends/Mezcla ⚫①.md", BODY),
@@ -250,13 +258,17 @@ NAMES_AND_LINKS = [
     Case("links-self", {"links-self/Yo mismo ⚫①.md": seed_note(
         "Yo mismo ⚫①", body="[[Yo mismo ⚫①]] y [[#Nada]]\n![[Yo mismo ⚫①]]")},
         (("link-heading-missing", "links-self/Yo mismo ⚫①.md", BODY),
-         ("embed-cycle", "links-self/Yo mismo ⚫①.md", BODY + 1))),
+         ("embed-cycle", "links-self/Yo mismo ⚫①.md", BODY + 1)),
+        # A plain link to itself is fine.
+        absent=(("embed-cycle", "links-self/Yo mismo ⚫①.md", BODY),
+                ("link-broken", "links-self/Yo mismo ⚫①.md", BODY))),
     Case("links-embed-cycle", {
         "links-embed-cycle/Ida ⚫①.md": seed_note("Ida ⚫①", body="![[Vuelta ⚫①]]"),
         "links-embed-cycle/Vuelta ⚫①.md": seed_note("Vuelta ⚫①", body="![[Ida ⚫①]]"),
     }, (("embed-cycle", "links-embed-cycle/Vuelta ⚫①.md", BODY),)),
     Case("links-embed-chain", _chain(),
-         (("link-broken", f"links-embed-chain/Eslabón {_CHAIN - 1} ⚫①.md", BODY),)),
+         (("link-broken", f"links-embed-chain/Eslabón {_CHAIN - 1} ⚫①.md", BODY),),
+         absent=tuple(("embed-cycle", path, None) for path in _chain())),
     Case("links-outside", {"links-outside/Fuera ⚫①.md": seed_note("Fuera ⚫①", body=(
         "[[../../outside]]\n![[../../../etc/passwd.png]]\n[[./../../x]]\n[[a/../../../x]]"))},
         tuple(("link-outside-vault", "links-outside/Fuera ⚫①.md", BODY + i)
@@ -274,7 +286,9 @@ NAMES_AND_LINKS = [
         "links-url-encoded/Acción codificada ⚫①.md": seed_note("Acción codificada ⚫①"),
     }, (("link-outside-vault", "links-url-encoded/Codificado ⚫①.md", BODY + 1),
         ("link-outside-vault", "links-url-encoded/Codificado ⚫①.md", BODY + 2),
-        ("link-broken", "links-url-encoded/Codificado ⚫①.md", BODY + 3))),
+        ("link-broken", "links-url-encoded/Codificado ⚫①.md", BODY + 3)),
+        # `Acci%C3%B3n codificada` is the note `Acción codificada`.
+        absent=(("link-broken", "links-url-encoded/Codificado ⚫①.md", BODY),)),
     Case("links-unsafe-url", {"links-unsafe-url/Guion ⚫①.md": seed_note("Guion ⚫①", body=(
         "[a](javascript:alert(1))\n"
         "[b]( JAVASCRIPT:alert(1))\n"

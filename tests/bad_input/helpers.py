@@ -39,6 +39,9 @@ def assert_case(case: Case, diagnostics: Diagnostics) -> None:
     missing = [item for item in case.expect if item not in found]
     near = sorted(t for t in found if t[1] in case.files)
     assert not missing, f"{case.id}: missing {missing}; reported for its files: {near}"
+    unwanted = [(rule, path, line) for rule, path, line in found
+                if (rule, path, line) in case.absent or (rule, path, None) in case.absent]
+    assert not unwanted, f"{case.id}: reported {unwanted}"
     for rule, path, line, text in case.verbatim:
         quoted = [f"{d['message']} {d['suggestion'] or ''}" for d in diagnostics
                   if (d["rule"], d["path"], d["line"]) == (rule, path, line)]
