@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -221,11 +221,17 @@ def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | 
             f"write [[{res.note.path[:-3]}]] or a longer path to choose")
 
 
-def check_links(note: Note, index: NoteIndex, report: _Reporter) -> Iterator[
-        tuple[WikiLink, LinkResolution]]:
-    """Resolve and report every link of a note; yields each resolution for other checks."""
-    for link in note.links:
-        res = resolve_link(index, link, note)
+def check_links(note: Note, index: NoteIndex, report: _Reporter,
+                resolved: Mapping[tuple[int, int], LinkResolution] | None = None,
+                ) -> Iterator[tuple[WikiLink, LinkResolution]]:
+    """Resolve and report every link of a note; yields each resolution for other checks.
+
+    ``resolved`` holds resolutions already made, by (id of note, position of link).
+    """
+    for position, link in enumerate(note.links):
+        res = resolved.get((id(note), position)) if resolved is not None else None
+        if res is None:
+            res = resolve_link(index, link, note)
         if res.status is not ResolutionStatus.OK:
             rule, message, suggestion = _link_message(link, res)
             report(rule, note, link.line, link.column, message, suggestion)
@@ -357,8 +363,14 @@ def _check_embed_cycles(vault: Vault, embeds: dict[int, list[tuple[WikiLink, Not
             visit(id(note))
 
 
-def check_vault(vault: Vault) -> list[Diagnostic]:
-    """Every problem of a vault, sorted by file, line and column."""
+def check_vault(vault: Vault,
+                resolved: Mapping[tuple[int, int], LinkResolution] | None = None,
+                ) -> list[Diagnostic]:
+    """Every problem of a vault, sorted by file, line and column.
+
+    ``resolved``: link resolutions a caller has already made (the site model has), by
+    (id of note, position of link), so that no link is resolved twice.
+    """
     out: list[Diagnostic] = list(vault.problems)
     report = _Reporter(vault.config, out)
     embeds: dict[int, list[tuple[WikiLink, Note]]] = {}
@@ -367,7 +379,7 @@ def check_vault(vault: Vault) -> list[Diagnostic]:
         if not note.readable:
             continue
         check_note_metadata(note, vault.config, report)
-        for link, res in check_links(note, vault.index, report):
+        for link, res in check_links(note, vault.index, report, resolved):
             if link.embed and res.note is not None:
                 embeds.setdefault(id(note), []).append((link, res.note))
     _check_structure(vault, report)

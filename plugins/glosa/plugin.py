@@ -175,7 +175,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.core = core
         self.vault = self._load_vault(Path(config.docs_dir), core)
         self.model = SiteModel(self.vault)
-        self.diagnostics = check_vault(self.vault)
+        self.diagnostics = check_vault(self.vault, self.model.resolutions)
         self._nav_cache = {}
         self._plan_pages()
         _configure_theme(config, self)
@@ -552,7 +552,10 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
         context["az_url"] = relative_url(here, plugin.url_of(f"{lang}/az.md"))
         context["count"] = len(model.by_language(lang))
     template = _template_env(plugin).get_template(f"{kind}.html")
-    return f"# {html.escape(context['title'])}\n\n{template.render(context)}\n"
+    # The listing is HTML already: it goes in after Markdown, which need not parse it.
+    plugin._fragments[page.file.src_uri] = [template.render(context)]
+    title = html.escape(context["title"]).replace("#", "&#35;")
+    return f"# {title}\n\nglosa{plugin._nonce}x0x\n"
 
 
 def _dashboard_context(plugin: GlosaPlugin, here: str,
