@@ -138,3 +138,26 @@ def test_search_index_is_reused_only_by_dirty_serve_rebuilds(
     plugin.on_post_build(config=config)
     plugin.on_post_build(config=config)
     assert len(calls) == indexes
+
+
+@pytest.mark.parametrize("line", ["[" * 100_000, "#" + " " * 100_000 + "x", "(" * 50_000 + "a"])
+def test_pathological_long_lines_build_quickly(tmp_path: Path, make_vault: VaultFactory,
+                                               line: str) -> None:
+    import time
+
+    root = make_vault({**GOOD, "es/Roto ⚫①.md": seed_note("Roto ⚫①", body=line)})
+    started = time.perf_counter()
+    build(config_for(root, tmp_path))
+    assert time.perf_counter() - started < 30
+    html = (tmp_path / "site" / "es" / "Roto ⚫①" / "index.html").read_text("utf-8")
+    assert line.strip("# ")[:50] in html or "[[[[" in html or "((((" in html
+
+
+@pytest.mark.parametrize("lang", ["XX", "<script>alert(1)</script>", "fr"])
+def test_unconfigured_language_builds(tmp_path: Path, make_vault: VaultFactory,
+                                      lang: str) -> None:
+    note = seed_note("Roto ⚫①").replace("lang: ES", f"lang: '{lang}'")
+    root = make_vault({**GOOD, "es/Roto ⚫①.md": note})
+    build(config_for(root, tmp_path))
+    html = (tmp_path / "site" / "es" / "Roto ⚫①" / "index.html").read_text("utf-8")
+    assert "<script>alert" not in html

@@ -7,6 +7,7 @@ section pages, and a small navigation that does not grow with the number of note
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -384,7 +385,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # glosa's own template variables, beside MkDocs' typed ones.
         extra = cast("dict[str, Any]", context)
         extra["glosa_ui"] = ui_text(lang, self.config.ui_text)
-        extra["glosa_lang"] = lang
+        # The theme's interface text exists for some languages only; a note in another
+        # (an unconfigured `lang`) gets the site's.
+        extra["glosa_lang"] = lang if lang in _theme_languages() else (
+            config.theme.get("language") or "en")
         extra["glosa_homes"] = [
             {"lang": code, "name": language_name(code),
              "url": relative_url(page.url, self.url_of(path)) or "./"}
@@ -424,6 +428,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             _write_search_indexes(Path(config.site_dir), self.search_pages)
             self._indexed_once = True
         self.search_pages = {}
+
+
+@functools.cache
+def _theme_languages() -> frozenset[str]:
+    """Languages Material has interface text for (partials/languages/<code>.html)."""
+    folder = resources.files("material") / "templates" / "partials" / "languages"
+    return frozenset(entry.name[:-5] for entry in folder.iterdir()
+                     if entry.name.endswith(".html"))
 
 
 def _is_vault_file(file: File, docs_dir: Path) -> bool:

@@ -20,7 +20,7 @@ from .markers import normalize_key
 from .model import Note, WikiLink
 from .resolver import LinkResolution, ResolutionStatus, resolve_link
 from .vault import Vault
-from .wikilinks import WIKILINK_RE, link_label, parse_link
+from .wikilinks import MARKDOWN_LINK_RE, WIKILINK_RE, link_label, parse_link
 
 __all__ = [
     "SiteModel",
@@ -35,7 +35,7 @@ __all__ = [
 UrlOf = Callable[[str], str]
 _IMAGE_EXTS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"}
 _MD_NOISE = re.compile(r"(\*\*|__|\*|_|`|~~|==|^#+\s*|^>\s*|^[-*+]\s+|^\d+\.\s+)", re.M)
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = MARKDOWN_LINK_RE
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -497,7 +497,20 @@ def render_lines(ctx: RenderContext, note: Note, lines: list[tuple[int, str]],
             cursor = end
         pieces.append(text[cursor:])
         out.append("".join(pieces))
-    return "\n".join(out)
+    return "\n".join(_defuse_long_line(line) for line in out)
+
+
+#: Lines longer than this are shown as plain text: Python-Markdown's inline patterns take
+#: minutes on a pathological line of that size (a run of brackets, of spaces in a heading).
+LONG_LINE = 10_000
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]()<>#!|~=])")
+
+
+def _defuse_long_line(line: str) -> str:
+    if len(line) <= LONG_LINE:
+        return line
+    line = re.sub(r"\s{2,}", " ", line)
+    return _MD_ACTIVE.sub(r"\\\1", line)
 
 
 def render_body(model: SiteModel, note: Note, url_of: UrlOf, page_url: str,

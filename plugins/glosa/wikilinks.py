@@ -38,7 +38,7 @@ _BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
 # Neither pattern may run past the next opening bracket, so that a long run of `[`, `(` or
 # `<` without its closing one costs linear time, not quadratic.
-_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
+MARKDOWN_LINK_RE = _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|==|`)")
 _TAG = re.compile(r"<[^<>]+>")
 
