@@ -162,3 +162,37 @@ def test_installed_console_script(make_vault: VaultFactory) -> None:
 def test_every_format_on_a_clean_vault(make_vault: VaultFactory, fmt: str) -> None:
     code, _ = invoke("check", str(make_vault(GOOD)), "--format", fmt)
     assert code == 0
+
+
+def test_text_output_escapes_control_characters(make_vault: VaultFactory) -> None:
+    root = make_vault({**GOOD, "es/Ctl 🟡③.md": seed_note(
+        "Ctl 🟡③", parent="Cliente ⚫①", body="Ver [[Nada\x1b31m]].")})
+    for fmt in ("text", "github"):
+        _, output = invoke("check", str(root), "--format", fmt)
+        assert "\x1b" not in output and "Nada\\x1b31m" in output
+
+
+def test_fix_encoding_leaves_symlinks_alone(make_vault: VaultFactory, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_bytes("segmentaciÃ³n\n".encode())
+    root = make_vault({"Nota.md": "bien\n"})
+    (root / "Enlace.md").symlink_to(outside)
+    code, output = invoke("fix-encoding", str(root), "--write")
+    assert code == 1 and "symbolic link" in output
+    assert (root / "Enlace.md").is_symlink()
+    assert outside.read_bytes() == "segmentaciÃ³n\n".encode()
+
+
+def test_fix_encoding_reports_a_failed_write(make_vault: VaultFactory,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import glosa.cli
+
+    root = make_vault({"Nota.md": "segmentaciÃ³n\n".encode()})
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(glosa.cli, "write_atomic", disk_full)
+    code, output = invoke("fix-encoding", str(root), "--write")
+    assert code == 1 and "No space left on device" in output and "unchanged" in output
+    assert (root / "Nota.md").read_bytes() == "segmentaciÃ³n\n".encode()

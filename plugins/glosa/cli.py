@@ -100,6 +100,12 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
     """
     pending = refused = 0
     for path in _note_files(paths):
+        if path.is_symlink():
+            # Rewriting would replace the link by a copy (or change a file elsewhere).
+            click.echo(f"{path}: symbolic link; repair the file it points to instead",
+                       err=True)
+            refused += 1
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -115,7 +121,13 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
             continue
         assert repair.repaired is not None
         if write:
-            write_atomic(path, repair.repaired)
+            try:
+                write_atomic(path, repair.repaired)
+            except OSError as exc:
+                click.echo(f"{path}: not written ({exc.strerror or exc}); the file is "
+                           "unchanged", err=True)
+                refused += 1
+                continue
             click.echo(f"fixed {path}: {'; '.join(repair.fixes)}")
             continue
         pending += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,14 @@ FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Control characters from notes shown as escapes: never sent to a terminal as is."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _text(diagnostics: Sequence[Diagnostic], color: bool) -> str:
     lines = []
     for d in diagnostics:
@@ -24,11 +33,12 @@ def _text(diagnostics: Sequence[Diagnostic], color: bool) -> str:
         severity = d.severity.value
         if color:
             severity = click.style(severity, fg=colour, bold=True)
-        location = click.style(f"{d.path}:{d.line}:{d.column}", bold=True) if color else (
-            f"{d.path}:{d.line}:{d.column}")
-        line = f"{location}: {severity} {d.rule}: {d.message}"
+        place = _printable(f"{d.path}:{d.line}:{d.column}")
+        location = click.style(place, bold=True) if color else place
+        line = f"{location}: {severity} {d.rule}: {_printable(d.message)}"
         if d.suggestion:
-            line += f"\n    {click.style('hint', fg='cyan') if color else 'hint'}: {d.suggestion}"
+            hint = click.style("hint", fg="cyan") if color else "hint"
+            line += f"\n    {hint}: {_printable(d.suggestion)}"
         lines.append(line)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
@@ -49,7 +59,7 @@ def _github(diagnostics: Sequence[Diagnostic], vault: Path) -> str:
     for d in diagnostics:
         command = "error" if d.severity is Severity.ERROR else "warning"
         file = _github_escape((vault / d.path).as_posix(), True)
-        message = d.message + (f" ({d.suggestion})" if d.suggestion else "")
+        message = _printable(d.message + (f" ({d.suggestion})" if d.suggestion else ""))
         lines.append(f"::{command} file={file},line={d.line},col={d.column},"
                      f"title={_github_escape(d.rule, True)}::{_github_escape(message)}")
     return "\n".join(lines)
