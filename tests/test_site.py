@@ -22,8 +22,11 @@ def vault_files() -> dict[str, str | bytes]:
         "es/Índice ⚫①.md": seed_note(
             "Índice ⚫①", parent=None, translations='"[[Index ⚫①]]"',
             body="Bienvenida. Ver [[Cliente ⚫①]] y [[Cliente ⚫①#Ejemplo|su ejemplo]].\n\n"
+                 "## Portada\n\n"
                  "![[Cliente ⚫①#Ejemplo]]\n\n![[logo.png]]"),
-        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②", body="## Niveles\n\nSeis."),
+        # Renders after the home page, in the same folder: its sidebar is not the home's.
+        "es/Última 🟡③.md": seed_note("Última 🟡③", body="Cierra la lista."),
         "es/temas/Cliente ⚫①.md": seed_note(
             "Cliente ⚫①", translations='"[[Customer ⚫①]]"',
             extra="aliases:\n  - comprador\ntags2: x\n",
@@ -86,8 +89,13 @@ def test_every_internal_link_and_anchor_exists(built: tuple[Path, str]) -> None:
     checked = 0
     for html_file in html_pages(site):
         soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        own_ids = {str(t["id"]) for t in soup.select("[id]")}
         for a in soup.select("a[href]"):
             href = str(a["href"])
+            if href.startswith("#") and len(href) > 1 and not href.startswith("#__"):
+                assert unquote(href[1:]) in own_ids, f"{html_file.relative_to(site)}: {href}"
+                checked += 1
+                continue
             if href.startswith(("http:", "https:", "mailto:", "#")) or not href:
                 continue
             url = urljoin(html_file.relative_to(site).as_posix(), href)
@@ -226,7 +234,7 @@ def test_generated_pages(built: tuple[Path, str]) -> None:
     site, _ = built
     az = page(site, "es/az/index.html")
     titles = [a.get_text() for a in az.select(".glosa-entry > a")]
-    assert titles == ["Cliente", "Hostil", "Huérfana", "Índice", "Leyenda"]
+    assert titles == ["Cliente", "Hostil", "Huérfana", "Índice", "Leyenda", "Última"]
     tags = page(site, "en/tags/index.html")
     assert tags.select(".glosa-tag") == []  # no tags in these notes
     landing = page(site, "index.html")
@@ -290,7 +298,7 @@ def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory
     text = soup.get_text()
     assert "Revisar la definición" in text
     rows = [[td.get_text() for td in tr.select("td")] for tr in soup.select("tbody tr")]
-    assert ["lang", "ES", "5"] in rows and ["", "EN", "3"] in rows
+    assert ["lang", "ES", "6"] in rows and ["", "EN", "3"] in rows
     missing = [a.get_text() for a in soup.select("#translations ~ ul a")]
     assert "Huérfana" in missing
 
@@ -325,3 +333,15 @@ def test_block_ids_become_anchors(built: tuple[Path, str]) -> None:
     assert anchor is not None and anchor.name == "p"
     assert anchor.get_text().strip() == "Persona que compra."
     assert "^def" not in soup.select_one("article").get_text()
+
+
+def test_sidebar_of_a_page_in_the_navigation_is_its_own(built: tuple[Path, str]) -> None:
+    # Notes outside the navigation share one rendered sidebar per folder; a page in the
+    # navigation (the home) keeps its own, with its table of contents under its entry.
+    site, _ = built
+    home = page(site, "es/Índice ⚫①/index.html")
+    primary = home.select_one(".md-nav--primary")
+    assert primary is not None and primary.select('a[href="#portada"]')
+    other = page(site, "es/Última 🟡③/index.html")
+    primary = other.select_one(".md-nav--primary")
+    assert primary is not None and not primary.select('a[href="#portada"]')

@@ -398,10 +398,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             extra["glosa_switch"] = [h for h in extra["glosa_homes"] if h["lang"] != lang]
         else:
             extra["glosa_switch"] = page.meta["glosa"]["switch"]
-            # Notes are not in the navigation: their sidebar (relative links) depends only on
-            # the folder their page is in.
-            extra["glosa_nav_cache"] = self._nav_cache
-            extra["glosa_nav_key"] = posixpath.dirname(page.url.rstrip("/"))
+            if not any(item.file is page.file for item in getattr(nav, "pages", [])):
+                # A note outside the navigation: its sidebar (relative links, nothing
+                # active) depends only on the folder its page is in.
+                extra["glosa_nav_cache"] = self._nav_cache
+                extra["glosa_nav_key"] = posixpath.dirname(page.url.rstrip("/"))
         return context
 
     # Sanitizing runs after every other plugin has changed the page content.
