@@ -29,6 +29,7 @@ MAX_YAML_NODES = 10_000
 #: Deepest nesting of lists and mappings a frontmatter block may have.
 MAX_YAML_DEPTH = 100
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _FrontmatterLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -155,7 +156,12 @@ def _load(source: str, first_line: int) -> tuple[dict[str, Any], dict[str, int],
                 f"frontmatter must be a mapping of keys to values, not a {node.id}",
                 *_position(source, node.start_mark, first_line),
             )
-        _expanded_size(node, {}, source, first_line)
+        if "*" in source or len(source) > MAX_YAML_NODES:
+            # Only aliases (`*name`) make a document expand beyond its own text.
+            _expanded_size(node, {}, source, first_line)
+        # Lines as YAML counts them are file lines unless the text has one of the breaks
+        # only YAML counts (U+0085, U+2028, U+2029).
+        plain_lines = not any(c in source for c in "\x85\u2028\u2029")
         lines: dict[str, int] = {}
         duplicates: list[tuple[str, int, int]] = []
         for key_node, _ in node.value:
@@ -163,8 +169,15 @@ def _load(source: str, first_line: int) -> tuple[dict[str, Any], dict[str, int],
                 continue  # `<<: *base` brings in another mapping's keys; it is no key
             # The key as the data will have it (`yes`, `~` and `01` are True, None and 1),
             # so that two spellings of one key are reported as a duplicate.
-            key = str(loader.construct_object(key_node, deep=True))
-            line, column = _position(source, key_node.start_mark, first_line)
+            if key_node.tag == _STR_TAG and isinstance(key_node.value, str):
+                key = key_node.value
+            else:
+                key = str(loader.construct_object(key_node, deep=True))
+            if plain_lines:
+                line = first_line + key_node.start_mark.line
+                column = key_node.start_mark.column + 1
+            else:
+                line, column = _position(source, key_node.start_mark, first_line)
             if key in lines:
                 duplicates.append((key, line, column))
             else:
