@@ -161,3 +161,23 @@ def test_unconfigured_language_builds(tmp_path: Path, make_vault: VaultFactory,
     build(config_for(root, tmp_path))
     html = (tmp_path / "site" / "es" / "Roto ⚫①" / "index.html").read_text("utf-8")
     assert "<script>alert" not in html
+
+
+def test_dirty_serve_rebuild_renders_only_the_edited_note(tmp_path: Path,
+                                                          make_vault: VaultFactory) -> None:
+    root = make_vault({**GOOD, "es/Roto ⚫①.md": seed_note("Roto ⚫①", body="Antes.")})
+    config = config_for(root, tmp_path)
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    site = tmp_path / "site"
+    az = site / "es" / "az" / "index.html"
+    other = site / "es" / "Bueno ⚫①" / "index.html"
+    stamps = {az: az.stat().st_mtime_ns, other: other.stat().st_mtime_ns}
+    edited = root / "es" / "Roto ⚫①.md"
+    edited.write_text(seed_note("Roto ⚫①", body="Después."), encoding="utf-8")
+    config = config_for(root, tmp_path)  # serve reloads its configuration, keeps the plugin
+    build(config, dirty=True)
+    plugin = config.plugins["glosa"]
+    assert isinstance(plugin, GlosaPlugin) and plugin.reread == 1
+    assert "Después." in (site / "es" / "Roto ⚫①" / "index.html").read_text("utf-8")
+    assert {path: path.stat().st_mtime_ns for path in stamps} == stamps

@@ -164,6 +164,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.command = command
         self.dirty = dirty
         self._indexed_once = False
+        self._built_once = False
 
     @property
     def _dashboard_enabled(self) -> bool:
@@ -259,8 +260,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             # nothing in excluded folders, no note that could not be read.
             if file.src_uri not in known and _is_vault_file(file, docs_dir):
                 files.remove(file)
+        # `mkdocs serve --dirty` after the first build: listing pages already written are
+        # kept (they refresh on the next full build); re-rendering every tag page and the
+        # A–Z index after each edit would dominate the rebuild of a large vault.
+        keep_listings = getattr(self, "dirty", False) and getattr(self, "_built_once", False)
         for path, spec in self.generated.items():
-            files.append(File.generated(config, path, content=self._page_stub(path, spec)))
+            file = File.generated(config, path, content=self._page_stub(path, spec))
+            if keep_listings and Path(file.abs_dest_path).is_file():
+                file.is_modified = lambda: False  # type: ignore[method-assign]
+            files.append(file)
         for name in ("glosa.css", "glosa.js"):
             source = TEMPLATES / "assets" / name
             files.append(File.generated(config, f"assets/glosa/{name}",
@@ -429,6 +437,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             _write_search_indexes(Path(config.site_dir), self.search_pages)
             self._indexed_once = True
         self.search_pages = {}
+        self._built_once = True
 
 
 @functools.cache
