@@ -15,6 +15,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .config import GlosaConfig
 from .diagnostics import Diagnostic
 from .encoding import decode_note_bytes
+from .frontmatter_fast import load_simple_frontmatter
 from .markers import LEGEND_SEQUENCE, LEVEL_MARKERS, split_marker
 from .model import Note, WikiLink
 from .wikilinks import WIKILINK_RE, parse_link, scan_body
@@ -198,6 +199,10 @@ def load_frontmatter(
     ``first_line`` is the file line of the block's first line. Raises
     :class:`FrontmatterError` with a file line on anything that is not a safe mapping.
     """
+    simple = load_simple_frontmatter(source, first_line,
+                                     _FrontmatterLoader.yaml_implicit_resolvers, MAX_YAML_NODES)
+    if simple is not None:
+        return simple
     try:
         return _load(source, first_line)
     except FrontmatterError:
