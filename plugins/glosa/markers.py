@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ class TitleParts:
     valid: bool = True
 
 
+# Cached: a vault names the same notes in thousands of links.
+@functools.lru_cache(maxsize=65_536)
 def split_marker(name: str) -> TitleParts:
     """Split ``"Cliente ⚫①"`` into ``TitleParts("Cliente", "⚫①", 1)``."""
     match = _MARKER_AT_END.search(name)
@@ -55,6 +58,7 @@ def split_marker(name: str) -> TitleParts:
     return TitleParts(title, marker, digit + 1, valid)
 
 
+@functools.lru_cache(maxsize=131_072)
 def normalize_key(text: str) -> str:
     """The key under which names are compared: NFC, case-folded, single spaces.
 
