@@ -53,15 +53,25 @@ def test_unreadable_file_simulated(make_vault: VaultFactory,
     _still_checked(found)
 
 
-@pytest.mark.skipif(AS_ROOT, reason="root reads files whatever their mode")
 def test_unreadable_file_chmod(make_vault: VaultFactory) -> None:
+    """A real mode-000 file. Root reads any file through its CAP_DAC_* capabilities, so as
+    root the check runs without them (util-linux setpriv), where the mode applies."""
+    import json
+    import shutil
+
     root = make_vault(NOTES)
     os.chmod(root / LOST, 0)
+    command = [sys.executable, "-m", "glosa", "check", str(root), "--format", "json"]
+    if AS_ROOT:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test file modes as root"
+        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
     try:
-        code, diagnostics = check_json(root)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
     finally:
         os.chmod(root / LOST, 0o644)
-    assert code == 1
+    assert result.returncode == 1, result.stderr
+    diagnostics = json.loads(result.stdout)
     assert ("note-unreadable", LOST, 1) in triples(diagnostics)
     _still_checked(triples(diagnostics))
 
