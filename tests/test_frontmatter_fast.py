@@ -19,7 +19,8 @@ TRICKY = ["yes", "No", "ON", "off", "true", "False", "y", "n", "~", "null", "Nul
           ".NaN", "2024-05-06", "2024-05-06T16:50:09.788Z", '""', "''", '"a b"', "'a b'",
           '"a\\"b"', "'it''s'", "[a, b]", "{a: 1}", "&x a", "*x", "!!str 1", "a: b", "a #c",
           "#c", "- a", "? a", "|", ">", "@a", "`a`", "%a", "[[Note ⚫①]]", '"[[Note ⚫①]]"',
-          "Ünïcödé", "emoji 🟡③", "a:b", "http://x.y/z", "a,b", "9" * 30]
+          "Ünïcödé", "emoji 🟡③", "a:b", "http://x.y/z", "a,b", "9" * 30, "0:", "a:", "a :b",
+          "a\\b", "a' b", 'a" b', "- ", "-", "--- x", "... x", "=", "<<", "1.", "+.5"]
 value = st.one_of(st.sampled_from(TRICKY), st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12))
 key = st.one_of(st.sampled_from(["lang", "tags", "yes", "null", "a-b", "ACCION", "x_1", "1"]),
@@ -41,7 +42,7 @@ def slow(source: str) -> object:
         return "error"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(line, max_size=8))
 def test_fast_reader_agrees_with_pyyaml(lines: list[str]) -> None:
     source = "\n".join(lines) + "\n"

@@ -61,7 +61,8 @@ def _scalar(text: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) 
         if len(text) >= 2 and text[-1] == "'" and "'" not in inner:
             return inner
         return _Unhandled
-    if first in _SPECIAL_START or ": " in text or " #" in text or "\t" in text:
+    if (first in _SPECIAL_START or ": " in text or " #" in text or "\t" in text
+            or text.endswith(":")):
         return _Unhandled
     tag = _resolve(text, resolvers)
     if tag == _STR:
@@ -89,6 +90,7 @@ def load_simple_frontmatter(
     lines: dict[str, int] = {}
     duplicates: list[tuple[str, int, int]] = []
     current: str | None = None  # key whose value may continue as a block list
+    indent = -1  # indentation of that list's items (all must share it)
     for number, line in enumerate(source.split("\n")):
         if not line or line.isspace():
             continue
@@ -101,6 +103,10 @@ def load_simple_frontmatter(
             if current is None or (data[current] is not None
                                    and not isinstance(data[current], list)):
                 return None
+            if indent < 0:
+                indent = len(item.group(1))
+            elif len(item.group(1)) != indent:
+                return None  # a deeper item continues the one before; a shallower is invalid
             value = _scalar(item.group(2), resolvers)
             if value is _Unhandled:
                 return None
@@ -124,6 +130,8 @@ def load_simple_frontmatter(
         else:
             lines[key] = first_line + number
         data[key] = value
-        current = key if value is None else None
+        # Only a key with nothing after it can open a block list (`key: ~` is a value).
+        current = key if not match.group(2) else None
+        indent = -1
     return data, lines, duplicates
 

@@ -91,6 +91,17 @@ def _too_deep(source: str, mark: _Mark | None, first_line: int) -> FrontmatterEr
                             *_position(source, mark, first_line))
 
 
+def _next_event_or_too_deep(loader: Any, source: str, first_line: int) -> bool:
+    """``loader.check_event()``, with libyaml's own nesting limit (in some builds of it)
+    reported as glosa's."""
+    try:
+        return bool(loader.check_event())
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):
+            raise _too_deep(source, getattr(exc, "problem_mark", None), first_line) from None
+        raise
+
+
 def _check_nesting(source: str, first_line: int) -> None:
     """Refuse deep nesting before libyaml composes it: its composer recurses in C, and some
     tens of thousands of levels (``[[[[...``, ``- - - ...``) overflow the C stack, which
@@ -104,7 +115,7 @@ def _check_nesting(source: str, first_line: int) -> None:
     loader = _FrontmatterLoader(source)
     try:
         depth = 0
-        while loader.check_event():
+        while _next_event_or_too_deep(loader, source, first_line):
             event = loader.get_event()
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
