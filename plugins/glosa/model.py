@@ -92,10 +92,6 @@ class Note:
     #: False when the file could not be read at all; such a note is never published.
     readable: bool = True
 
-    @property
-    def display_title(self) -> str:
-        return self.title
-
     def meta_line(self, key: str) -> int:
         """The file line of a frontmatter key, or 1 when the key is absent."""
         return self.meta_lines.get(key, 1)

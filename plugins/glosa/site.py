@@ -12,11 +12,10 @@ import json
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .markers import normalize_key
 from .model import Note, WikiLink
 from .resolver import LinkResolution, ResolutionStatus, resolve_link
 from .vault import Vault
@@ -569,7 +568,3 @@ def json_ld(note: Note, url: str, set_name: str, set_url: str, description: str)
     text = json.dumps(data, ensure_ascii=False)
     # `<`, `>` and `&` escaped so that no value can close the script element.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def normalized_titles(notes: Iterable[Note]) -> dict[str, Note]:
-    return {normalize_key(n.title): n for n in notes}

@@ -19,7 +19,6 @@ from .model import Heading, WikiLink
 
 __all__ = [
     "BodyScan",
-    "heading_label",
     "link_label",
     "parse_link",
     "plain_heading_text",
@@ -89,10 +88,6 @@ def link_label(link: WikiLink) -> str:
     if anchor and title:
         return f"{title} › {anchor}"
     return anchor or title or link.target
-
-
-def heading_label(text: str) -> str:
-    return plain_heading_text(text)
 
 
 def plain_heading_text(text: str) -> str:
