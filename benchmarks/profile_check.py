@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import importlib
 import json
@@ -16,7 +17,20 @@ from pathlib import Path
 from typing import Any
 
 
+def _paused_gc() -> contextlib.AbstractContextManager[Any]:
+    """The CLI's pause of cycle collection while loading and checking, where it has one."""
+    import glosa.vault
+
+    pause = getattr(glosa.vault, "paused_garbage_collection", None)
+    return pause() if pause is not None else contextlib.nullcontext()
+
+
 def _phases(vault: Path) -> dict[str, float]:
+    with _paused_gc():
+        return _timed_phases(vault)
+
+
+def _timed_phases(vault: Path) -> dict[str, float]:
     from glosa.checks import check_vault
     from glosa.config import GlosaConfig
     from glosa.model import Attachment
@@ -46,7 +60,9 @@ def _whole(vault: Path) -> None:
     from glosa.report import render
     from glosa.vault import load_vault
 
-    render(check_vault(load_vault(vault)), "text", vault, color=False, version="0")
+    with _paused_gc():
+        diagnostics = check_vault(load_vault(vault))
+    render(diagnostics, "text", vault, color=False, version="0")
 
 
 def profile(vault: Path, top: int = 25, repeat: int = 3) -> dict[str, Any]:
