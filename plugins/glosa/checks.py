@@ -5,6 +5,7 @@ Pure functions of the model; no file-system access and nothing of MkDocs.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -80,8 +81,9 @@ def _type_name(value: Any) -> str:
         type(value), type(value).__name__)
 
 
-def _parse_date(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+@functools.lru_cache(maxsize=65_536)
+def _parse_date_text(value: str) -> datetime | None:
+    if not _ISO_DATE.match(value.strip()):
         return None
     text = value.strip().replace(" ", "T")
     if text.endswith("Z"):
@@ -99,6 +101,14 @@ def _parse_date(value: Any) -> datetime | None:
 
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
+
+
+def _parse_date(value: Any) -> datetime | None:
+    """An ISO 8601 date of the note format (cached: created/modified are parsed by several
+    checks, and many notes share a timestamp)."""
+    if not isinstance(value, str):
+        return None
+    return _parse_date_text(value)
 
 
 def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter) -> None:

@@ -42,7 +42,8 @@ class ResolutionStatus(str, Enum):
     OUTSIDE = "outside"
 
 
-@dataclass(frozen=True)
+# Not frozen, for the same reason as WikiLink (one per link); read-only all the same.
+@dataclass(slots=True)
 class LinkResolution:
     status: ResolutionStatus
     note: Note | None = None
