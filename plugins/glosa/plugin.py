@@ -155,6 +155,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.reread = 0
         self._fragments: dict[str, list[str]] = {}
         self._nav_cache: dict[str, str] = {}
+        self.site_name = "Glossary"
+        self.site_url = ""
+        self.command = "build"
+        self.dirty = False
+        self._indexed_once = False
+        self._built_once = False
+        self._env: Environment | None = None
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -170,7 +177,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def _dashboard_enabled(self) -> bool:
         if self.config.dashboard is not None:
             return bool(self.config.dashboard)
-        return getattr(self, "command", "build") == "serve"
+        return self.command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         core = _core_config(self.config)
@@ -263,7 +270,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # `mkdocs serve --dirty` after the first build: listing pages already written are
         # kept (they refresh on the next full build); re-rendering every tag page and the
         # A–Z index after each edit would dominate the rebuild of a large vault.
-        keep_listings = getattr(self, "dirty", False) and getattr(self, "_built_once", False)
+        keep_listings = self.dirty and self._built_once
         for path, spec in self.generated.items():
             file = File.generated(config, path, content=self._page_stub(path, spec))
             if keep_listings and Path(file.abs_dest_path).is_file():
@@ -328,12 +335,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if kind == "section":
             return str(spec["section"])
         if kind == "landing":
-            return str(self._site_name)
+            return self.site_name
         return str(text.get(kind, kind))
-
-    @property
-    def _site_name(self) -> str:
-        return getattr(self, "site_name", "Glossary")
 
     def _note_context(self, note: Note, page: Page, description: str) -> dict[str, Any]:
         assert self.model is not None
@@ -360,7 +363,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             version = ".".join(str(p) for p in parts)
         tags = [{"name": t, "url": relative_url(
             here, self.url_of(f"{note.lang}/tags/{slug_for_url(t)}.md"))} for t in note.tags]
-        site_url = self._site_url
+        site_url = self.site_url
         page_abs = site_url + page.url if site_url else page.url
         home_path = self.homes.get(note.lang, "")
         home_abs = (site_url + self.url_of(home_path)) if site_url else self.url_of(home_path)
@@ -380,12 +383,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "switch": switch,
             "alternates": [{"lang": lang, "url": self.url_of(t.path)}
                            for lang, t in sorted(translations.items())],
-            "json_ld": json_ld(note, page_abs, self._site_name, home_abs, description),
+            "json_ld": json_ld(note, page_abs, self.site_name, home_abs, description),
         }
-
-    @property
-    def _site_url(self) -> str:
-        return getattr(self, "site_url", "")
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
@@ -432,7 +431,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # `mkdocs serve --dirty` keeps the site folder between rebuilds: the search index is
         # written once, since re-indexing every page after each edit would dominate the
         # rebuild of a large vault (new terms become searchable on the next full build).
-        reuse = getattr(self, "dirty", False) and getattr(self, "_indexed_once", False)
+        reuse = self.dirty and self._indexed_once
         if self.config.search and not reuse:
             _write_search_indexes(Path(config.site_dir), self.search_pages)
             self._indexed_once = True
@@ -464,9 +463,9 @@ def _log_diagnostic(item: Diagnostic) -> None:
 
 def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
     """Theme settings glosa needs: its templates, no web fonts, its assets, its nav."""
-    plugin.site_name = config.site_name  # type: ignore[attr-defined]
+    plugin.site_name = config.site_name
     site_url = (config.site_url or "").rstrip("/")
-    plugin.site_url = site_url + "/" if site_url else ""  # type: ignore[attr-defined]
+    plugin.site_url = site_url + "/" if site_url else ""
     theme = config.theme
     templates_dir = str(TEMPLATES)
     dirs = theme.dirs
@@ -517,7 +516,7 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
 
 
 def _template_env(plugin: GlosaPlugin) -> Environment:
-    env = getattr(plugin, "_env", None)
+    env = plugin._env
     if env is None:
         from jinja2 import FileSystemLoader, select_autoescape
 
@@ -526,7 +525,7 @@ def _template_env(plugin: GlosaPlugin) -> Environment:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True, lstrip_blocks=True,
         )
-        plugin._env = env  # type: ignore[attr-defined]
+        plugin._env = env
     return env
 
 
