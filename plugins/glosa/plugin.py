@@ -37,7 +37,6 @@ from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, ui_text
 from .model import Note
-from .parser import read_note
 from .site import (
     SiteModel,
     fill_placeholders,
@@ -46,7 +45,7 @@ from .site import (
     render_body,
     slug_for_url,
 )
-from .vault import Vault, walk_vault
+from .vault import NoteCache, Vault, load_vault
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
 
@@ -142,9 +141,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        # Notes read in earlier builds of `mkdocs serve`, by path, with their file stamp:
-        # a rebuild re-reads only the notes whose stamp changed.
-        self._cache: dict[str, tuple[tuple[int, int], Note]] = {}
+        # Notes read in earlier builds of `mkdocs serve`: a rebuild re-reads only the notes
+        # whose file changed.
+        self._cache = NoteCache()
         self.vault: Vault | None = None
         self.model: SiteModel | None = None
         self.urls: dict[str, str] = {}
@@ -152,7 +151,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.generated: dict[str, dict[str, Any]] = {}
         self.search_pages: dict[str, list[str]] = {}
         self.diagnostics: list[Diagnostic] = []
-        self.reread = 0
         self._fragments: dict[str, list[str]] = {}
         self._nav_cache: dict[str, str] = {}
         self.site_name = "Glossary"
@@ -174,6 +172,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._built_once = False
 
     @property
+    def reread(self) -> int:
+        """How many notes the last build read from disk."""
+        return self._cache.reread
+
+    @property
     def _dashboard_enabled(self) -> bool:
         if self.config.dashboard is not None:
             return bool(self.config.dashboard)
@@ -182,38 +185,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         core = _core_config(self.config)
         self.core = core
-        self.vault = self._load_vault(Path(config.docs_dir), core)
+        self.vault = load_vault(Path(config.docs_dir), core, self._cache)
         self.model = SiteModel(self.vault)
         self.diagnostics = check_vault(self.vault, self.model.resolutions)
         self._nav_cache = {}
         self._plan_pages()
         _configure_theme(config, self)
         return config
-
-    def _load_vault(self, root: Path, core: GlosaConfig) -> Vault:
-        note_files, attachment_files, problems = walk_vault(root, core)
-        notes: list[Note] = []
-        self.reread = 0
-        fresh: dict[str, tuple[tuple[int, int], Note]] = {}
-        for abs_path, rel in note_files:
-            try:
-                info = abs_path.stat()
-                stamp = (info.st_mtime_ns, info.st_size)
-            except OSError:
-                stamp = (-1, -1)
-            cached = self._cache.get(rel)
-            if cached is not None and cached[0] == stamp and stamp != (-1, -1):
-                note = cached[1]
-            else:
-                note = read_note(abs_path, rel, core)
-                self.reread += 1
-            fresh[rel] = (stamp, note)
-            notes.append(note)
-        self._cache = fresh
-        from .model import Attachment
-
-        attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
-        return Vault(root.resolve(), core, notes, attachments, problems)
 
     def _plan_pages(self) -> None:
         """Decide the homes and generated pages of every language."""

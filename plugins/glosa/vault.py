@@ -15,7 +15,7 @@ from .model import Attachment, Note
 from .parser import read_note
 from .resolver import NOTE_SUFFIXES, NoteIndex
 
-__all__ = ["Vault", "load_vault", "walk_vault"]
+__all__ = ["NoteCache", "Vault", "load_vault", "walk_vault"]
 
 
 @dataclass
@@ -112,12 +112,48 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
     return notes, attachments, problems
 
 
-def load_vault(root: Path, config: GlosaConfig | None = None) -> Vault:
-    """Read every note of a vault and index it. Never raises on bad notes."""
+@dataclass
+class NoteCache:
+    """Notes read by an earlier load, by path, with the file's stamp (modification time and
+    size): a long-lived process (`mkdocs serve`) re-reads only the notes that changed."""
+
+    entries: dict[str, tuple[tuple[int, int], Note]] = field(default_factory=dict)
+    #: How many notes the last load read from disk.
+    reread: int = 0
+
+    def read(self, abs_path: Path, rel: str, config: GlosaConfig) -> Note:
+        try:
+            info = abs_path.stat()
+            stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = None
+        cached = self.entries.get(rel)
+        if stamp is not None and cached is not None and cached[0] == stamp:
+            return cached[1]
+        note = read_note(abs_path, rel, config)
+        self.reread += 1
+        if stamp is not None:
+            self.entries[rel] = (stamp, note)
+        return note
+
+
+def load_vault(root: Path, config: GlosaConfig | None = None,
+               cache: NoteCache | None = None) -> Vault:
+    """Read every note of a vault and index it. Never raises on bad notes.
+
+    With a ``cache``, notes whose file is unchanged since the cache's last load are reused.
+    """
     config = config or GlosaConfig()
     note_files, attachment_files, problems = walk_vault(root, config)
     with paused_garbage_collection():
-        notes = [read_note(abs_path, rel, config) for abs_path, rel in note_files]
+        if cache is None:
+            notes = [read_note(abs_path, rel, config) for abs_path, rel in note_files]
+        else:
+            cache.reread = 0
+            notes = [cache.read(abs_path, rel, config) for abs_path, rel in note_files]
+            present = {rel for _, rel in note_files}
+            for rel in set(cache.entries) - present:
+                del cache.entries[rel]
         attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
         return Vault(root.resolve(), config, notes, attachments, problems)
 
