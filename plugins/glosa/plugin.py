@@ -135,6 +135,23 @@ def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
         raise PluginError(str(exc)) from None
 
 
+def az_page(lang: str) -> str:
+    """Docs path of a language's generated A–Z index."""
+    return f"{lang}/az.md"
+
+
+def tags_page(lang: str) -> str:
+    return f"{lang}/tags/index.md"
+
+
+def tag_page(lang: str, tag: str) -> str:
+    return f"{lang}/tags/{slug_for_url(tag)}.md"
+
+
+def section_page(lang: str, section: str) -> str:
+    return f"{lang}/sections/{slug_for_url(section)}.md"
+
+
 class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-call]
     """Builds a bilingual glossary site from a vault of notes."""
 
@@ -213,13 +230,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 else:
                     self.generated[home] = {"kind": "home", "lang": lang}
             self.homes[lang] = home
-            self.generated[f"{lang}/az.md"] = {"kind": "az", "lang": lang}
-            self.generated[f"{lang}/tags/index.md"] = {"kind": "tags", "lang": lang}
+            self.generated[az_page(lang)] = {"kind": "az", "lang": lang}
+            self.generated[tags_page(lang)] = {"kind": "tags", "lang": lang}
             for tag, _ in self.model.tags(lang):
-                self.generated[f"{lang}/tags/{slug_for_url(tag)}.md"] = {
+                self.generated[tag_page(lang, tag)] = {
                     "kind": "tag", "lang": lang, "tag": tag}
             for section, _ in self.model.sections(lang):
-                self.generated[f"{lang}/sections/{slug_for_url(section)}.md"] = {
+                self.generated[section_page(lang, section)] = {
                     "kind": "section", "lang": lang, "section": section}
         if self._dashboard_enabled:
             self.generated[f"{self.core.default_language}/dashboard.md"] = {
@@ -280,6 +297,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def url_of(self, path: str) -> str:
         return self.urls.get(path, path)
 
+    def href(self, page_url: str, path: str) -> str:
+        """A link from the page at ``page_url`` to the page of docs path ``path``."""
+        return relative_url(page_url, self.url_of(path)) or "./"
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         assert self.vault is not None and self.model is not None
@@ -321,26 +342,23 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         here = page.url
 
         def link(target: Note) -> dict[str, str]:
-            return {"title": target.title, "url": relative_url(here, self.url_of(target.path))
-                    or "./"}
+            return {"title": target.title, "url": self.href(here, target.path)}
 
         translations = self.model.translations.get(id(note), {})
         others = [lang for lang in self.core.languages if lang != note.lang]
         switch = []
         for lang in others:
             target = translations.get(lang)
-            url = self.url_of(target.path) if target else self.url_of(self.homes[lang])
             switch.append({"lang": lang, "name": language_name(lang),
                            "name_here": language_name_in(lang, note.lang),
-                           "url": relative_url(here, url) or "./",
+                           "url": self.href(here, target.path if target else self.homes[lang]),
                            "title": target.title if target else None})
         modified = _parse_date(note.meta.get("modified"))
         version = None
         parts = [note.meta.get(k) for k in ("ver_major", "ver_minor", "ver_rev")]
         if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
             version = ".".join(str(p) for p in parts)
-        tags = [{"name": t, "url": relative_url(
-            here, self.url_of(f"{note.lang}/tags/{slug_for_url(t)}.md"))} for t in note.tags]
+        tags = [{"name": t, "url": self.href(here, tag_page(note.lang, t))} for t in note.tags]
         site_url = self.site_url
         page_abs = site_url + page.url if site_url else page.url
         home_path = self.homes.get(note.lang, "")
@@ -376,7 +394,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             config.theme.get("language") or "en")
         extra["glosa_homes"] = [
             {"lang": code, "name": language_name(code),
-             "url": relative_url(page.url, self.url_of(path)) or "./"}
+             "url": self.href(page.url, path)}
             for code, path in self.homes.items()]
         extra["glosa_search"] = self.config.search
         if page.meta.get("glosa_kind") != "note":
@@ -481,12 +499,12 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
     for lang in plugin.core.languages:
         text = ui_text(lang, plugin.config.ui_text)
         items: list[Any] = [{text["home"]: plugin.homes[lang]}]
-        items.append({text["az"]: f"{lang}/az.md"})
+        items.append({text["az"]: az_page(lang)})
         for section, _ in plugin.model.sections(lang):
-            path = f"{lang}/sections/{slug_for_url(section)}.md"
+            path = section_page(lang, section)
             if path in plugin.generated:
                 items.append({section: path})
-        items.append({text["tags"]: f"{lang}/tags/index.md"})
+        items.append({text["tags"]: tags_page(lang)})
         if f"{lang}/dashboard.md" in plugin.generated:
             items.append({text["dashboard"]: f"{lang}/dashboard.md"})
         nav.append({language_name(lang): items})
@@ -515,7 +533,7 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
     model = plugin.model
 
     def entry(note: Note) -> dict[str, Any]:
-        return {"title": note.title, "url": relative_url(here, plugin.url_of(note.path)) or "./",
+        return {"title": note.title, "url": plugin.href(here, note.path),
                 "level": note.level, "marker": note.marker,
                 "level_label": plugin.core.level_label(note.level, lang) if note.level else "",
                 "summary": model.summary(note, 160)}
@@ -527,9 +545,9 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
         context["groups"] = [(letter, [entry(n) for n in notes])
                              for letter, notes in model.az(lang)]
     elif kind == "tags":
-        context["tags"] = [{"name": tag, "count": len(notes), "url": relative_url(
-            here, plugin.url_of(f"{lang}/tags/{slug_for_url(tag)}.md"))}
-            for tag, notes in model.tags(lang)]
+        context["tags"] = [{"name": tag, "count": len(notes),
+                            "url": plugin.href(here, tag_page(lang, tag))}
+                           for tag, notes in model.tags(lang)]
     elif kind == "tag":
         context["notes"] = [entry(n) for tag, notes in model.tags(lang) if tag == spec["tag"]
                             for n in notes]
@@ -541,14 +559,13 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
         context.update(_dashboard_context(plugin, here, entry))
     elif kind in ("home", "landing"):
         context["homes"] = [{"lang": code, "name": language_name(code),
-                             "url": relative_url(here, plugin.url_of(path)) or "./",
+                             "url": plugin.href(here, path),
                              "count": len(model.by_language(code))}
                             for code, path in plugin.homes.items()]
         context["sections"] = [
-            {"name": name, "url": relative_url(here, plugin.url_of(
-                f"{lang}/sections/{slug_for_url(name)}.md"))}
+            {"name": name, "url": plugin.href(here, section_page(lang, name))}
             for name, _ in model.sections(lang)]
-        context["az_url"] = relative_url(here, plugin.url_of(f"{lang}/az.md"))
+        context["az_url"] = plugin.href(here, az_page(lang))
         context["count"] = len(model.by_language(lang))
     template = _template_env(plugin).get_template(f"{kind}.html")
     # The listing is HTML already: it goes in after Markdown, which need not parse it.
@@ -581,7 +598,7 @@ def _dashboard_context(plugin: GlosaPlugin, here: str,
 
     def link(note: Note) -> dict[str, Any]:
         return {"title": note.title, "lang": note.lang,
-                "url": relative_url(here, plugin.url_of(note.path)) or "./"}
+                "url": plugin.href(here, note.path)}
 
     actions = [{**link(n), "action": str(n.meta["ACCION"])} for n in notes
                if isinstance(n.meta.get("ACCION"), str) and n.meta["ACCION"].strip()]
