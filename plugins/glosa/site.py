@@ -342,6 +342,13 @@ class RenderContext:
     fragments: list[str] = field(default_factory=list)
     nonce: str = "0"
 
+    def href(self, path: str, res: LinkResolution | None = None) -> str:
+        """The link from the page being rendered to ``path`` (and the anchor ``res`` names),
+        escaped for an HTML attribute."""
+        url = (relative_url(self.page_url, self.url_of(path)) + (_anchor(res) if res else "")
+               or "./")
+        return html.escape(url, quote=True)
+
     def placeholder(self, fragment: str) -> str:
         """A word Markdown leaves alone, replaced by ``fragment`` once the page is HTML:
         links as raw HTML in the Markdown would cost Python-Markdown's HTML parser on
@@ -358,19 +365,15 @@ def _anchor(res: LinkResolution) -> str:
 def _link_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolution) -> str:
     label = html.escape(link_label(link))
     if res.attachment is not None:
-        href = html.escape(relative_url(ctx.page_url, ctx.url_of(res.attachment.path)),
-                           quote=True)
+        href = ctx.href(res.attachment.path)
         return f'<a class="glosa-link glosa-attachment" href="{href}">{label}</a>'
     if res.status not in (ResolutionStatus.OK, ResolutionStatus.AMBIGUOUS) or res.note is None:
         ctx.unresolved.append(UnresolvedLink(note.path, link.line, link.column, link.raw))
         title = html.escape(f"missing: {link.target or link.anchor_text}", quote=True)
         return f'<span class="glosa-broken" title="{title}">{label}</span>'
     target = res.note
-    href = relative_url(ctx.page_url, ctx.url_of(target.path)) + _anchor(res)
-    if not href:
-        href = "./"
     level = f' data-level="{target.level}"' if target.level else ""
-    return (f'<a class="glosa-link" href="{html.escape(href, quote=True)}"{level} '
+    return (f'<a class="glosa-link" href="{ctx.href(target.path, res)}"{level} '
             f'data-preview>{label}</a>')
 
 
@@ -383,8 +386,7 @@ def _link_markdown(ctx: RenderContext, note: Note, link: WikiLink,
     if res.note is None or not res.ok:
         ctx.unresolved.append(UnresolvedLink(note.path, link.line, link.column, link.raw))
         return label
-    href = relative_url(ctx.page_url, ctx.url_of(res.note.path)) + _anchor(res)
-    return f"[{label}](<{href or './'}>)"
+    return f"[{label}](<{ctx.href(res.note.path, res)}>)"
 
 
 def _section_lines(note: Note, res: LinkResolution) -> list[tuple[int, str]]:
@@ -405,16 +407,14 @@ def _section_lines(note: Note, res: LinkResolution) -> list[tuple[int, str]]:
         start = at
         while start > 0 and lines[start - 1][1].strip():
             start -= 1
-        return [(i, re.sub(r"\s\^[A-Za-z0-9-]+\s*$", "", text))
-                for i, text in lines[start:at + 1]]
+        return [(i, _BLOCK_SUFFIX.sub("", text)) for i, text in lines[start:at + 1]]
     return lines
 
 
 def _embed_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolution,
                 stack: tuple[int, ...]) -> str:
     if res.attachment is not None:
-        href = html.escape(relative_url(ctx.page_url, ctx.url_of(res.attachment.path)),
-                           quote=True)
+        href = ctx.href(res.attachment.path)
         ext = res.attachment.path.rsplit(".", 1)[-1].lower()
         alt = html.escape(link.label or res.attachment.path.rsplit("/", 1)[-1], quote=True)
         if ext in _IMAGE_EXTS:
@@ -431,8 +431,7 @@ def _embed_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolut
         # A cycle or a chain too deep: show a link instead of the content.
         return _link_html(ctx, note, link, res)
     inner = render_lines(ctx, target, _section_lines(target, res), (*stack, id(target)))
-    href = html.escape(relative_url(ctx.page_url, ctx.url_of(target.path)) + _anchor(res),
-                       quote=True)
+    href = ctx.href(target.path, res)
     title = html.escape(link_label(link))
     opening = ctx.placeholder(f'<div class="glosa-embed"><p class="glosa-embed-title">'
                               f'<a class="glosa-link" href="{href}">{title}</a></p>')
