@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from glosa.config import DEFAULT_LEVEL_LABELS
+from glosa.markers import LEVEL_MARKERS
+
 __all__ = ["LANGS", "MARKERS", "GeneratedVault", "Language", "generate_vault", "main"]
 
 #: Level markers, level 1 to 6.
-MARKERS = ("⚫①", "🔴②", "🟡③", "🟢④", "🔵⑤", "⚪⑥")
+MARKERS = LEVEL_MARKERS
 LEGEND_TAIL = "①②③④⑤⑥ | ⚫① 🔴② 🟡③ 🟢④ 🔵⑤ ⚪⑥"
 #: Written into the output folder so that a later run may safely replace it.
 STAMP = ".glosa-bench-vault"
@@ -111,8 +114,7 @@ ES = Language(
           "y enlaza con su traducción. Las secciones son:",
     legend_intro="Cada término lleva un marcador de nivel; el nivel indica lo especializado que "
                  "es el concepto para quien trabaja con el cliente.",
-    level_labels=("Fundamental", "Esencial", "Intermedio", "Avanzado", "Especializado",
-                  "Experto"),
+    level_labels=tuple(DEFAULT_LEVEL_LABELS["es"][level] for level in range(1, 7)),
 )
 
 EN = Language(
@@ -170,8 +172,7 @@ EN = Language(
           "links to its translation. The sections are:",
     legend_intro="Every term carries a level marker; the level tells how specialised the "
                  "concept is for someone who works with the customer.",
-    level_labels=("Fundamental", "Essential", "Intermediate", "Advanced", "Specialist",
-                  "Expert"),
+    level_labels=tuple(DEFAULT_LEVEL_LABELS["en"][level] for level in range(1, 7)),
 )
 
 LANGS = (ES, EN)
