@@ -122,22 +122,36 @@ def test_rebuild_rereads_only_the_changed_note(tmp_path: Path,
 def test_search_index_is_reused_only_by_dirty_serve_rebuilds(
         tmp_path: Path, make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch,
         command: str, dirty: bool, indexes: int) -> None:
+    from mkdocs.structure.files import get_files
+
     import glosa.plugin
 
-    calls: list[int] = []
+    started: list[Path] = []
 
-    def fake_index(site_dir: Path, pages: dict[str, list[str]]) -> None:
-        calls.append(1)
+    class CountingIndexer:
+        def __init__(self, output_dir: Path, **options: object) -> None:
+            started.append(output_dir)
 
-    monkeypatch.setattr(glosa.plugin, "_write_search_indexes", fake_index)
+        def add(self, lang: str, url: str, record: str) -> None:
+            pass
+
+        def finish(self) -> None:
+            pass
+
+        def abort(self) -> None:
+            pass
+
+    monkeypatch.setattr(glosa.plugin, "SearchIndexer", CountingIndexer)
     config = config_for(make_vault(GOOD), tmp_path)
     plugin = config.plugins["glosa"]
     assert isinstance(plugin, GlosaPlugin)
     plugin.config.search = True
-    plugin.on_startup(command=command, dirty=dirty)  # type: ignore[arg-type]
-    plugin.on_post_build(config=config)
-    plugin.on_post_build(config=config)
-    assert len(calls) == indexes
+    config.plugins.on_startup(command=command, dirty=dirty)  # type: ignore[arg-type]
+    for _ in range(2):
+        config.plugins.on_config(config)
+        config.plugins.on_files(get_files(config), config=config)
+        config.plugins.on_post_build(config=config)
+    assert started == [tmp_path / "site" / "pagefind"] * indexes
 
 
 @pytest.mark.parametrize("line", ["[" * 100_000, "#" + " " * 100_000 + "x", "(" * 50_000 + "a"])

@@ -10,16 +10,12 @@ from __future__ import annotations
 import functools
 import html
 import logging
-import os
 import posixpath
 import secrets
-import shutil
-import subprocess
-import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
+from urllib.parse import unquote
 
 import nh3
 from jinja2 import Environment
@@ -37,6 +33,7 @@ from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, ui_text
 from .model import Note
+from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
     SiteModel,
     fill_placeholders,
@@ -166,7 +163,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.urls: dict[str, str] = {}
         self.homes: dict[str, str] = {}
         self.generated: dict[str, dict[str, Any]] = {}
-        self.search_pages: dict[str, list[str]] = {}
+        self._indexer: SearchIndexer | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
         self._nav_cache: dict[str, str] = {}
@@ -266,19 +263,62 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # kept (they refresh on the next full build); re-rendering every tag page and the
         # A–Z index after each edit would dominate the rebuild of a large vault.
         keep_listings = self.dirty and self._built_once
+        added = []
         for path, spec in self.generated.items():
             file = File.generated(config, path, content=self._page_stub(path, spec))
             if keep_listings and Path(file.abs_dest_path).is_file():
                 file.is_modified = lambda: False  # type: ignore[method-assign]
-            files.append(file)
+            added.append(file)
         for name in ("glosa.css", "glosa.js"):
             source = TEMPLATES / "assets" / name
-            files.append(File.generated(config, f"assets/glosa/{name}",
+            added.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
+        for file in added:
+            files.append(file)
         self.urls = {f.src_uri: f.url for f in files}
         for item in self.diagnostics:
             _log_diagnostic(item)
+        self._start_search_index(files, config)
         return files
+
+    def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
+        """Start this build's search index, which pages feed as they are rendered."""
+        if self._indexer is not None:
+            self._indexer.abort()
+            self._indexer = None
+        # `mkdocs serve --dirty` keeps the site folder between rebuilds: the search index is
+        # written once, since re-indexing every page after each edit would dominate the
+        # rebuild of a large vault (new terms become searchable on the next full build).
+        if not self.config.search or (self.dirty and self._indexed_once):
+            return
+        # The searchable pages of each language: once all of a language's pages are
+        # indexed, its bundle is written while the build goes on.
+        expected: dict[str, set[str]] = {}
+        serving = self.command == "serve"
+        for file in files.documentation_pages():
+            included = file.inclusion.is_in_serve if serving else file.inclusion.is_included
+            if not included():  # type: ignore[no-untyped-call]
+                continue
+            lang = self._search_language(file.src_uri)
+            if lang is not None:
+                expected.setdefault(lang, set()).add(_search_url(file))
+        try:
+            self._indexer = SearchIndexer(Path(config.site_dir) / "pagefind", expected=expected,
+                                          # Permalink marks (¶) are not a heading's text.
+                                          exclude_selectors=[".headerlink"])
+        except (SearchIndexError, OSError) as exc:
+            raise PluginError(f"search index: {exc}") from None
+
+    def _search_language(self, src_uri: str) -> str | None:
+        """The language of a searchable page (a note or a home), else None."""
+        assert self.vault is not None
+        spec = self.generated.get(src_uri)
+        if spec is not None:
+            return str(spec["lang"]) if spec["kind"] == "home" else None
+        note = self.vault.index.note_at(src_uri)
+        if note is None or note.path != src_uri or not note.readable:
+            return None
+        return note.lang or self.core.default_language
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """A note's body as glosa read it: already decoded (BOM, CRLF and bad bytes
@@ -415,24 +455,45 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if page.meta.get("glosa_kind") is None:
             return html_content
         fragments = self._fragments.pop(page.file.src_uri, [])
-        return sanitize_html(fill_placeholders(html_content, fragments, self._nonce), page.url)
+        content = sanitize_html(fill_placeholders(html_content, fragments, self._nonce),
+                                page.url)
+        if self._indexer is not None:
+            self._add_search_record(page, content)
+        return content
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.config.search and page.meta.get("glosa_kind") in ("note", "home"):
-            lang = str(page.meta.get("glosa_lang") or self.core.default_language)
-            self.search_pages.setdefault(lang, []).append(page.file.dest_uri)
-        return output
+    def _add_search_record(self, page: Page, content: str) -> None:
+        assert self._indexer is not None and self.vault is not None
+        src = page.file.src_uri
+        lang = self._search_language(src)
+        if lang is None:
+            return
+        spec = self.generated.get(src)
+        note = self.vault.index.note_at(src)
+        if spec is not None or note is None:
+            record = search_record(content, lang=lang,
+                                   title=self._generated_title(spec or {"kind": "home",
+                                                                        "lang": lang}))
+        else:
+            level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
+                     if note.level else "")
+            record = search_record(content, title=note.title, lang=lang, level_meta=level,
+                                   aliases=note.aliases)
+        self._indexer.add(lang, _search_url(page.file), record)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        # `mkdocs serve --dirty` keeps the site folder between rebuilds: the search index is
-        # written once, since re-indexing every page after each edit would dominate the
-        # rebuild of a large vault (new terms become searchable on the next full build).
-        reuse = self.dirty and self._indexed_once
-        if self.config.search and not reuse:
-            _write_search_indexes(Path(config.site_dir), self.search_pages)
+        indexer, self._indexer = self._indexer, None
+        if indexer is not None:
+            try:
+                indexer.finish()
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from None
             self._indexed_once = True
-        self.search_pages = {}
         self._built_once = True
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._indexer is not None:
+            self._indexer.abort()
+            self._indexer = None
 
 
 @functools.cache
@@ -447,6 +508,12 @@ def _is_vault_file(file: File, docs_dir: Path) -> bool:
     """A file MkDocs found in the docs folder (theme files and generated ones are not)."""
     return file.generated_by is None and file.src_dir is not None and (
         Path(file.src_dir).resolve() == docs_dir)
+
+
+def _search_url(file: File) -> str:
+    """A page's address in the search index: from the site root, not percent-encoded
+    (as Pagefind writes the addresses of the pages it finds)."""
+    return "/" + unquote(file.url)
 
 
 def _log_diagnostic(item: Diagnostic) -> None:
@@ -613,54 +680,3 @@ def _dashboard_context(plugin: GlosaPlugin, here: str,
     return {"counts": counts, "actions": actions, "missing": missing, "stale": stale,
             "oldest": oldest, "total": len(notes),
             "languages": [language_name(code) for code in plugin.core.languages]}
-
-
-def _write_search_indexes(site_dir: Path, pages: dict[str, list[str]]) -> None:
-    """One Pagefind bundle per language (pagefind/<lang>/); the search box loads its page's
-    language and merges the others, so either language finds both.
-
-    The command line is used rather than Pagefind's Python API: it writes its files and
-    exits, where closing the API's service can stop it before the files are complete. The
-    languages are indexed at the same time, one process each.
-    """
-    with tempfile.TemporaryDirectory(prefix=".glosa-search-", dir=site_dir) as staging_root:
-        runs = []
-        for lang, dest_uris in pages.items():
-            output = site_dir / "pagefind" / lang
-            elsewhere = any(dest.startswith(f"{lang}/") for other, uris in pages.items()
-                            if other != lang for dest in uris)
-            if all(dest.startswith(f"{lang}/") for dest in dest_uris) and not elsewhere:
-                # The usual layout, a folder per language: Pagefind reads it where it is.
-                runs.append(_start_pagefind(site_dir, f"{glob_escape(lang)}/**/*.html",
-                                            output, lang))
-                continue
-            # Notes of one language spread over folders: hard-link its pages into a staging
-            # folder (inside the site folder: a build writes nowhere else) with their paths.
-            staging = Path(staging_root) / lang
-            for dest in dest_uris:
-                target = staging / dest
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(site_dir / dest, target)
-                except OSError:
-                    shutil.copyfile(site_dir / dest, target)
-            runs.append(_start_pagefind(staging, "**/*.html", output, lang))
-        for lang, process in runs:
-            _, errors = process.communicate()
-            if process.returncode != 0:
-                raise PluginError(f"search index for '{lang}' failed: {errors.strip()[:500]}")
-
-
-def glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[]{}" else c for c in text)
-
-
-def _start_pagefind(site: Path, glob: str, output: Path,
-                    lang: str) -> tuple[str, subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob,
-         "--output-path", str(output), "--force-language", lang,
-         # Permalink marks (¶) are not part of a heading's text.
-         "--exclude-selectors", ".headerlink", "--silent"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    return lang, process

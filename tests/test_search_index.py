@@ -1,0 +1,115 @@
+"""The search index on its own: records, bundles per language, early writes, failures."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from glosa.search_index import SearchIndexer, SearchIndexError, search_record
+
+
+def fragments(bundle: Path) -> dict[str, dict[str, object]]:
+    """Every page of a written Pagefind bundle, by URL (fragments are gzipped JSON behind
+    a 12-byte signature)."""
+    pages = {}
+    for path in (bundle / "fragment").iterdir():
+        data = json.loads(gzip.decompress(path.read_bytes())[12:])
+        pages[data["url"]] = data
+    return pages
+
+
+def record(title: str, text: str, lang: str = "es", **options: object) -> str:
+    return search_record(f"<h1>{title}</h1><p>{text}</p>", title=title, lang=lang,
+                         **options)  # type: ignore[arg-type]
+
+
+def test_bundles_hold_every_page_with_its_meta(tmp_path: Path) -> None:
+    indexer = SearchIndexer(tmp_path / "pagefind", expected={
+        "es": ["/es/a/", "/es/b/"], "en": ["/en/a/"]})
+    indexer.add("es", "/es/a/", record("Retención", "clientes que vuelven",
+                                       level_meta="🟡③ Intermedio", aliases=["retencion"]))
+    indexer.add("en", "/en/a/", record("Retention", "customers who return", "en"))
+    indexer.add("es", "/es/b/", record("Conversión", "una acción deseada"))
+    indexer.finish()
+    es = fragments(tmp_path / "pagefind" / "es")
+    en = fragments(tmp_path / "pagefind" / "en")
+    assert set(es) == {"/es/a/", "/es/b/"} and set(en) == {"/en/a/"}
+    assert es["/es/a/"]["meta"] == {"title": "Retención", "level": "🟡③ Intermedio"}
+    assert "retencion" in str(es["/es/a/"]["content"])
+    entry = json.loads((tmp_path / "pagefind" / "es" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["es"]
+    assert (tmp_path / "pagefind" / "en" / "pagefind.js").is_file()
+
+
+def test_a_language_is_written_once_its_expected_pages_are_in(tmp_path: Path) -> None:
+    indexer = SearchIndexer(tmp_path / "pagefind", expected={"en": ["/en/a/"],
+                                                              "es": ["/es/a/"]})
+    indexer.add("en", "/en/a/", record("Retention", "text", "en"))
+    bundle = indexer._bundles["en"]
+    assert bundle.complete
+    # Written by Pagefind while the build goes on, before finish() is called.
+    for _ in range(200):
+        if (tmp_path / "pagefind" / "en" / "pagefind.js").is_file():
+            break
+        time.sleep(0.05)
+    assert (tmp_path / "pagefind" / "en" / "pagefind.js").is_file()
+    assert not (tmp_path / "pagefind" / "es").exists()
+    indexer.add("es", "/es/a/", record("Retención", "texto"))
+    indexer.finish()
+    assert set(fragments(tmp_path / "pagefind" / "es")) == {"/es/a/"}
+
+
+def test_a_page_nobody_expected_is_indexed_all_the_same(tmp_path: Path) -> None:
+    indexer = SearchIndexer(tmp_path / "pagefind", expected={"es": ["/es/a/"]})
+    indexer.add("es", "/es/a/", record("Uno", "primero"))
+    indexer.add("es", "/es/late/", record("Tarde", "llega después"))
+    indexer.add("fr", "/fr/x/", record("Rétention", "texte", "fr"))
+    indexer.finish()
+    assert set(fragments(tmp_path / "pagefind" / "es")) == {"/es/a/", "/es/late/"}
+    assert set(fragments(tmp_path / "pagefind" / "fr")) == {"/fr/x/"}
+
+
+def test_pagefind_stopping_fails_with_the_language(tmp_path: Path) -> None:
+    indexer = SearchIndexer(tmp_path / "pagefind", expected={"es": ["/es/a/", "/es/b/"]})
+    indexer.add("es", "/es/a/", record("Uno", "primero"))
+    indexer._process.kill()
+    indexer._process.wait()
+    indexer.add("es", "/es/b/", record("Dos", "segundo"))
+    with pytest.raises(SearchIndexError, match=r"search index for 'es' failed: .*stopped"):
+        indexer.finish()
+    assert indexer._process.poll() is not None
+
+
+def test_abort_stops_pagefind_and_writes_nothing(tmp_path: Path) -> None:
+    indexer = SearchIndexer(tmp_path / "pagefind", expected={"es": ["/es/a/", "/es/b/"]})
+    indexer.add("es", "/es/a/", record("Uno", "primero"))
+    indexer.abort()
+    assert indexer._process.poll() is not None
+    assert not (tmp_path / "pagefind" / "es").exists()
+
+
+def test_missing_pagefind_binary_is_a_clear_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import glosa.search_index
+
+    monkeypatch.setattr(glosa.search_index, "get_executable", lambda: None)
+    with pytest.raises(SearchIndexError, match="Pagefind is not installed"):
+        SearchIndexer(tmp_path / "pagefind")
+
+
+def test_record_escapes_title_meta_and_aliases() -> None:
+    hostile = '<script>alert(1)</script>"'
+    html = search_record("<p>texto</p>", title=hostile, lang='es"><x', level_meta=hostile,
+                         aliases=[hostile])
+    assert "<script>" not in html and '"><x' not in html
+    assert html.count("&lt;script&gt;") == 4  # <title>, <h1>, meta, alias
+    assert "data-pagefind-body" in html and 'data-pagefind-weight="6"' in html
+
+
+def test_record_keeps_the_content_heading() -> None:
+    html = search_record("<h1 id='t'>Título</h1><p>x</p>", title="Otro", lang="es")
+    assert "<h1>Otro</h1>" not in html and "Título" in html
