@@ -195,3 +195,18 @@ def test_dirty_serve_rebuild_renders_only_the_edited_note(tmp_path: Path,
     assert isinstance(plugin, GlosaPlugin) and plugin.reread == 1
     assert "Después." in (site / "es" / "Roto ⚫①" / "index.html").read_text("utf-8")
     assert {path: path.stat().st_mtime_ns for path in stamps} == stamps
+
+
+def test_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path,
+                                                         make_vault: VaultFactory) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    config = config_for(make_vault(GOOD), tmp_path)
+    build(config)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    # A failing build too (strict mode with a broken link aborts after the pages).
+    root = make_vault({**GOOD, "es/Roto ⚫①.md": seed_note("Roto ⚫①", body="[[Nada]]")})
+    with pytest.raises(Exception, match="strict"):
+        build(config_for(root, tmp_path / "strict", strict=True))
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
