@@ -4,6 +4,7 @@ outside the vault is published, a serve rebuild re-reads only the changed note."
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,23 @@ def test_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path,
     with pytest.raises(Exception, match="strict"):
         build(config_for(root, tmp_path / "strict", strict=True))
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_generated_listings_escape_titles_tags_and_sections(tmp_path: Path,
+                                                            make_vault: VaultFactory) -> None:
+    """Listing pages do not go through the sanitizer: their templates must escape."""
+    hostile = "<b onmouseover=alert(1)>X"
+    note = seed_note(f"{hostile} ⚫①", body=f"Texto <i onclick=alert(2)>y</i> {hostile}.")
+    note = note.replace("nav_primary:\n", "nav_primary: '<s onclick=alert(3)>S'\n").replace(
+        "tags:\n", "tags:\n  - '<u onclick=alert(4)>t'\n")
+    assert "alert(3)" in note and "alert(4)" in note
+    root = make_vault({**GOOD, f"es/{hostile} ⚫①.md": note})
+    build(config_for(root, tmp_path))
+    listings = [p for p in (tmp_path / "site").rglob("*.html")
+                if "az" in p.parts or "tags" in p.parts or "sections" in p.parts]
+    assert len(listings) >= 4, listings
+    for listing in listings:
+        text = listing.read_text("utf-8")
+        assert not re.search(r"<[a-z]+\s[^>]*\bon[a-z]+=", text), listing
+    az = (tmp_path / "site" / "es" / "az" / "index.html").read_text("utf-8")
+    assert "&lt;b onmouseover=alert(1)&gt;X" in az

@@ -470,8 +470,16 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if page.meta.get("glosa_kind") is None:
             return html_content
         fragments = self._fragments.pop(page.file.src_uri, [])
-        content = sanitize_html(fill_placeholders(html_content, fragments, self._nonce),
-                                page.url)
+        if page.meta["glosa_kind"] == "note":
+            content = sanitize_html(fill_placeholders(html_content, fragments, self._nonce),
+                                    page.url)
+        else:
+            # A generated page: its listing comes from glosa's templates, which escape
+            # every value, and need not go through the sanitizer (an A–Z index of
+            # thousands of terms would cost more than the notes); what Markdown and other
+            # plugins made of the page still does.
+            content = fill_placeholders(sanitize_html(html_content, page.url), fragments,
+                                        self._nonce)
         if self._indexer is not None:
             self._add_search_record(page, content)
         return content
@@ -615,7 +623,8 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
         for section, _ in plugin.model.sections(lang):
             path = section_page(lang, section)
             if path in plugin.generated:
-                items.append({section: path})
+                # Material writes navigation titles unescaped; a section is note text.
+                items.append({html.escape(section): path})
         items.append({text["tags"]: tags_page(lang)})
         if f"{lang}/dashboard.md" in plugin.generated:
             items.append({text["dashboard"]: f"{lang}/dashboard.md"})
