@@ -7,7 +7,7 @@ import posixpath
 import pytest
 
 from glosa import GlosaConfig, load_vault
-from glosa.site import SiteModel, initial_of, relative_url, sort_key
+from glosa.site import SiteModel, initial_of, plain_text, relative_url, sort_key
 
 from .conftest import VaultFactory, seed_note
 
@@ -60,3 +60,24 @@ def test_backlinks_carry_bounded_snippets(make_vault: VaultFactory) -> None:
     assert not any(snippet for _, snippet in backlinks[30:])
     assert [n.title for n in model.children(hub)][:2] == ["Nota 00", "Nota 01"]
     assert model.summary(backlinks[0][0]) == "Primera frase 0."
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("Texto   llano\ncon salto", "Texto llano con salto"),
+        ("# **Título** de _prueba_", "Título de prueba"),
+        ("> cita `código`", "cita código"),
+        ("- item ~~tachado~~ ==marcado==", "item tachado marcado"),
+        ("1. uno\n2. dos\n* tres", "uno dos tres"),
+        ("| a | b |", "a · b"),
+        ("Definición del término. ^def", "Definición del término."),
+        ("Ver [[Cliente ⚫①|clientes]], [[Venta 🟡③#Ejemplo]] y [[Lead]].",
+         "Ver clientes, Venta › Ejemplo y Lead."),
+        ("Una ![[Imagen.png]] y [un enlace](https://example.org/(x)).",
+         "Una Imagen.png y un enlace."),
+        ("<b>negrita</b> en HTML", "negrita en HTML"),
+    ],
+)
+def test_plain_text(markdown: str, text: str) -> None:
+    assert plain_text(markdown) == text

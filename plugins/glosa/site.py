@@ -19,7 +19,7 @@ from typing import Any
 from .model import Note, WikiLink
 from .resolver import LinkResolution, ResolutionStatus, resolve_link
 from .vault import Vault
-from .wikilinks import MARKDOWN_LINK_RE, WIKILINK_RE, link_label, parse_link
+from .wikilinks import MARKDOWN_LINK_RE, link_label, link_labels
 
 __all__ = [
     "SiteModel",
@@ -33,7 +33,10 @@ __all__ = [
 
 UrlOf = Callable[[str], str]
 _IMAGE_EXTS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"}
-_MD_NOISE = re.compile(r"(\*\*|__|\*|_|`|~~|==|^#+\s*|^>\s*|^[-*+]\s+|^\d+\.\s+)", re.M)
+# Markdown's marks, removed from text: at line starts (headings, quotes, list items), then
+# emphasis, code, strike-through and highlight anywhere.
+_LINE_MARKS = re.compile(r"^(?:#+\s*|>\s*|[-*+]\s+|\d+\.\s+)", re.M)
+_INLINE_MARKS = ("*", "_", "`", "~~", "==")
 _MD_LINK = MARKDOWN_LINK_RE
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -87,16 +90,32 @@ def initial_of(title: str) -> str:
 _MARKUP_CHARS = re.compile(r"[\[\]*_`~=#>|<^!]|^\s*(?:[-+]\s|\d+\.\s)")
 
 
+_TABLE_BARS = re.compile(r"\s*\|\s*")
+_TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$", re.M)
+
+
 def plain_text(markdown: str) -> str:
-    """Markdown reduced to text (for descriptions, previews and snippets)."""
+    """Markdown reduced to text (for descriptions, previews and snippets). Each pass runs
+    only on text that holds its mark: this runs for every line a backlink quotes."""
     if _MARKUP_CHARS.search(markdown) is None:
         return " ".join(markdown.split())
-    text = WIKILINK_RE.sub(lambda m: link_label(parse_link(m.group(2), False, 0, 0)), markdown)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _TAGS.sub("", text)
-    text = _MD_NOISE.sub("", text)
-    text = re.sub(r"\s*\|\s*", " · ", text).strip(" ·")  # table cells read as a list
-    text = re.sub(r"\s\^[A-Za-z0-9-]+\s*$", "", text, flags=re.M)
+    text = link_labels(markdown)
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    if "\n" in text:
+        text = _LINE_MARKS.sub("", text)
+    elif start := _LINE_MARKS.match(text):
+        text = text[start.end():]
+    for mark in _INLINE_MARKS:
+        if mark in text:
+            text = text.replace(mark, "")
+    if "|" in text:
+        text = _TABLE_BARS.sub(" · ", text)  # table cells read as a list
+    text = text.strip(" ·")
+    if "^" in text:
+        text = _TRAILING_BLOCK_ID.sub("", text)
     return " ".join(text.split())
 
 

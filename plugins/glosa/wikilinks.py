@@ -7,6 +7,7 @@ that 10,000 notes stay well under a second.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ from .model import Heading, WikiLink
 
 __all__ = [
     "BodyScan",
+    "label_of",
     "link_label",
+    "link_labels",
     "parse_link",
     "plain_heading_text",
     "scan_body",
@@ -90,11 +93,23 @@ def link_label(link: WikiLink) -> str:
     return anchor or title or link.target
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def label_of(inner: str) -> str:
+    """:func:`link_label` of the text between ``[[`` and ``]]`` (cached: a vault links to
+    the same terms over and over, and snippets and headings ask for each of them)."""
+    return link_label(parse_link(inner, False, 0, 0))
+
+
+def link_labels(text: str) -> str:
+    """``text`` with every wiki-link or embed replaced by the text a reader sees."""
+    if "[[" not in text:
+        return text
+    return WIKILINK_RE.sub(lambda m: label_of(m.group(2)), text)
+
+
 def plain_heading_text(text: str) -> str:
     """The text of a heading as rendered (no wiki-link brackets, emphasis or tags)."""
-    text = WIKILINK_RE.sub(
-        lambda m: link_label(parse_link(m.group(2), bool(m.group(1)), 0, 0)), text
-    )
+    text = link_labels(text)
     text = _MD_LINK.sub(r"\1", text)
     text = _TAG.sub("", text)
     return _EMPHASIS.sub("", text).strip()
