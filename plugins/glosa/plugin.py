@@ -94,22 +94,21 @@ _ALLOWED_ATTRIBUTES = {
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-# A link or image address that may climb above the site root: it holds "..", spelled
-# plainly or percent-encoded (nh3 writes every attribute value in double quotes, with
-# entities already decoded).
-_CLIMBING_URL = re.compile(r' (href|src)="([^"]*(?:\.\.|%2[eE])[^"]*)"')
+_CLEANER = nh3.Cleaner(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                       url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True)
+
+
+# A link or image address in nh3's output (values in double quotes, entities decoded).
+_URL_VALUE = re.compile(r' (href|src)="([^"]*)"')
 
 
 def sanitize_html(content: str, page_url: str = "") -> str:
     """Rendered page HTML with anything that could run script removed, and no relative
     link or image that climbs above the site root (``page_url`` is the page's URL relative
     to the site root)."""
-    cleaned = nh3.clean(content, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-                        url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True)
+    cleaned = _CLEANER.clean(content)
     # Checked after nh3 rather than through its attribute_filter hook, which would call
     # back into Python for every attribute of every page.
-    if ".." not in cleaned and "%2" not in cleaned:
-        return cleaned
     page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(
         page_url) + "/"
 
@@ -122,7 +121,13 @@ def sanitize_html(content: str, page_url: str = "") -> str:
         target = posixpath.normpath(posixpath.join(page_dir, path))
         return "" if target == ".." or target.startswith("../") else match.group(0)
 
-    return _CLIMBING_URL.sub(keep_inside, cleaned)
+    # Climbing above the root from `depth` folders down takes more than `depth` ".."
+    # segments; percent-encoded dots (which browsers read as dots) are always looked at.
+    depth = page_dir.count("/")
+    if not any(value.count("..") > depth or "%2e" in value or "%2E" in value
+               for _, value in _URL_VALUE.findall(cleaned)):
+        return cleaned
+    return _URL_VALUE.sub(keep_inside, cleaned)
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
