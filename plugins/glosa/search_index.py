@@ -20,6 +20,7 @@ import base64
 import html
 import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -61,6 +62,13 @@ def search_record(content: str, *, title: str, lang: str, level_meta: str = "",
 
 
 
+def _lower_priority() -> None:
+    """Run in Pagefind's process before it starts: the build's own thread is the one that
+    decides how long the build takes, and Pagefind's threads, which have time to spare,
+    give way to it when both want the same core."""
+    os.nice(10)
+
+
 @dataclass
 class _Bundle:
     """One language's index inside the Pagefind process."""
@@ -97,7 +105,9 @@ class SearchIndexer:
         self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen([str(executable), "--service"],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=self._stderr, bufsize=1 << 16)
+                                         stderr=self._stderr, bufsize=1 << 16,
+                                         preexec_fn=_lower_priority if os.name == "posix"
+                                         else None)
         # One lock for the bundles, the replies awaited and Pagefind's input, which both
         # this thread and the reader thread write to.
         self._lock = threading.Condition()
