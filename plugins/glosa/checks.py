@@ -9,7 +9,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,7 @@ from .markers import normalize_key, split_marker
 from .model import Note, WikiLink
 from .resolver import LinkResolution, NoteIndex, ResolutionStatus, resolve_link
 from .vault import Vault
+from .workers import split_work
 
 __all__ = ["SEED_KEYS", "check_links", "check_note_metadata", "check_vault", "find_roots"]
 
@@ -373,6 +374,34 @@ def _check_embed_cycles(vault: Vault, embeds: dict[int, list[tuple[WikiLink, Not
             visit(id(note))
 
 
+#: An embed found by the link checks: (note, position of the link, embedded note), the
+#: notes given by their position in the vault.
+_Embed = tuple[int, int, int]
+
+
+def _check_notes(vault: Vault, positions: Sequence[int],
+                 resolved: Mapping[tuple[int, int], LinkResolution] | None,
+                 ) -> tuple[list[Diagnostic], list[_Embed]]:
+    """The checks of each note on its own: reading problems, metadata, links."""
+    out: list[Diagnostic] = []
+    report = _Reporter(vault.config, out)
+    embeds: list[_Embed] = []
+    where: dict[int, int] | None = None
+    for at in positions:
+        note = vault.notes[at]
+        out.extend(note.problems)
+        if not note.readable:
+            continue
+        check_note_metadata(note, vault.config, report)
+        for position, (link, res) in enumerate(check_links(note, vault.index, report,
+                                                           resolved)):
+            if link.embed and res.note is not None:
+                if where is None:
+                    where = {id(n): i for i, n in enumerate(vault.notes)}
+                embeds.append((at, position, where[id(res.note)]))
+    return out, embeds
+
+
 def check_vault(vault: Vault,
                 resolved: Mapping[tuple[int, int], LinkResolution] | None = None,
                 ) -> list[Diagnostic]:
@@ -383,15 +412,21 @@ def check_vault(vault: Vault,
     """
     out: list[Diagnostic] = list(vault.problems)
     report = _Reporter(vault.config, out)
+    notes = vault.notes
+
+    def check_some(positions: Sequence[int]) -> tuple[list[Diagnostic], list[_Embed]]:
+        return _check_notes(vault, positions, resolved)
+
+    # Each note's own checks split between two processes on a large vault (a site build
+    # passes the resolutions it made and has little left to do here).
+    parts = (split_work(check_some, range(len(notes))) if resolved is None
+             else [check_some(range(len(notes)))])
     embeds: dict[int, list[tuple[WikiLink, Note]]] = {}
-    for note in vault.notes:
-        out.extend(note.problems)
-        if not note.readable:
-            continue
-        check_note_metadata(note, vault.config, report)
-        for link, res in check_links(note, vault.index, report, resolved):
-            if link.embed and res.note is not None:
-                embeds.setdefault(id(note), []).append((link, res.note))
+    for diagnostics, found in parts:
+        out.extend(diagnostics)
+        for source, position, target in found:
+            note = notes[source]
+            embeds.setdefault(id(note), []).append((note.links[position], notes[target]))
     _check_structure(vault, report)
     _check_translations(vault, report)
     _check_embed_cycles(vault, embeds, report)

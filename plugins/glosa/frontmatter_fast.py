@@ -29,14 +29,16 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR = "tag:yaml.org,2002:str"
 
+_Resolvers = dict[Any, list[tuple[str, re.Pattern[str]]]]
 _Unhandled = object()
+_MISSING = object()
 # What PyYAML refuses (non-printable characters) or reads as a line break where editors do
 # not (U+0085, U+2028, U+2029): such blocks go to PyYAML, which reports or handles them.
 _NOT_PLAIN = re.compile("[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd"
                         "\U00010000-\U0010ffff]")
 
 
-def _resolve(value: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) -> str:
+def _resolve(value: str, resolvers: _Resolvers) -> str:
     """The tag PyYAML's resolver gives a plain scalar (the same lookup as Resolver.resolve)."""
     for tag, pattern in resolvers.get(value[:1] if value else "", []):
         if pattern.match(value):
@@ -47,7 +49,7 @@ def _resolve(value: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]
     return _STR
 
 
-def _scalar(text: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) -> Any:
+def _scalar(text: str, resolvers: _Resolvers) -> Any:
     if not text:
         return None
     first = text[0]
@@ -76,6 +78,30 @@ def _scalar(text: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) 
     if tag == _FLOAT_TAG and _FLOAT.fullmatch(text):
         return float(text)
     return _Unhandled  # 0x1F, 1_000, 1:30, .inf, 1e3, ...: PyYAML decides
+
+
+# Values already read, per resolver table: notes repeat the same keys and most of the same
+# values (0, "", ES, ...), and typing a value tries a regex per YAML type.
+_SEEN: dict[int, tuple[_Resolvers, dict[str, Any]]] = {}
+_SEEN_LIMIT = 65_536
+
+
+def _cached_scalar(text: str, resolvers: _Resolvers) -> Any:
+    entry = _SEEN.get(id(resolvers))
+    if entry is None or entry[0] is not resolvers:
+        entry = _SEEN[id(resolvers)] = (resolvers, {})
+    seen = entry[1]
+    value = seen.get(text, _MISSING)
+    if value is _MISSING:
+        if len(seen) >= _SEEN_LIMIT:
+            seen.clear()
+        value = seen[text] = _scalar(text, resolvers)
+    return value
+
+
+def _is_text_key(key: str, resolvers: _Resolvers) -> bool:
+    """A key PyYAML reads as text (`yes:`, `null:`, `1:` are not)."""
+    return bool(_cached_scalar(key, resolvers) == key)
 
 
 def load_simple_frontmatter(
@@ -107,7 +133,7 @@ def load_simple_frontmatter(
                 indent = len(item.group(1))
             elif len(item.group(1)) != indent:
                 return None  # a deeper item continues the one before; a shallower is invalid
-            value = _scalar(item.group(2), resolvers)
+            value = _cached_scalar(item.group(2), resolvers)
             if value is _Unhandled:
                 return None
             if data[current] is None:
@@ -118,9 +144,9 @@ def load_simple_frontmatter(
         if match is None:
             return None
         key = match.group(1)
-        if _resolve(key, resolvers) != _STR:
+        if not _is_text_key(key, resolvers):
             return None  # `yes:`, `null:` ... are not text keys
-        value = _scalar(match.group(2) or "", resolvers)
+        value = _cached_scalar(match.group(2) or "", resolvers)
         if value is _Unhandled:
             return None
         if key in lines:

@@ -6,8 +6,9 @@ a page are a small table here, overridable through the ``ui_text`` plugin option
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -64,6 +65,9 @@ def _locale(lang: str) -> Locale | None:
         return None
 
 
+# Babel looks these up in its locale data on every call; a site asks for the same few
+# names and dates on every page.
+@functools.lru_cache(maxsize=256)
 def language_name(lang: str) -> str:
     """The language's own name for itself, capitalised: "Español", "English"."""
     locale = _locale(lang)
@@ -71,6 +75,7 @@ def language_name(lang: str) -> str:
     return (name or lang.upper())[:1].upper() + (name or lang.upper())[1:]
 
 
+@functools.lru_cache(maxsize=256)
 def language_name_in(lang: str, reader: str) -> str:
     """A language's name as readers of another language write it: "inglés" for es."""
     locale = _locale(reader)
@@ -80,7 +85,12 @@ def language_name_in(lang: str, reader: str) -> str:
 
 def format_day(moment: datetime, lang: str) -> str:
     """A date as readers of the language write it: "6 de mayo de 2024", "6 May 2024"."""
+    return _format_day(moment.date(), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: date, lang: str) -> str:
     locale = _locale(lang)
     if locale is None:
-        return moment.date().isoformat()
-    return format_date(moment.date(), format="long", locale=locale)
+        return day.isoformat()
+    return format_date(day, format="long", locale=locale)

@@ -32,6 +32,10 @@ __all__ = [
 Slugify = Callable[[str, str], str]
 
 WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\r\n]+?)\]\]")
+# The same without the optional "!": a pattern that starts with a literal lets the regex
+# engine jump from one "[[" to the next instead of trying every position (4x faster over
+# a vault); the "!" of an embed is then looked up just before the match.
+_LINK_BRACKETS = re.compile(r"\[\[([^\[\]\r\n]+?)\]\]")
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 # The text after the hashes is cut in Python, not by a regex: `(.*?)[ \t]*#*[ \t]*$`
 # backtracks cubically, and one heading line of a few thousand spaces took minutes.
@@ -57,6 +61,13 @@ def parse_link(inner: str, embed: bool, line: int, column: int,
     Inside tables the label separator is written ``\\|``; both forms are accepted.
     """
     raw = f"{'!' if embed else ''}[[{inner}]]"
+    return WikiLink(raw, *_link_parts(inner), embed, line, column, start, end)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _link_parts(inner: str) -> tuple[str, str | None, str | None, str | None]:
+    """(target, heading, block, label) of a link's inner text (cached: a vault links to
+    the same terms over and over)."""
     label: str | None = None
     bar = inner.find("|")
     if bar >= 0:
@@ -77,7 +88,7 @@ def parse_link(inner: str, embed: bool, line: int, column: int,
             heading = anchor.split("#")[-1].strip()
     else:
         target = target_part.strip()
-    return WikiLink(raw, target, heading, block, label or None, embed, line, column, start, end)
+    return target, heading, block, label or None
 
 
 def link_label(link: WikiLink) -> str:
@@ -147,12 +158,59 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
             search = closing.end()
 
 
+_HEADING_LINE = re.compile(r"^(#{1,6})[ \t]+([^\n]*)", re.M)
+_BLOCK_ID_LINE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$", re.M)
+
+
 def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> BodyScan:
     """Find every wiki-link, heading and block id of a body, outside code.
 
     ``first_line`` is the file line of the body's first line, so that reported lines are
     file lines.
     """
+    if "`" in body or "~~~" in body:
+        return _scan_lines(body, first_line, slug)
+    return _scan_without_code(body, first_line, slug)
+
+
+def _scan_without_code(body: str, first_line: int, slug: Slugify) -> BodyScan:
+    """:func:`scan_body` for a body with no code (no backtick, no ``~~~`` fence), which is
+    most notes: each kind of mark is found by one regex pass over the whole body instead
+    of a Python loop over its lines. A test holds both scans to the same result."""
+    scan = BodyScan()
+    if "#" in body:
+        used_ids: set[str] = set()
+        for match in _HEADING_LINE.finditer(body):
+            raw = match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
+            text = plain_heading_text(raw)
+            scan.headings.append(Heading(
+                len(match.group(1)), text, _toc_unique(slug(text, "-"), used_ids),
+                first_line + body.count("\n", 0, match.start())))
+    if "^" in body:
+        for match in _BLOCK_ID_LINE.finditer(body):
+            line = first_line + body.count("\n", 0, match.start(1))
+            scan.block_ids.setdefault(match.group(1), line)
+    if "[[" in body:
+        line = first_line
+        line_start = 0
+        counted = 0  # newlines are counted up to here
+        for match in _LINK_BRACKETS.finditer(body):
+            at = match.start()
+            embed = at > 0 and body[at - 1] == "!"
+            if embed:
+                at -= 1
+            newlines = body.count("\n", counted, at)
+            if newlines:
+                line += newlines
+                line_start = body.rfind("\n", counted, at) + 1
+            counted = at
+            scan.links.append(WikiLink(body[at:match.end()], *_link_parts(match.group(1)),
+                                       embed, line, at - line_start + 1, at, match.end()))
+    return scan
+
+
+def _scan_lines(body: str, first_line: int, slug: Slugify) -> BodyScan:
+    """:func:`scan_body` line by line, following code fences and code spans."""
     scan = BodyScan()
     used_ids: set[str] = set()
     fence: str | None = None

@@ -86,3 +86,30 @@ def test_other_formats_survive(bad_vault: Path, fmt: str) -> None:
         # One annotation per line: hostile text cannot start a second workflow command.
         assert all(line.startswith(("::error ", "::warning "))
                    for line in result.stdout.splitlines())
+
+
+def test_work_split_with_a_forked_process_reports_the_same(
+        bad_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large vaults are read (and checked) by two processes; the report is the same."""
+    import glosa.checks
+    import glosa.vault
+    import glosa.workers
+
+    serial = invoke("check", str(bad_vault), "--format", "json")
+    parts: list[int] = []
+    original = glosa.workers.split_work
+
+    def recording(*args: object, **kwargs: object) -> list[object]:
+        result = original(*args, **kwargs)  # type: ignore[arg-type]
+        parts.append(len(result))
+        return result
+
+    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
+    # Threads other tests leave behind would keep glosa to one process.
+    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+    monkeypatch.setattr(glosa.vault, "split_work", recording)
+    monkeypatch.setattr(glosa.checks, "split_work", recording)
+    split = invoke("check", str(bad_vault), "--format", "json")
+    assert parts == [2, 2], "reading and checking were not both split"
+    assert split.exit_code == serial.exit_code == 1
+    assert json.loads(split.stdout) == json.loads(serial.stdout)

@@ -1,0 +1,67 @@
+"""Work split with a forked process: same result as one process, whatever the child does."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import pytest
+
+from glosa.workers import split_work
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")
+
+
+@pytest.fixture(autouse=True)
+def fork_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other tests leave threads behind (browsers, servers), which makes glosa keep to one
+    process; these tests are about the split itself."""
+    import glosa.workers
+
+    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+
+
+def squares(items: Sequence[int]) -> list[tuple[int, int]]:
+    return [(n * n, os.getpid()) for n in items]
+
+
+def test_the_second_part_is_done_by_another_process() -> None:
+    parts = split_work(squares, list(range(100)), min_items=10)
+    assert len(parts) == 2
+    assert [n for part in parts for n, _ in part] == [n * n for n in range(100)]
+    assert {pid for _, pid in parts[0]} == {os.getpid()}
+    assert os.getpid() not in {pid for _, pid in parts[1]}
+
+
+def test_small_inputs_stay_in_one_process() -> None:
+    assert split_work(squares, [1, 2, 3], min_items=10) == [squares([1, 2, 3])]
+
+
+def test_a_failing_child_is_redone_here() -> None:
+    parent = os.getpid()
+
+    def fragile(items: Sequence[int]) -> list[int]:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return [n + 1 for n in items]
+
+    assert split_work(fragile, list(range(20)), min_items=2) == [
+        list(range(1, 11)), list(range(11, 21))]
+
+
+def test_a_child_that_dies_is_redone_here() -> None:
+    parent = os.getpid()
+
+    def dying(items: Sequence[int]) -> list[int]:
+        if os.getpid() != parent:
+            os._exit(9)
+        return list(items)
+
+    assert split_work(dying, list(range(20)), min_items=2) == [list(range(10)),
+                                                              list(range(10, 20))]
+
+
+def test_encode_and_decode_carry_the_result() -> None:
+    parts = split_work(lambda items: set(items), list(range(10)), min_items=2,
+                       encode=sorted, decode=frozenset)
+    assert parts == [set(range(5)), frozenset(range(5, 10))]
