@@ -9,10 +9,10 @@ of a word it could be ``Í``, ``Á`` or ``í``, so the repair refuses and says w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
-
-import ftfy
+from typing import Any
 
 __all__ = [
     "DecodedText",
@@ -32,23 +32,31 @@ _LONE_A_TILDE_IN_WORD = re.compile(f"(?<=[{_LOWER}])Ã(?=[{_LOWER}])")
 _LONE_A_TILDE_AT_START = re.compile(f"(?<![A-Za-zÀ-ÿ])Ã(?=[{_LOWER}])")
 #: Text is rarely damaged more than twice; the bound only guards against a repair loop.
 _MAX_ROUNDS = 4
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=False,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
-)
+
+
+@functools.cache
+def _ftfy() -> tuple[Any, Any]:
+    """ftfy and its settings, loaded the first time a line looks damaged (most runs never
+    need it, and importing it is a tenth of `glosa check`'s start-up)."""
+    import ftfy
+
+    return ftfy, ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +92,8 @@ def _fix_line(line: str) -> str:
     for _ in range(_MAX_ROUNDS):
         # Put back the lost soft hyphen so that ftfy sees a complete `Ã\xad` pair.
         restored = _LONE_A_TILDE_IN_WORD.sub("Ã\u00ad", line)
-        fixed = ftfy.fix_text(restored, _FTFY_CONFIG)
+        ftfy, settings = _ftfy()
+        fixed = ftfy.fix_text(restored, settings)
         if fixed == line:
             break
         line = fixed

@@ -12,6 +12,7 @@ means here what it means to PyYAML; a test compares both readers on generated bl
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 __all__ = ["load_simple_frontmatter"]
@@ -143,7 +144,9 @@ def load_simple_frontmatter(
         match = _KEY_LINE.fullmatch(line)
         if match is None:
             return None
-        key = match.group(1)
+        # Interned: every note repeats the same keys, which are then one object each
+        # (less memory, and pickled once when notes cross between processes).
+        key = sys.intern(match.group(1))
         if not _is_text_key(key, resolvers):
             return None  # `yes:`, `null:` ... are not text keys
         value = _cached_scalar(match.group(2) or "", resolvers)
