@@ -243,8 +243,16 @@ def test_generated_pages(built: tuple[Path, str]) -> None:
 
 def test_search_index_per_language(built: tuple[Path, str]) -> None:
     site, _ = built
-    assert (site / "pagefind" / "es" / "pagefind.js").is_file()
-    assert (site / "pagefind" / "en" / "pagefind.js").is_file()
+    notes = [path for path in vault_files() if path.endswith(".md")]
+    for lang in ("es", "en"):
+        assert (site / "pagefind" / lang / "pagefind.js").is_file()
+        entry = json.loads((site / "pagefind" / lang / "pagefind-entry.json").read_text())
+        # Every note of the language is indexed, and nothing else (no listing page).
+        assert entry["languages"][lang]["page_count"] == sum(
+            1 for path in notes if path.startswith(f"{lang}/")), entry
+    box = page(site, "es/az/index.html").select_one("[data-glosa-search]")
+    assert box is not None and box["data-langs"] == "es en"
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".")]
 
 
 def test_no_third_party_requests(built: tuple[Path, str]) -> None:
@@ -281,7 +289,6 @@ def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory) -
     # Spanish notes outside an es/ folder are still indexed, under their own URLs.
     entry = json.loads((site / "pagefind" / "es" / "pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["es"]["page_count"] == 3  # two notes and the home
-    assert not list(site.glob(".glosa-search-*"))
 
 
 def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory) -> None:

@@ -24,7 +24,8 @@
       var url = new URL("pagefind/" + lang + "/pagefind.js", root).href;
       engine = import(url).then(function (pf) {
         return pf.options({ baseUrl: root.pathname }).then(function () {
-          var others = ["es", "en"].filter(function (l) { return l !== lang; });
+          var langs = (box.getAttribute("data-langs") || lang).split(" ");
+          var others = langs.filter(function (l) { return l && l !== lang; });
           return Promise.all(others.map(function (l) {
             return pf.mergeIndex(new URL("pagefind/" + l + "/", root).pathname)
               .catch(function () { return null; });
