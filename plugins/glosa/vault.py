@@ -18,7 +18,8 @@ from .parser import read_note
 from .resolver import NOTE_SUFFIXES, NoteIndex
 from .workers import split_work
 
-__all__ = ["NoteCache", "Vault", "load_vault", "walk_vault"]
+__all__ = ["NoteCache", "Vault", "decode_notes", "encode_notes", "load_vault", "read_notes",
+           "read_notes_here", "walk_vault"]
 
 
 @dataclass
@@ -176,10 +177,15 @@ def read_notes(files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[N
     """Read and parse notes (absolute and vault-relative paths), in their order; a large
     batch is split with a forked process."""
     def read(part: Sequence[tuple[Path, str]]) -> list[Note]:
-        return [read_note(abs_path, rel, config) for abs_path, rel in part]
+        return read_notes_here(part, config)
 
-    parts = split_work(read, files, encode=_encode_notes, decode=_decode_notes)
+    parts = split_work(read, files, encode=encode_notes, decode=decode_notes)
     return [note for part in parts for note in part]
+
+
+def read_notes_here(files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[Note]:
+    """Read and parse notes in this process, in their order."""
+    return [read_note(abs_path, rel, config) for abs_path, rel in files]
 
 
 _NOTE_FIELDS = tuple(f.name for f in fields(Note))
@@ -191,13 +197,26 @@ _ONE_LINK = [_NOTE_FIELDS.index(name) for name in ("parent", "legend")]
 _HEADING = _NOTE_FIELDS.index("h1")
 _HEADINGS = _NOTE_FIELDS.index("headings")
 _PATH = _NOTE_FIELDS.index("abs_path")
+_LINKS = _NOTE_FIELDS.index("links")
+_BODY = _NOTE_FIELDS.index("body")
+_META = _NOTE_FIELDS.index("meta")
+_META_LINES = _NOTE_FIELDS.index("meta_lines")
 
 
-def _encode_notes(notes: list[Note]) -> list[list[Any]]:
-    """Notes as lists of plain values: pickled several times faster than the objects."""
+def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
+    """Notes as lists of plain values (see :func:`decode_notes`): pickled several times
+    faster than the objects. ``stubs`` leaves out what only a note's own checks read (its
+    links, its frontmatter, and its body unless the legend line is missing), for a process
+    that checks other notes and needs these only as link targets."""
     out = []
     for note in notes:
         values = list(_note_values(note))
+        if stubs:
+            values[_LINKS] = []
+            values[_META] = {}
+            values[_META_LINES] = {}
+            if note.legend is not None:
+                values[_BODY] = ""
         values[_PATH] = str(note.abs_path)
         for at in _LINK_LISTS:
             values[at] = [_link_values(link) for link in values[at]]
@@ -209,7 +228,8 @@ def _encode_notes(notes: list[Note]) -> list[list[Any]]:
     return out
 
 
-def _decode_notes(encoded: list[list[Any]]) -> list[Note]:
+def decode_notes(encoded: list[list[Any]]) -> list[Note]:
+    """The notes :func:`encode_notes` encoded."""
     notes = []
     for values in encoded:
         values[_PATH] = Path(values[_PATH])

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["split_work"]
+__all__ = ["Partner", "PartnerFailed", "split_in_two", "split_work"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -80,3 +80,86 @@ def split_work(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
         except Exception:  # a result cut short: do that part here
             pass
     return [mine, work(second)]
+
+
+class Partner:
+    """The forked child of :func:`split_in_two`, still working on its second phase."""
+
+    def __init__(self, pid: int, replies: Any) -> None:
+        self._pid = pid
+        self._replies = replies
+
+    def result(self) -> Any:
+        """The child's second-phase result; :class:`PartnerFailed` if it has none."""
+        try:
+            return pickle.load(self._replies)
+        except Exception as exc:
+            raise PartnerFailed(str(exc)) from None
+        finally:
+            self._replies.close()
+            os.waitpid(self._pid, 0)
+
+
+class PartnerFailed(Exception):
+    """The forked child stopped before giving its result: do its part here instead."""
+
+
+def split_in_two(items: Sequence[Item], first_phase: Callable[[Sequence[Item]], Any],
+                 summary: Callable[[Any], Any], second_phase: Callable[[Any, Any], Any], *,
+                 min_items: int | None = None) -> tuple[Any, Any, Partner] | None:
+    """Two phases of work on two halves of ``items``, with an exchange in between.
+
+    Each process runs ``first_phase`` on its half, then the two swap
+    ``summary(first-phase result)``, then the child runs ``second_phase(its result, the
+    parent's summary)`` while the parent goes on. Returns (the parent's first-phase result,
+    the child's summary, the child as a :class:`Partner`), or None when one process should
+    do everything (too few items, no fork) or the child failed before the exchange.
+    """
+    if len(items) < (MIN_ITEMS if min_items is None else min_items) or not _can_fork():
+        return None
+    cut = len(items) // 2
+    to_child_r, to_child_w = os.pipe()
+    to_parent_r, to_parent_w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (to_child_r, to_child_w, to_parent_r, to_parent_w):
+            os.close(fd)
+        return None
+    if pid == 0:
+        status = 1
+        try:
+            os.close(to_child_w)
+            os.close(to_parent_r)
+            mine = first_phase(items[cut:])
+            # Read the parent's summary before writing ours: neither side then waits on a
+            # full pipe that the other is not reading.
+            with os.fdopen(to_child_r, "rb") as inbox:
+                theirs = pickle.load(inbox)
+            with os.fdopen(to_parent_w, "wb") as outbox:
+                pickle.dump(summary(mine), outbox, protocol=pickle.HIGHEST_PROTOCOL)
+                outbox.flush()
+                pickle.dump(second_phase(mine, theirs), outbox,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(to_child_r)
+    os.close(to_parent_w)
+    replies = os.fdopen(to_parent_r, "rb")
+    try:
+        mine = first_phase(items[:cut])
+        with os.fdopen(to_child_w, "wb") as outbox:
+            pickle.dump(summary(mine), outbox, protocol=pickle.HIGHEST_PROTOCOL)
+        theirs = pickle.load(replies)
+    except BaseException as exc:
+        replies.close()
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+        if isinstance(exc, (OSError, EOFError, pickle.UnpicklingError)):
+            return None  # the child stopped before the exchange
+        raise
+    return mine, theirs, Partner(pid, replies)

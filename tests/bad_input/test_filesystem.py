@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import glosa.checks
 import glosa.vault
 from glosa import GlosaConfig, check_vault, load_vault
 
@@ -105,6 +106,7 @@ def test_note_deleted_between_walk_and_read(make_vault: VaultFactory,
         return walked
 
     monkeypatch.setattr(glosa.vault, "walk_vault", walk_then_delete)
+    monkeypatch.setattr(glosa.checks, "walk_vault", walk_then_delete)
     code, diagnostics = check_json(root)
     assert code == 1
     assert [(d["rule"], d["line"], d["message"]) for d in diagnostics if d["path"] == LOST] == [
