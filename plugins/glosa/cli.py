@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -63,6 +64,10 @@ def check(vault: Path | None, fmt: str, strict: bool, profile: str | None,
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.
     """
     config, folder = _settings(vault, config_file, profile)
+    if _standalone():
+        # A short-lived command whose objects all live until it ends: no cycle collection
+        # at all (one full collection over a 10,000-note vault costs a tenth of a check).
+        gc.disable()
     diagnostics, _loaded = check_folder(folder, config)
     output = render(diagnostics, fmt, folder, color=fmt == "text" and sys.stdout.isatty(),
                     version=__version__)
