@@ -87,22 +87,20 @@ _SEEN: dict[int, tuple[_Resolvers, dict[str, Any]]] = {}
 _SEEN_LIMIT = 65_536
 
 
-def _cached_scalar(text: str, resolvers: _Resolvers) -> Any:
+def _values_seen(resolvers: _Resolvers) -> dict[str, Any]:
     entry = _SEEN.get(id(resolvers))
     if entry is None or entry[0] is not resolvers:
         entry = _SEEN[id(resolvers)] = (resolvers, {})
-    seen = entry[1]
+    return entry[1]
+
+
+def _cached_scalar(text: str, resolvers: _Resolvers, seen: dict[str, Any]) -> Any:
     value = seen.get(text, _MISSING)
     if value is _MISSING:
         if len(seen) >= _SEEN_LIMIT:
             seen.clear()
         value = seen[text] = _scalar(text, resolvers)
     return value
-
-
-def _is_text_key(key: str, resolvers: _Resolvers) -> bool:
-    """A key PyYAML reads as text (`yes:`, `null:`, `1:` are not)."""
-    return bool(_cached_scalar(key, resolvers) == key)
 
 
 def load_simple_frontmatter(
@@ -118,14 +116,17 @@ def load_simple_frontmatter(
     duplicates: list[tuple[str, int, int]] = []
     current: str | None = None  # key whose value may continue as a block list
     indent = -1  # indentation of that list's items (all must share it)
+    seen = _values_seen(resolvers)
     for number, line in enumerate(source.split("\n")):
         if not line or line.isspace():
             continue
-        if line[0] == "#":
+        first = line[0]
+        if first == "#":
             continue  # a whole-line comment
         if "\t" in line:
             return None
-        item = _ITEM_LINE.fullmatch(line)
+        # Only a line that starts with a blank or a dash can be a list item.
+        item = _ITEM_LINE.fullmatch(line) if first in " -" else None
         if item is not None:
             if current is None or (data[current] is not None
                                    and not isinstance(data[current], list)):
@@ -134,7 +135,7 @@ def load_simple_frontmatter(
                 indent = len(item.group(1))
             elif len(item.group(1)) != indent:
                 return None  # a deeper item continues the one before; a shallower is invalid
-            value = _cached_scalar(item.group(2), resolvers)
+            value = _cached_scalar(item.group(2), resolvers, seen)
             if value is _Unhandled:
                 return None
             if data[current] is None:
@@ -147,9 +148,9 @@ def load_simple_frontmatter(
         # Interned: every note repeats the same keys, which are then one object each
         # (less memory, and pickled once when notes cross between processes).
         key = sys.intern(match.group(1))
-        if not _is_text_key(key, resolvers):
-            return None  # `yes:`, `null:` ... are not text keys
-        value = _cached_scalar(match.group(2) or "", resolvers)
+        if _cached_scalar(key, resolvers, seen) != key:
+            return None  # `yes:`, `null:`, ... are not text keys
+        value = _cached_scalar(match.group(2) or "", resolvers, seen)
         if value is _Unhandled:
             return None
         if key in lines:
