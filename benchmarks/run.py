@@ -723,7 +723,10 @@ def render_markdown(data: dict[str, Any], analysis: str) -> str:
             f"start-up), best of {profile['repeat']}: total {phases['total']:.2f} s = walk "
             f"{phases['walk']:.2f} s + read and parse {phases['parse']:.2f} s + index "
             f"{phases['index']:.2f} s + checks {phases['check']:.2f} s + report "
-            f"{phases['report']:.2f} s. Import of the package: {phases['import']:.2f} s.",
+            f"{phases['report']:.2f} s. Import of the package: {phases['import']:.2f} s. "
+            "These phases run in one process; the command itself splits the vault between "
+            "two processes where it can fork: "
+            f"{phases.get('split_total', float('nan')):.2f} s in process.",
             "",
             "Top functions by own time under cProfile (profiling slows the run; compare "
             "shares, not seconds):",
