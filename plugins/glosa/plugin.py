@@ -283,18 +283,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # kept (they refresh on the next full build); re-rendering every tag page and the
         # A–Z index after each edit would dominate the rebuild of a large vault.
         keep_listings = self.dirty and self._built_once
-        added = []
         for path, spec in self.generated.items():
             file = File.generated(config, path, content=self._page_stub(path, spec))
             if keep_listings and Path(file.abs_dest_path).is_file():
                 file.is_modified = lambda: False  # type: ignore[method-assign]
-            added.append(file)
+            files.append(file)
         for name in ("glosa.css", "glosa.js"):
             source = TEMPLATES / "assets" / name
-            added.append(File.generated(config, f"assets/glosa/{name}",
+            files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
-        for file in added:
-            files.append(file)
         self.urls = {f.src_uri: f.url for f in files}
         for item in self.diagnostics:
             _log_diagnostic(item)
