@@ -113,3 +113,22 @@ def test_record_escapes_title_meta_and_aliases() -> None:
 def test_record_keeps_the_content_heading() -> None:
     html = search_record("<h1 id='t'>Título</h1><p>x</p>", title="Otro", lang="es")
     assert "<h1>Otro</h1>" not in html and "Título" in html
+
+
+def test_pagefind_runs_at_a_lower_priority(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    indexer = SearchIndexer(tmp_path / "pagefind")
+    try:
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        expected = min(ours + 10, 19) if shutil.which("nice") else ours
+        # The priority changes when `nice` runs, a moment after the process is started.
+        deadline = time.monotonic() + 10
+        theirs = os.getpriority(os.PRIO_PROCESS, indexer._process.pid)
+        while theirs != expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+            theirs = os.getpriority(os.PRIO_PROCESS, indexer._process.pid)
+        assert theirs == expected
+    finally:
+        indexer.abort()

@@ -62,11 +62,14 @@ def search_record(content: str, *, title: str, lang: str, level_meta: str = "",
 
 
 
-def _lower_priority() -> None:
-    """Run in Pagefind's process before it starts: the build's own thread is the one that
-    decides how long the build takes, and Pagefind's threads, which have time to spare,
-    give way to it when both want the same core."""
-    os.nice(10)
+def _lower_priority(command: list[str]) -> list[str]:
+    """``command`` run at a lower priority where the system has ``nice``: the build's own
+    thread is the one that decides how long the build takes, and Pagefind's threads, which
+    have time to spare, give way to it when both want the same core. (Through the ``nice``
+    program rather than a ``preexec_fn``, which is unsafe in a process with threads, as
+    `mkdocs serve` is.)"""
+    nice = shutil.which("nice") if os.name == "posix" else None
+    return [nice, "-n", "10", *command] if nice else command
 
 
 @dataclass
@@ -103,11 +106,9 @@ class SearchIndexer:
         self._exclude = list(exclude_selectors)
         self._expected = {lang: set(urls) for lang, urls in (expected or {}).items()}
         self._stderr = tempfile.TemporaryFile()
-        self._process = subprocess.Popen([str(executable), "--service"],
+        self._process = subprocess.Popen(_lower_priority([str(executable), "--service"]),
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=self._stderr, bufsize=1 << 16,
-                                         preexec_fn=_lower_priority if os.name == "posix"
-                                         else None)
+                                         stderr=self._stderr, bufsize=1 << 16)
         # One lock for the bundles, the replies awaited and Pagefind's input, which both
         # this thread and the reader thread write to.
         self._lock = threading.Condition()
