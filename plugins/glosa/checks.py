@@ -441,10 +441,13 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
             return found, [(source, astuple(vault.notes[source].links[position]), target)
                            for source, position, target in embeds]
 
-        split = split_in_two(note_files, read, stubs, check_second_half)
-        if split is None:
+        def in_one_process() -> tuple[list[Diagnostic], Vault]:
             vault = Vault(root, config, read(note_files), attachments, problems)
             return check_vault(vault), vault
+
+        split = split_in_two(note_files, read, stubs, check_second_half)
+        if split is None:
+            return in_one_process()
         mine, theirs, partner = split
         vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems)
         out: list[Diagnostic] = list(problems)
@@ -453,9 +456,8 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
         try:
             child_found, child_embeds = partner.result()
         except PartnerFailed:
-            # Check the second half here: with full notes, read again.
-            vault = Vault(root, config, read(note_files), attachments, problems)
-            return check_vault(vault), vault
+            # The second half needs full notes, not stubs: start again here.
+            return in_one_process()
         out.extend(child_found)
         joined = [(source, vault.notes[source].links[position], target)
                   for source, position, target in embeds]

@@ -493,12 +493,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if lang is None:
             return
         spec = self.generated.get(src)
-        note = self.vault.index.note_at(src)
-        if spec is not None or note is None:
-            record = search_record(content, lang=lang,
-                                   title=self._generated_title(spec or {"kind": "home",
-                                                                        "lang": lang}))
+        if spec is not None:  # a generated home
+            record = search_record(content, lang=lang, title=self._generated_title(spec))
         else:
+            note = self.vault.index.note_at(src)
+            assert note is not None  # _search_language found it
             level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
                      if note.level else "")
             record = search_record(content, title=note.title, lang=lang, level_meta=level,

@@ -204,8 +204,8 @@ def _scan_without_code(body: str, first_line: int, slug: Slugify) -> BodyScan:
                 line += newlines
                 line_start = body.rfind("\n", counted, at) + 1
             counted = at
-            scan.links.append(WikiLink(body[at:match.end()], *_link_parts(match.group(1)),
-                                       embed, line, at - line_start + 1, at, match.end()))
+            scan.links.append(parse_link(match.group(1), embed, line, at - line_start + 1,
+                                         at, match.end()))
     return scan
 
 

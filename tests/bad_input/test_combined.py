@@ -111,3 +111,48 @@ def test_work_split_with_a_forked_process_reports_the_same(
     assert splits == [True], "the work was not split"
     assert split.exit_code == serial.exit_code == 1
     assert json.loads(split.stdout) == json.loads(serial.stdout)
+
+
+def test_a_failing_second_process_is_redone_in_the_first(
+        bad_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import glosa.checks
+    import glosa.workers
+
+    serial = invoke("check", str(bad_vault), "--format", "json")
+    parent = os.getpid()
+    original = glosa.checks._check_notes
+
+    def failing_in_the_child(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("the second process fails while checking")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
+    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+    monkeypatch.setattr(glosa.checks, "_check_notes", failing_in_the_child)
+    redone = invoke("check", str(bad_vault), "--format", "json")
+    assert redone.exit_code == serial.exit_code == 1
+    assert json.loads(redone.stdout) == json.loads(serial.stdout)
+
+
+def test_notes_read_by_two_processes_are_the_notes_read_by_one(
+        bad_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import glosa.workers
+    from glosa.vault import load_vault
+
+    serial = load_vault(bad_vault).notes
+    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
+    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+    calls: list[int] = []
+    original = glosa.workers.os.fork
+
+    def counting_fork() -> int:
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(glosa.workers.os, "fork", counting_fork)
+    split = load_vault(bad_vault).notes
+    assert calls, "the notes were not read by two processes"
+    assert split == serial
