@@ -31,14 +31,20 @@ def test_bundles_hold_every_page_with_its_meta(tmp_path: Path) -> None:
     indexer = SearchIndexer(tmp_path / "pagefind", expected={
         "es": ["/es/a/", "/es/b/"], "en": ["/en/a/"]})
     indexer.add("es", "/es/a/", record("Retención", "clientes que vuelven",
-                                       level_meta="🟡③ Intermedio", aliases=["retencion"]))
+                                       level_meta="🟡③ Intermedio", aliases=["retencion", "RT"],
+                                       definition="Clientes que vuelven, medidos así."))
     indexer.add("en", "/en/a/", record("Retention", "customers who return", "en"))
     indexer.add("es", "/es/b/", record("Conversión", "una acción deseada"))
     indexer.finish()
     es = fragments(tmp_path / "pagefind" / "es")
     en = fragments(tmp_path / "pagefind" / "en")
     assert set(es) == {"/es/a/", "/es/b/"} and set(en) == {"/en/a/"}
-    assert es["/es/a/"]["meta"] == {"title": "Retención", "level": "🟡③ Intermedio"}
+    # Aliases and definition are result metadata (the search box ranks names and shows the
+    # definition); the definition is not indexed text, the aliases are (weighted).
+    assert es["/es/a/"]["meta"] == {"title": "Retención", "level": "🟡③ Intermedio",
+                                    "aliases": "retencion|RT",
+                                    "definition": "Clientes que vuelven, medidos así."}
+    assert "medidos" not in str(es["/es/a/"]["content"])
     assert "retencion" in str(es["/es/a/"]["content"])
     entry = json.loads((tmp_path / "pagefind" / "es" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["es"]
@@ -104,9 +110,10 @@ def test_missing_pagefind_binary_is_a_clear_error(tmp_path: Path,
 def test_record_escapes_title_meta_and_aliases() -> None:
     hostile = '<script>alert(1)</script>"'
     html = search_record("<p>texto</p>", title=hostile, lang='es"><x', level_meta=hostile,
-                         aliases=[hostile])
+                         aliases=[hostile], definition=hostile)
     assert "<script>" not in html and '"><x' not in html
-    assert html.count("&lt;script&gt;") == 4  # <title>, <h1>, meta, alias
+    # <title>, <h1>, level meta, alias meta, weighted aliases, definition meta
+    assert html.count("&lt;script&gt;") == 6
     assert "data-pagefind-body" in html and 'data-pagefind-weight="6"' in html
 
 

@@ -500,8 +500,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             assert note is not None  # _search_language found it
             level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
                      if note.level else "")
+            assert self.model is not None
             record = search_record(content, title=note.title, lang=lang, level_meta=level,
-                                   aliases=note.aliases)
+                                   aliases=note.aliases, definition=self.model.summary(note))
         self._indexer.add(lang, _search_url(page.file), record)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -41,25 +41,31 @@ class SearchIndexError(Exception):
 
 
 def search_record(content: str, *, title: str, lang: str, level_meta: str = "",
-                  aliases: Iterable[str] = ()) -> str:
+                  aliases: Iterable[str] = (), definition: str = "") -> str:
     """The HTML Pagefind indexes for one page: its rendered content (already sanitized)
     under ``data-pagefind-body``, the title as H1 when the content has none, the level as
     a result meta, and the aliases weighted like a heading, so a search for an alias ranks
-    the term first."""
+    the term first. The aliases and the definition are also result metadata (outside the
+    indexed body, so they add no words twice): the search box ranks name matches first
+    and shows the definition as the excerpt of a term whose name matched."""
+    names = [html.escape(alias) for alias in aliases]
     parts = [f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
-             f"<title>{html.escape(title)}</title></head><body><div data-pagefind-body"]
+             f"<title>{html.escape(title)}</title></head><body>"]
+    if definition:
+        parts.append(f'<p data-pagefind-meta="definition">{html.escape(definition)}</p>')
+    if names:
+        parts.append('<p data-pagefind-meta="aliases">' + "|".join(names) + "</p>")
+    parts.append("<div data-pagefind-body")
     if level_meta:
         parts.append(f' data-pagefind-meta="level:{html.escape(level_meta)}"')
     parts.append(">")
     if "<h1" not in content:
         parts.append(f"<h1>{html.escape(title)}</h1>")
     parts.append(content)
-    names = [html.escape(alias) for alias in aliases]
     if names:
         parts.append('<p data-pagefind-weight="6">' + " · ".join(names) + "</p>")
     parts.append("</div></body></html>")
     return "".join(parts)
-
 
 
 def _lower_priority(command: list[str]) -> list[str]:

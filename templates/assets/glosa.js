@@ -9,98 +9,170 @@
   }
 
   /* ---------- search ---------- */
+
+  // Folded for comparison: lower case, no accents, punctuation as spaces ("A/B" = "a b").
+  function fold(text) {
+    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  // How well a result's names answer the query, lower is better: 0 the title is the
+  // query, 1 an alias is (abbreviations: "CLV"), 2 the title holds every query word as a
+  // whole word, 3 an alias does, 4 title or alias words start with every query word,
+  // 5 only the body matched. Names first is what a glossary reader expects ("persona" →
+  // Buyer persona before Personalisation).
+  function nameRank(title, aliases, query) {
+    var words = query.split(" ").filter(Boolean);
+    function rank(name, exact, whole) {
+      var folded = fold(name);
+      if (!folded) return 5;
+      if (folded === query) return exact;
+      var own = folded.split(" ");
+      if (words.every(function (w) { return own.indexOf(w) >= 0; })) return whole;
+      if (words.every(function (w) {
+        return own.some(function (o) { return o.indexOf(w) === 0; });
+      })) return 4;
+      return 5;
+    }
+    var best = rank(title, 0, 2);
+    aliases.forEach(function (alias) { best = Math.min(best, rank(alias, 1, 3)); });
+    return best;
+  }
+
   function setupSearch(box) {
     var input = box.querySelector("input");
     var list = box.querySelector("ul");
+    var status = box.querySelector("[role=status]");
     var lang = box.getAttribute("data-lang") || "en";
     var root = siteRoot(box.getAttribute("data-base"));
     var none = box.getAttribute("data-none") || "No results";
-    var engine = null;
+    var countText = box.getAttribute("data-count") || "{n}";
+    var engines = null;
     var timer = null;
     var active = -1;
 
+    // One Pagefind instance per language, each from its own bundle: a merged index would
+    // be searched with the page language's stemmer only, so a multi-word English query
+    // typed on a Spanish page would find nothing in the English bundle.
     function load() {
-      if (engine) return engine;
-      var url = new URL("pagefind/" + lang + "/pagefind.js", root).href;
-      engine = import(url).then(function (pf) {
-        return pf.options({ baseUrl: root.pathname }).then(function () {
-          var langs = (box.getAttribute("data-langs") || lang).split(" ");
-          var others = langs.filter(function (l) { return l && l !== lang; });
-          return Promise.all(others.map(function (l) {
-            return pf.mergeIndex(new URL("pagefind/" + l + "/", root).pathname)
-              .catch(function () { return null; });
-          }));
-        }).then(function () { return pf; });
-      });
-      return engine;
+      if (engines) return engines;
+      var langs = (box.getAttribute("data-langs") || lang).split(" ").filter(Boolean);
+      if (langs.indexOf(lang) < 0) langs.unshift(lang);
+      engines = Promise.all(langs.map(function (l) {
+        var url = new URL("pagefind/" + l + "/pagefind.js", root).href;
+        return import(url).then(function (pf) {
+          return pf.options({ baseUrl: root.pathname }).then(function () {
+            return { lang: l, pf: pf };
+          });
+        }).catch(function () { return null; });
+      })).then(function (found) { return found.filter(Boolean); });
+      return engines;
+    }
+
+    function setExpanded(open) {
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      list.hidden = !open;
     }
 
     function close() {
-      list.hidden = true;
+      setExpanded(false);
       active = -1;
+      input.removeAttribute("aria-activedescendant");
     }
+
+    function options() { return list.querySelectorAll("[role=option]"); }
 
     function select(index) {
-      var items = list.querySelectorAll("li");
+      var items = options();
       if (!items.length) return;
       active = (index + items.length) % items.length;
-      items.forEach(function (li, i) { li.classList.toggle("glosa-result--active", i === active); });
-      var link = items[active].querySelector("a");
-      if (link) link.focus();
+      items.forEach(function (a, i) {
+        a.setAttribute("aria-selected", i === active ? "true" : "false");
+        a.parentNode.classList.toggle("glosa-result--active", i === active);
+      });
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
     }
 
-    function render(results) {
+    function announce(text) { if (status) status.textContent = text; }
+
+    // The list says which query it answers (a reader's next keystroke may be on its way).
+    function render(results, query) {
       list.textContent = "";
+      list.setAttribute("data-query", query || "");
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
       if (!results.length) {
         var empty = document.createElement("li");
         empty.className = "glosa-result--none";
+        empty.setAttribute("role", "presentation");
         empty.textContent = none;
-        empty.style.padding = ".5rem .8rem";
         list.appendChild(empty);
+        announce(none);
+      } else {
+        announce(countText.replace("{n}", String(results.length)));
       }
-      results.forEach(function (r) {
+      results.forEach(function (r, i) {
         var li = document.createElement("li");
+        li.setAttribute("role", "presentation");
         var a = document.createElement("a");
         a.href = r.url;
+        a.id = "glosa-result-" + i;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        a.tabIndex = -1;
         var title = document.createElement("span");
         title.className = "glosa-result__title";
         title.textContent = (r.meta && r.meta.title) || r.url;
         var meta = document.createElement("span");
         meta.className = "glosa-result__meta";
-        meta.textContent = [r.language ? r.language.toUpperCase() : "", (r.meta && r.meta.level) || ""].join(" ").trim();
+        meta.textContent = [r.language ? r.language.toUpperCase() : "",
+                            (r.meta && r.meta.level) || ""].join(" ").trim();
         var excerpt = document.createElement("span");
         excerpt.className = "glosa-result__excerpt";
-        excerpt.innerHTML = r.excerpt || "";
+        if (r.rank < 5 && r.meta && r.meta.definition) {
+          // The term itself matched: its definition says more than a fragment of text.
+          excerpt.textContent = r.meta.definition;
+        } else {
+          excerpt.innerHTML = r.excerpt || "";  // escaped by Pagefind, <mark> only
+        }
         a.appendChild(title); a.appendChild(meta); a.appendChild(excerpt);
         li.appendChild(a);
         list.appendChild(li);
       });
-      list.hidden = false;
+      setExpanded(true);
     }
 
     function search() {
       var query = input.value.trim();
-      if (!query) { close(); return; }
-      load().then(function (pf) { return pf.search(query); }).then(function (found) {
-        if (!found || input.value.trim() !== query) return;
-        return Promise.all(found.results.slice(0, 10).map(function (r) {
-          return r.data().then(function (d) {
-            d.language = (d.meta && d.meta.lang) || (d.url.split("/").filter(Boolean)[0] || "");
-            return d;
-          });
-        })).then(function (data) {
-          var q = query.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-          // Titles that match the query come first, in Pagefind's order otherwise.
-          data.sort(function (x, y) {
-            function hit(d) {
-              var t = ((d.meta && d.meta.title) || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-              return t.indexOf(q) === 0 ? 0 : (t.indexOf(q) >= 0 ? 1 : 2);
-            }
-            return hit(x) - hit(y);
-          });
-          render(data);
+      if (!query) { close(); announce(""); return; }
+      var folded = fold(query);
+      load().then(function (all) {
+        return Promise.all(all.map(function (engine) {
+          return engine.pf.search(query).then(function (found) {
+            if (!found) return [];
+            return Promise.all(found.results.slice(0, 8).map(function (r, order) {
+              return r.data().then(function (d) {
+                d.language = (d.meta && d.meta.lang) || engine.lang;
+                var aliases = ((d.meta && d.meta.aliases) || "").split("|");
+                d.rank = nameRank((d.meta && d.meta.title) || "", aliases, folded);
+                d.order = order;
+                d.home = engine.lang === lang ? 0 : 1;
+                d.score = r.score || 0;
+                return d;
+              });
+            }));
+          }).catch(function () { return []; });
+        }));
+      }).then(function (lists) {
+        if (input.value.trim() !== query) return;
+        var data = [].concat.apply([], lists);
+        // Names first (see nameRank), then the page's own language, then Pagefind's order.
+        data.sort(function (x, y) {
+          return (x.rank - y.rank) || (x.home - y.home) || (x.order - y.order);
         });
-      }).catch(function () { render([]); });
+        render(data.slice(0, 10), query);
+      }).catch(function () { render([], query); });
     }
 
     input.addEventListener("focus", load);
@@ -109,25 +181,21 @@
       timer = setTimeout(search, 120);
     });
     input.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown") { e.preventDefault(); select(0); }
+      if (e.key === "ArrowDown") { e.preventDefault(); if (!list.hidden) select(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); if (!list.hidden) select(active - 1); }
       else if (e.key === "Escape") { close(); }
       else if (e.key === "Enter") {
-        var first = list.querySelector("a");
-        if (first && !list.hidden) { e.preventDefault(); window.location.href = first.href; }
+        var items = options();
+        var chosen = items[active >= 0 ? active : 0];
+        if (chosen && !list.hidden) { e.preventDefault(); window.location.href = chosen.href; }
       }
-    });
-    list.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown") { e.preventDefault(); select(active + 1); }
-      else if (e.key === "ArrowUp") {
-        e.preventDefault();
-        if (active <= 0) { active = -1; input.focus(); } else { select(active - 1); }
-      }
-      else if (e.key === "Escape") { close(); input.focus(); }
     });
     document.addEventListener("click", function (e) { if (!box.contains(e.target)) close(); });
+    // "/" jumps to the box from anywhere but a text field (a bare letter would also fire
+    // while a reader uses the browser's own find-as-you-type or a screen reader's keys).
     document.addEventListener("keydown", function (e) {
       var tag = (document.activeElement && document.activeElement.tagName) || "";
-      if ((e.key === "/" || e.key === "s") && tag !== "INPUT" && tag !== "TEXTAREA") {
+      if (e.key === "/" && tag !== "INPUT" && tag !== "TEXTAREA" && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
         input.focus();
       }

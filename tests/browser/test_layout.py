@@ -42,7 +42,8 @@ def test_search_works_on_a_phone(site_dir: Path, base_url: str, open_page: OpenP
     box = page.locator("#glosa-search-input")
     expect(box).to_be_visible()
     box.tap()
-    box.press_sequentially("churn")
+    box.press_sequentially("churn rate")
+    expect(page.locator("#glosa-search-results")).to_have_attribute("data-query", "churn rate")
     first = page.locator("#glosa-search-results li a").first
     expect(first).to_be_visible()
     expect(first.locator(".glosa-result__title")).to_have_text("Churn rate")

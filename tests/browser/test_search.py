@@ -24,6 +24,7 @@ def search(page: Any, query: str) -> list[dict[str, str]]:
     box.fill("")
     box.press_sequentially(query)
     expect(page.locator(RESULTS)).to_be_visible()
+    expect(page.locator(RESULTS)).to_have_attribute("data-query", query, timeout=20_000)
     expect(page.locator(RESULT_LINKS).first).to_be_visible()
     return results(page)
 
@@ -61,14 +62,19 @@ def test_accentless_queries_find_accented_titles(site_dir: Path, open_page: Open
 
 def test_spanish_page_finds_english_terms(site_dir: Path, open_page: OpenPage) -> None:
     page = open_page(home_path(site_dir, "es"))
-    search(page, "churn")
+    search(page, "churn rate")
     wait_for_title(page, "Churn rate")
     found = results(page)
     assert found[0]["title"] == "Churn rate", found
     assert found[0]["meta"].startswith("EN "), found[0]
     assert "/en/" in found[0]["href"]
-    # Both languages answer: the Spanish term for the same concept is listed too.
-    assert any(r["meta"].startswith("ES ") for r in found), found
+    # A single word answers in both languages: the Spanish term whose alias it is comes
+    # first on a Spanish page, the English one is listed too.
+    search(page, "churn")
+    wait_for_title(page, "Churn rate")
+    found = results(page)
+    assert found[0]["title"] == "Tasa de abandono de clientes", found
+    assert any(r["meta"].startswith("EN ") for r in found), found
 
 
 def test_enter_opens_the_first_result(site_dir: Path, open_page: OpenPage) -> None:
@@ -95,13 +101,17 @@ def test_keyboard_only_search(site_dir: Path, open_page: OpenPage) -> None:
     found = results(page)
     assert len(found) >= 2, found
 
+    # A combobox: focus stays in the box, the arrows move the active option.
+    box = page.locator("#glosa-search-input")
     page.keyboard.press("ArrowDown")
-    expect(page.locator(RESULT_LINKS).nth(0)).to_be_focused()
+    expect(box).to_be_focused()
+    expect(box).to_have_attribute("aria-activedescendant", "glosa-result-0")
     page.keyboard.press("ArrowDown")
-    expect(page.locator(RESULT_LINKS).nth(1)).to_be_focused()
+    expect(box).to_have_attribute("aria-activedescendant", "glosa-result-1")
     expect(page.locator(f"{RESULTS} li").nth(1)).to_have_class("glosa-result--active")
+    expect(page.locator(RESULT_LINKS).nth(1)).to_have_attribute("aria-selected", "true")
     page.keyboard.press("ArrowUp")
-    expect(page.locator(RESULT_LINKS).nth(0)).to_be_focused()
+    expect(box).to_have_attribute("aria-activedescendant", "glosa-result-0")
     page.keyboard.press("ArrowDown")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -143,3 +153,32 @@ def test_search_bundles_are_complete(site_dir: Path) -> None:
         assert (bundle / "pagefind.js").is_file(), bundle
         empty = sorted(p.name for p in bundle.rglob("*") if p.is_file() and not p.stat().st_size)
         assert not empty, f"{bundle}: files written empty: {empty}"
+
+
+def test_search_box_is_a_combobox(site_dir: Path, open_page: OpenPage) -> None:
+    """Screen readers hear a combobox with a list of options and the number of results."""
+    page = open_page(home_path(site_dir, "en"))
+    box = page.locator("#glosa-search-input")
+    expect(box).to_have_attribute("role", "combobox")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(page.locator(RESULTS)).to_have_attribute("role", "listbox")
+    search(page, "retention")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    count = page.locator(RESULT_LINKS).count()
+    for i in range(count):
+        expect(page.locator(RESULT_LINKS).nth(i)).to_have_attribute("role", "option")
+    expect(page.locator(".glosa-search [role=status]")).to_have_text(f"{count} results")
+    page.keyboard.press("Escape")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    # A bare letter typed on the page is the reader's, not a shortcut to the box.
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("s")
+    expect(box).not_to_be_focused()
+
+
+def test_search_box_shows_focus(site_dir: Path, open_page: OpenPage) -> None:
+    page = open_page(home_path(site_dir, "es"))
+    page.locator("#glosa-search-input").focus()
+    outline = page.eval_on_selector("#glosa-search-input", """el => {
+        const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }""")
+    assert outline[0] != "none" and outline[1] != "0px", outline
