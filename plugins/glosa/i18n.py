@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date
 
-__all__ = ["UI_TEXT", "format_day", "language_name", "language_name_in", "ui_text"]
+__all__ = ["UI_TEXT", "format_day", "language_name", "language_name_in", "og_locale",
+           "ui_text"]
 
 UI_TEXT: dict[str, dict[str, str]] = {
     "es": {
@@ -23,6 +25,13 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "translation": "Leer en", "search": "Buscar en el glosario",
         "search_placeholder": "Buscar términos (es/en)…", "no_results": "Sin resultados",
         "result_count": "{n} resultados",
+        "to_dark": "Cambiar a modo oscuro", "to_light": "Cambiar a modo claro",
+        "more_backlinks": "{n} más", "not_found": "Página no encontrada",
+        "not_found_help": "Esta dirección no lleva a ninguna página. Busca el término arriba.",
+        "back_home": "Ir al inicio del glosario",
+        "only_children": "Solo lo enlazan sus términos de este apartado.",
+        "ai_notice": ("Borrador redactado por un modelo de IA, pendiente de revisión por "
+                      "una persona."),
         "terms": "términos", "tag": "Etiqueta", "subterms": "Términos de este apartado",
         "languages": "Idiomas", "breadcrumb": "Ruta", "other": "Otros",
         "choose_language": "Elige idioma", "aliases": "También llamado:",
@@ -39,6 +48,12 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "translation": "Read in", "search": "Search the glossary",
         "search_placeholder": "Search terms (en/es)…", "no_results": "No results",
         "result_count": "{n} results",
+        "to_dark": "Switch to dark mode", "to_light": "Switch to light mode",
+        "more_backlinks": "{n} more", "not_found": "Page not found",
+        "not_found_help": "This address leads to no page. Search for the term above.",
+        "back_home": "Go to the glossary's home",
+        "only_children": "Only its own sub-terms link here.",
+        "ai_notice": "Draft written by an AI model, awaiting review by a person.",
         "terms": "terms", "tag": "Tag", "subterms": "Terms in this section",
         "languages": "Languages", "breadcrumb": "Path", "other": "Other",
         "choose_language": "Choose a language", "aliases": "Also known as:",
@@ -96,3 +111,17 @@ def _format_day(day: date, lang: str) -> str:
     if locale is None:
         return day.isoformat()
     return format_date(day, format="long", locale=locale)
+
+
+@functools.lru_cache(maxsize=256)
+def og_locale(lang: str) -> str:
+    """The language as OpenGraph writes a locale, with its most likely territory from CLDR:
+    "es" → "es_ES", "en" → "en_US"; a tag with a territory keeps it ("pt-BR" → "pt_BR")."""
+    parts = lang.replace("-", "_").split("_")
+    if len(parts) > 1 and len(parts[-1]) == 2:
+        return f"{parts[0].lower()}_{parts[-1].upper()}"
+    likely = str(get_global("likely_subtags").get(parts[0].lower(), ""))
+    territory = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    if len(territory) == 2 and territory.isalpha():
+        return f"{parts[0].lower()}_{territory.upper()}"
+    return parts[0].lower()

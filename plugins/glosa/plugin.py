@@ -28,12 +28,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
 from .checks import _parse_date, check_vault, find_roots
 from .config import ConfigError, GlosaConfig
+from .counterparts import counterpart_section, counterpart_tag
 from .diagnostics import Diagnostic, Severity
-from .i18n import format_day, language_name, language_name_in, ui_text
+from .i18n import format_day, language_name, language_name_in, og_locale, ui_text
 from .model import Note
 from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
@@ -68,6 +70,9 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     embed_depth = c.Type(int, default=3)
     #: The editorial dashboard page: on in `mkdocs serve` unless set, off in builds unless set.
     dashboard = c.Optional(c.Type(bool))
+    #: A notice on pages the note format marks as drafted by an AI model and not checked
+    #: (`iaStatus: 2`, `checked: 0`); its wording is the `ai_notice` interface text.
+    ai_notice = c.Type(bool, default=True)
 
 
 # Tags and attributes a rendered note may keep: what Markdown, its usual extensions and
@@ -83,7 +88,7 @@ _ALLOWED_TAGS = {
 }
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden"},
-    "a": {"href", "hreflang", "data-level", "data-preview"},
+    "a": {"href", "hreflang", "data-level", "data-glosa-preview"},
     "img": {"src", "alt", "width", "height", "loading"},
     "time": {"datetime"},
     "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
@@ -192,6 +197,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._indexed_once = False
         self._built_once = False
         self._env: Environment | None = None
+        self._own_nav = False
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -288,7 +294,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             if keep_listings and Path(file.abs_dest_path).is_file():
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             files.append(file)
-        for name in ("glosa.css", "glosa.js"):
+        for name in GLOSA_ASSETS:
             source = TEMPLATES / "assets" / name
             files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
@@ -416,6 +422,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
             version = ".".join(str(p) for p in parts)
         tags = [{"name": t, "url": self.href(here, tag_page(note.lang, t))} for t in note.tags]
+        children = self.model.children(note)
+        # Child terms link to their parent: they are listed once, as children.
+        listed = {id(child) for child in children}
+        backlinks = [{**link(source), "snippet": snippet}
+                     for source, snippet in self.model.backlinks_of(note)
+                     if id(source) not in listed]
+        notice = None
+        if self.config.ai_notice and _ai_draft(note.meta):
+            notice = ui_text(note.lang, self.config.ui_text)["ai_notice"]
         site_url = self.site_url
         page_abs = site_url + page.url if site_url else page.url
         home_path = self.homes.get(note.lang, "")
@@ -430,12 +445,16 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "modified_iso": modified.date().isoformat() if modified else None,
             "tags": tags,
             "aliases": note.aliases,
-            "backlinks": [{**link(source), "snippet": snippet}
-                          for source, snippet in self.model.backlinks_of(note)],
-            "children": [link(n) for n in self.model.children(note)],
+            "backlinks": backlinks,
+            "backlinks_shown": BACKLINKS_SHOWN,
+            "children": [link(n) for n in children],
+            "notice": notice,
             "switch": switch,
-            "alternates": [{"lang": lang, "url": self.url_of(t.path)}
+            # Absolute when the site's address is known: search engines want it so.
+            "alternates": [{"lang": lang, "url": self.url_of(t.path), "locale": og_locale(lang),
+                            "absolute": site_url + self.url_of(t.path) if site_url else ""}
                            for lang, t in sorted(translations.items())],
+            "absolute_url": page_abs if site_url else "",
             "json_ld": json_ld(note, page_abs, self.site_name, home_abs, description),
         }
 
@@ -447,6 +466,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         extra["glosa_ui"] = ui_text(lang, self.config.ui_text)
         # The theme's interface text exists for some languages only; a note in another
         # (an unconfigured `lang`) gets the site's.
+        extra["glosa_locale"] = og_locale(lang)
         extra["glosa_lang"] = lang if lang in _theme_languages() else (
             config.theme.get("language") or "en")
         extra["glosa_homes"] = [
@@ -454,16 +474,86 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
              "url": self.href(page.url, path)}
             for code, path in self.homes.items()]
         extra["glosa_search"] = self.config.search
+        extra["glosa_site_name"] = self._site_name(lang)
+        if page.meta.get("glosa_kind") == "note":
+            _add_backlinks_to_toc(page, extra["glosa_ui"]["backlinks"])
+        if self._own_nav:
+            # glosa's sidebar: the page's own language only.
+            extra["glosa_nav_lang"] = language_name(lang)
         if page.meta.get("glosa_kind") != "note":
-            extra["glosa_switch"] = [h for h in extra["glosa_homes"] if h["lang"] != lang]
+            spec = self.generated.get(page.file.src_uri)
+            extra["glosa_switch"] = [self._switch_item(page, spec, code)
+                                     for code in self.homes if code != lang]
         else:
             extra["glosa_switch"] = page.meta["glosa"]["switch"]
             if not any(item.file is page.file for item in getattr(nav, "pages", [])):
                 # A note outside the navigation: its sidebar (relative links, nothing
                 # active) depends only on the folder its page is in.
                 extra["glosa_nav_cache"] = self._nav_cache
-                extra["glosa_nav_key"] = posixpath.dirname(page.url.rstrip("/"))
+                note = self.vault.index.note_at(page.file.src_uri) if self.vault else None
+                section = note.meta.get("nav_primary") if note is not None else None
+                section_path = (section_page(lang, section.strip())
+                                if isinstance(section, str) and section.strip() else None)
+                if section_path in self.generated:
+                    # The sidebar marks the section the term belongs to.
+                    extra["glosa_nav_active"] = self.url_of(section_path)
+                extra["glosa_nav_key"] = (lang, posixpath.dirname(page.url.rstrip("/")))
         return context
+
+    def on_template_context(self, context: TemplateContext, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext:
+        """The 404 page: the header's search box and, in every language, a way home."""
+        if template_name != "404.html":
+            return context
+        extra = cast("dict[str, Any]", context)
+        base = str(context.get("base_url") or "/").rstrip("/") + "/"
+        lang = self.core.default_language
+        homes = [{"lang": code, "name": language_name(code),
+                  "url": base + self.url_of(path).lstrip("/")}
+                 for code, path in self.homes.items()]
+        extra.update(glosa_ui=ui_text(lang, self.config.ui_text), glosa_homes=homes,
+                     glosa_site_name=self._site_name(lang),
+                     glosa_lang=lang if lang in _theme_languages() else "en",
+                     glosa_locale=og_locale(lang), glosa_search=self.config.search,
+                     glosa_switch=[],
+                     glosa_404=[{**home, "text": ui_text(home["lang"], self.config.ui_text)}
+                                for home in homes])
+        return context
+
+    def _site_name(self, lang: str) -> str:
+        """The site's name in a language: the title of that language's home note (a
+        bilingual site_name is both languages at once), else site_name."""
+        assert self.vault is not None
+        home = self.homes.get(lang)
+        note = self.vault.index.note_at(home) if home else None
+        return note.title if note is not None and note.path == home else self.site_name
+
+    def _switch_target(self, spec: dict[str, Any] | None, other: str) -> str:
+        """The page of language ``other`` matching a generated page: A–Z to A–Z, tags to
+        tags, a tag or section to the same one where the translations say which, else the
+        other language's home."""
+        assert self.model is not None
+        if spec is None:
+            return self.homes[other]
+        kind, lang = spec["kind"], spec["lang"]
+        if kind == "az":
+            return az_page(other)
+        if kind == "tags":
+            return tags_page(other)
+        if kind == "tag":
+            tag = counterpart_tag(self.model, lang, spec["tag"], other)
+            return tag_page(other, tag) if tag else tags_page(other)
+        if kind == "section":
+            section = counterpart_section(self.model, lang, spec["section"], other)
+            if section and section_page(other, section) in self.generated:
+                return section_page(other, section)
+        return self.homes[other]
+
+    def _switch_item(self, page: Page, spec: dict[str, Any] | None,
+                     other: str) -> dict[str, Any]:
+        target = self._switch_target(spec, other)
+        return {"lang": other, "name": language_name(other), "url": self.href(page.url, target),
+                "title": None}
 
     # Sanitizing runs after every other plugin has changed the page content.
     @event_priority(-100)
@@ -521,6 +611,35 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
+
+
+def _add_backlinks_to_toc(page: Page, title: str) -> None:
+    """The term page's backlinks section, written by glosa's template, as the last entry of
+    its table of contents (under the page's H1 when the toc has one)."""
+    toc = page.toc
+    link = AnchorLink(title, "glosa-backlinks", 2)
+    items = list(toc)
+    if any(item.id == "glosa-backlinks" for item in items):
+        return
+    if len(items) == 1 and items[0].level == 1:
+        items[0].children.append(link)
+    else:
+        toc.items.append(link)
+
+
+#: glosa's own files, published under assets/glosa/.
+GLOSA_ASSETS = ("glosa.css", "glosa.js", "favicon.svg")
+#: The favicon Material uses when a site sets none.
+MATERIAL_FAVICON = "assets/images/favicon.png"
+
+#: Backlinks shown with their snippet on a term page; the rest are listed collapsed.
+BACKLINKS_SHOWN = 5
+
+
+def _ai_draft(meta: dict[str, Any]) -> bool:
+    """The note format's editorial keys say: drafted by an AI model, not checked yet."""
+    status, checked = meta.get("iaStatus"), meta.get("checked")
+    return status == 2 and checked in (0, None) and not isinstance(status, bool)
 
 
 _saved_gc_threshold: tuple[int, int, int] | None = None
@@ -594,6 +713,12 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
     # Material loads Google Fonts unless told not to: a published glossary makes no
     # third-party request.
     theme["font"] = False
+    if theme.get("favicon") in (None, MATERIAL_FAVICON):
+        # The site's own icon rather than Material's logo (a site's favicon option wins).
+        theme["favicon"] = "assets/glosa/favicon.svg"
+    if not theme.get("palette"):
+        # Light and dark, following the reader's system setting, with a toggle.
+        theme["palette"] = default_palette()
     if theme.get("language") is None:
         theme["language"] = plugin.core.default_language
     for css in ("assets/glosa/glosa.css",):
@@ -605,12 +730,27 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
     for ext in ("tables", "attr_list"):
         if ext not in config.markdown_extensions:
             config.markdown_extensions.append(ext)
+    plugin._own_nav = not config.nav
     if not config.nav:
         config.nav = _navigation(plugin)
         # Notes are reached through the generated pages, not the sidebar: listing every
         # note left out of the nav would only bury real messages.
         if config.validation.nav.omitted_files == logging.INFO:
             config.validation.nav.omitted_files = logging.DEBUG
+
+
+def default_palette(primary: str = "indigo", accent: str = "indigo") -> list[dict[str, Any]]:
+    """Material's palette for a light and a dark scheme chosen by ``prefers-color-scheme``,
+    each with the toggle to the other (its label is set per page language by glosa's
+    palette partial)."""
+    return [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": primary,
+         "accent": accent,
+         "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": primary,
+         "accent": accent,
+         "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
+    ]
 
 
 def _navigation(plugin: GlosaPlugin) -> list[Any]:

@@ -393,7 +393,7 @@ def _link_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResoluti
     target = res.note
     level = f' data-level="{target.level}"' if target.level else ""
     return (f'<a class="glosa-link" href="{ctx.href(target.path, res)}"{level} '
-            f'data-preview>{label}</a>')
+            f'data-glosa-preview>{label}</a>')
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~=-])")

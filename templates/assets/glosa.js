@@ -246,7 +246,7 @@
 
   function setupPreviews() {
     document.addEventListener("mouseover", function (e) {
-      var link = e.target.closest && e.target.closest("a.glosa-link[data-preview], .glosa-backlinks a, .glosa-list a");
+      var link = e.target.closest && e.target.closest("a.glosa-link[data-glosa-preview], .glosa-backlinks a, .glosa-list a");
       if (link) show(link);
     });
     document.addEventListener("mouseout", function (e) {
@@ -254,7 +254,7 @@
       if (link) hide();
     });
     document.addEventListener("focusin", function (e) {
-      if (e.target.matches && e.target.matches("a.glosa-link[data-preview]")) show(e.target);
+      if (e.target.matches && e.target.matches("a.glosa-link[data-glosa-preview]")) show(e.target);
     });
     document.addEventListener("focusout", hide);
   }

@@ -68,6 +68,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """A missing page answers with the site's 404.html, as static hosts do."""
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
@@ -141,12 +156,14 @@ def watch(base_url: str) -> Watch:
 
 @pytest.fixture
 def open_page(browser: Any, base_url: str, watch: Watch) -> Iterator[OpenPage]:
-    """``open_page(path="", phone=False)``: a new watched page, at ``path`` if given."""
+    """``open_page(path="", phone=False, dark=False)``: a new watched page, at ``path`` if
+    given; ``dark``: the reader's system prefers a dark colour scheme."""
     contexts: list[Any] = []
 
-    def factory(path: str | None = None, *, phone: bool = False) -> Any:
+    def factory(path: str | None = None, *, phone: bool = False, dark: bool = False) -> Any:
         context = browser.new_context(**(PHONE if phone else DESKTOP), locale="es-ES",
-                                      service_workers="block")
+                                      service_workers="block",
+                                      color_scheme="dark" if dark else "light")
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -124,7 +124,7 @@ def page_path_of(page: Any) -> str:
 
 def test_hover_preview_shows_the_definition(site_dir: Path, open_page: OpenPage) -> None:
     page = open_page(note_path(site_dir, "es", "Conversión"))
-    link = page.locator("article .glosa-term > p a.glosa-link[data-preview]").first
+    link = page.locator("article .glosa-term > p a.glosa-link[data-glosa-preview]").first
     href = link.evaluate("a => a.href")
     link.hover()
     preview = page.locator(".glosa-preview")
