@@ -36,6 +36,7 @@ from .config import ConfigError, GlosaConfig
 from .counterparts import counterpart_section, counterpart_tag
 from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, og_locale, ui_text
+from .listings import az_entries, by_level, furniture, newest, terms
 from .model import Note
 from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
@@ -168,6 +169,10 @@ def tag_page(lang: str, tag: str) -> str:
     return f"{lang}/tags/{slug_for_url(tag)}.md"
 
 
+def level_page(lang: str, level: int) -> str:
+    return f"{lang}/levels/{level}.md"
+
+
 def section_page(lang: str, section: str) -> str:
     return f"{lang}/sections/{slug_for_url(section)}.md"
 
@@ -191,6 +196,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._fragments: dict[str, list[str]] = {}
         self._nav_cache: dict[str, str] = {}
         self.site_name = "Glossary"
+        self.site_description = ""
         self.site_url = ""
         self.command = "build"
         self.dirty = False
@@ -198,6 +204,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._built_once = False
         self._env: Environment | None = None
         self._own_nav = False
+        # Notes that are the site's furniture (homes, the legend), not terms.
+        self.furniture: set[int] = set()
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -261,6 +269,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             for section, _ in self.model.sections(lang):
                 self.generated[section_page(lang, section)] = {
                     "kind": "section", "lang": lang, "section": section}
+        self.furniture = furniture(self.model, self.homes.values())
+        for lang in self.core.languages:
+            for level in by_level(self.model, lang, self.furniture):
+                self.generated[level_page(lang, level)] = {
+                    "kind": "level", "lang": lang, "level": level}
         if self._dashboard_enabled:
             self.generated[f"{self.core.default_language}/dashboard.md"] = {
                 "kind": "dashboard", "lang": self.core.default_language}
@@ -396,6 +409,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             return f"{text['tag']}: {spec['tag']}"
         if kind == "section":
             return str(spec["section"])
+        if kind == "level":
+            level = int(spec["level"])
+            return f"{text['level']} {level} · {self.core.level_label(level, spec['lang'])}"
         if kind == "landing":
             return self.site_name
         return str(text.get(kind, kind))
@@ -428,8 +444,17 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         backlinks = [{**link(source), "snippet": snippet}
                      for source, snippet in self.model.backlinks_of(note)
                      if id(source) not in listed]
+        is_home = note.path == self.homes.get(note.lang)
+        overview = None
+        if is_home:
+            # A language's home note: its text, then the overview of the language (no term
+            # furniture: level, version, backlinks).
+            context = {"home": _overview(self, here, note.lang,
+                                         _entry_of(self, here, note.lang))["home"],
+                       "ui": ui_text(note.lang, self.config.ui_text)}
+            overview = _template_env(self).get_template("home.html").render(context)
         notice = None
-        if self.config.ai_notice and _ai_draft(note.meta):
+        if self.config.ai_notice and _ai_draft(note.meta) and not is_home:
             notice = ui_text(note.lang, self.config.ui_text)["ai_notice"]
         site_url = self.site_url
         page_abs = site_url + page.url if site_url else page.url
@@ -449,6 +474,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "backlinks_shown": BACKLINKS_SHOWN,
             "children": [link(n) for n in children],
             "notice": notice,
+            "level_url": (self.href(here, level_page(note.lang, note.level))
+                          if note.level and level_page(note.lang, note.level) in self.generated
+                          else None),
+            "is_home": is_home,
+            "overview": overview,
             "switch": switch,
             # Absolute when the site's address is known: search engines want it so.
             "alternates": [{"lang": lang, "url": self.url_of(t.path), "locale": og_locale(lang),
@@ -538,6 +568,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         kind, lang = spec["kind"], spec["lang"]
         if kind == "az":
             return az_page(other)
+        if kind == "level" and level_page(other, spec["level"]) in self.generated:
+            return level_page(other, spec["level"])
         if kind == "tags":
             return tags_page(other)
         if kind == "tag":
@@ -701,6 +733,7 @@ def _log_diagnostic(item: Diagnostic) -> None:
 def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
     """Theme settings glosa needs: its templates, no web fonts, its assets, its nav."""
     plugin.site_name = config.site_name
+    plugin.site_description = config.site_description or ""
     site_url = (config.site_url or "").rstrip("/")
     plugin.site_url = site_url + "/" if site_url else ""
     theme = config.theme
@@ -795,18 +828,19 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
     here = page.url
     model = plugin.model
 
-    def entry(note: Note) -> dict[str, Any]:
-        return {"title": note.title, "url": plugin.href(here, note.path),
-                "level": note.level, "marker": note.marker,
-                "level_label": plugin.core.level_label(note.level, lang) if note.level else "",
-                "summary": model.summary(note, 160)}
+    entry = _entry_of(plugin, here, lang)
 
     context: dict[str, Any] = {"ui": ui_text(lang, plugin.config.ui_text), "lang": lang,
                                "title": plugin._generated_title(spec)}
     kind = spec["kind"]
     if kind == "az":
-        context["groups"] = [(letter, [entry(n) for n in notes])
-                             for letter, notes in model.az(lang)]
+        context["groups"] = [
+            (letter, [{**entry(e.note), "title": e.title, "see": e.note.title}
+                      if e.see else entry(e.note) for e in entries])
+            for letter, entries in az_entries(model, lang, plugin.furniture)]
+    elif kind == "level":
+        context["notes"] = [entry(n) for n in by_level(model, lang, plugin.furniture).get(
+            int(spec["level"]), [])]
     elif kind == "tags":
         context["tags"] = [{"name": tag, "count": len(notes),
                             "url": plugin.href(here, tag_page(lang, tag))}
@@ -821,20 +855,57 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
     elif kind == "dashboard":
         context.update(_dashboard_context(plugin, here, entry))
     elif kind in ("home", "landing"):
-        context["homes"] = [{"lang": code, "name": language_name(code),
-                             "url": plugin.href(here, path),
-                             "count": len(model.by_language(code))}
-                            for code, path in plugin.homes.items()]
-        context["sections"] = [
-            {"name": name, "url": plugin.href(here, section_page(lang, name))}
-            for name, _ in model.sections(lang)]
-        context["az_url"] = plugin.href(here, az_page(lang))
-        context["count"] = len(model.by_language(lang))
+        context.update(_overview(plugin, here, lang, entry))
+        context["description"] = plugin.site_description
     template = _template_env(plugin).get_template(f"{kind}.html")
     # The listing is HTML already: it goes in after Markdown, which need not parse it.
     plugin._fragments[page.file.src_uri] = [template.render(context)]
     title = html.escape(context["title"]).replace("#", "&#35;")
     return f"# {title}\n\nglosa{plugin._nonce}x0x\n"
+
+
+def _entry_of(plugin: GlosaPlugin, here: str, lang: str) -> Any:
+    """How a listing on the page at ``here`` shows a note (title, link, level, summary)."""
+    assert plugin.model is not None
+    model = plugin.model
+
+    def entry(note: Note) -> dict[str, Any]:
+        return {"title": note.title, "url": plugin.href(here, note.path),
+                "level": note.level, "marker": note.marker,
+                "level_label": plugin.core.level_label(note.level, lang) if note.level else "",
+                "summary": model.summary(note, 160)}
+
+    return entry
+
+
+def _overview(plugin: GlosaPlugin, here: str, lang: str,
+              entry: Any) -> dict[str, Any]:
+    """What a home or the landing page shows: each language with its count of terms, its
+    sections and levels with their counts, and its newest terms."""
+    assert plugin.model is not None
+    model, skip = plugin.model, plugin.furniture
+
+    def language(code: str) -> dict[str, Any]:
+        text = ui_text(code, plugin.config.ui_text)
+        return {
+            "lang": code, "name": language_name(code), "ui": text,
+            "url": plugin.href(here, plugin.homes[code]),
+            "az_url": plugin.href(here, az_page(code)),
+            "count": len(terms(model, code, skip)),
+            "sections": [{"name": name, "url": plugin.href(here, section_page(code, name)),
+                          "count": sum(len(notes) for _, notes in subs)}
+                         for name, subs in model.sections(code)],
+            "levels": [{"level": level, "marker": notes[0].marker,
+                        "label": plugin.core.level_label(level, code), "count": len(notes),
+                        "url": plugin.href(here, level_page(code, level))}
+                       for level, notes in by_level(model, code, skip).items()],
+            "newest": [entry(n) for n in newest(model, code, skip)],
+        }
+
+    languages = [language(code) for code in plugin.homes]
+    own = next((item for item in languages if item["lang"] == lang), languages[0])
+    return {"homes": languages, "home": own, "count": own["count"],
+            "sections": own["sections"], "az_url": own["az_url"]}
 
 
 def _dashboard_context(plugin: GlosaPlugin, here: str,

@@ -203,3 +203,60 @@ def test_not_found_page_speaks_both_languages_and_leads_home(browser: Any, base_
         expect(page.locator("html")).to_have_attribute("lang", "en")
     finally:
         context.close()
+
+
+def entries(site: Path, page: str) -> list[str]:
+    return [a.get_text(" ", strip=True) for a in soup_of(site, page).select(".glosa-entry")]
+
+
+def test_az_lists_terms_and_their_aliases_not_the_site_furniture(site_dir: Path) -> None:
+    soup = soup_of(site_dir, "en/az/")
+    see = {e.select_one(".glosa-entry__alias").get_text(strip=True):
+           e.select_one("a").get_text(strip=True) for e in soup.select(".glosa-entry--see")}
+    assert see.get("CLV") == "Customer lifetime value", see
+    assert see.get("KPI") == "Key performance indicator"
+    assert see.get("NPS") == "Net Promoter Score"
+    terms = [a.get_text(strip=True) for a in soup.select(".glosa-entry:not(.glosa-entry--see)"
+                                                          " > a")]
+    assert "Digital Marketing Glossary" not in terms and "Level legend" not in terms
+    assert TERM_EN in terms
+    # Every cross-reference leads to its term's page.
+    for entry in soup.select(".glosa-entry--see a")[:10]:
+        assert resolve(site_dir, "en/az/", str(entry["href"])).is_file()
+
+
+def test_a_page_per_level_linked_from_the_badge(site_dir: Path) -> None:
+    page = note_path(site_dir, "es", TERM_ES)
+    badge = soup_of(site_dir, page).select_one(".glosa-termhead a.glosa-level")
+    assert badge is not None
+    target = resolve(site_dir, page, str(badge["href"]))
+    level_page = target.parent.relative_to(site_dir).as_posix() + "/"
+    listed = [e.split(" ")[0] for e in entries(site_dir, level_page)]
+    assert TERM_ES.split(" ")[0] in listed
+    assert soup_of(site_dir, level_page).select_one("h1").get_text(strip=True).startswith(
+        "Nivel 3")
+
+
+def test_landing_says_what_the_site_is_with_counts_and_newest(site_dir: Path) -> None:
+    soup = soup_of(site_dir, "")
+    landing = soup.select_one(".glosa-landing")
+    assert landing is not None
+    assert "glossary" in landing.select_one(".glosa-landing__about").get_text()
+    for lang in ("es", "en"):
+        block = landing.select_one(f".glosa-landing__language[lang={lang}]")
+        assert block is not None
+        count = int(block.select_one(".glosa-overview__count strong").get_text())
+        levels = sum(int(c.get_text()) for c in block.select(".glosa-levels .glosa-count"))
+        assert count == levels > 70, (lang, count, levels)
+        assert len(block.select(".glosa-list .glosa-entry")) >= 3
+
+
+def test_homes_have_no_term_furniture(site_dir: Path) -> None:
+    for lang in ("es", "en"):
+        soup = soup_of(site_dir, home_path(site_dir, lang))
+        term = soup.select_one(".glosa-term")
+        assert term is not None
+        assert term.select_one(".glosa-termhead") is None, lang
+        assert term.select_one(".glosa-backlinks") is None, lang
+        assert term.select_one(".glosa-notice") is None, lang
+        assert term.select_one(".glosa-home .glosa-levels") is not None, lang
