@@ -26,7 +26,7 @@ from .vault import (
     encode_notes,
     paused_garbage_collection,
     read_notes_here,
-    walk_vault,
+    vault_files,
 )
 from .workers import PartnerFailed, split_in_two
 
@@ -424,8 +424,10 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
     both ways to the same report.
     """
     with paused_garbage_collection():
-        note_files, attachment_files, problems = walk_vault(root, config)
-        attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
+        found_files = vault_files(root, config)
+        note_files, problems = found_files.notes, found_files.problems
+        settings, templates = found_files.obsidian, found_files.templates
+        attachments = [Attachment(rel, abs_path) for abs_path, rel in found_files.attachments]
         root = root.resolve()
 
         def read(files: Sequence[tuple[Path, str]]) -> list[Note]:
@@ -436,20 +438,22 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
 
         def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
             first = decode_notes(theirs)
-            vault = Vault(root, config, first + mine, attachments, [])
+            vault = Vault(root, config, first + mine, attachments, [], settings, templates)
             found, embeds = _check_notes(vault, range(len(first), len(vault.notes)), None)
             return found, [(source, astuple(vault.notes[source].links[position]), target)
                            for source, position, target in embeds]
 
         def in_one_process() -> tuple[list[Diagnostic], Vault]:
-            vault = Vault(root, config, read(note_files), attachments, problems)
+            vault = Vault(root, config, read(note_files), attachments, problems, settings,
+                          templates)
             return check_vault(vault), vault
 
         split = split_in_two(note_files, read, stubs, check_second_half)
         if split is None:
             return in_one_process()
         mine, theirs, partner = split
-        vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems)
+        vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
+                      settings, templates)
         out: list[Diagnostic] = list(problems)
         found, embeds = _check_notes(vault, range(len(mine)), None)
         out.extend(found)

@@ -20,15 +20,33 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 from urllib.parse import unquote
 
 from rapidfuzz import fuzz, process
 
+from .config import ObsidianSettings
 from .markers import normalize_key, split_marker
-from .model import Attachment, Heading, Note, WikiLink
-from .wikilinks import slugify
+from .model import Attachment, Heading, Note
+from .wikilinks import parse_markdown_destination, slugify
 
-__all__ = ["LinkResolution", "NoteIndex", "ResolutionStatus", "resolve_link"]
+__all__ = ["LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus", "resolve_link"]
+
+
+class LinkLike(Protocol):
+    """What resolution reads of a link: a :class:`~glosa.model.WikiLink` (any kind) or a
+    :class:`~glosa.wikilinks.LinkTarget`."""
+
+    @property
+    def target(self) -> str: ...
+    @property
+    def heading(self) -> str | None: ...
+    @property
+    def block(self) -> str | None: ...
+
+
+#: How many distinct broken names keep their did-you-mean suggestions (bounded memory).
+SUGGESTION_CACHE = 4096
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -90,6 +108,7 @@ class NoteIndex:
 
     notes: list[Note]
     attachments: list[Attachment] = field(default_factory=list)
+    obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
 
     def __post_init__(self) -> None:
         self.by_path: dict[str, Note] = {}
@@ -99,6 +118,10 @@ class NoteIndex:
         self.attachment_by_suffix: dict[str, list[Attachment]] = {}
         self._headings: dict[int, dict[str, Heading]] = {}
         self._fuzzy_choices: dict[str, str] | None = None
+        self._attachment_names: dict[str, str] | None = None
+        # Did-you-mean suggestions by (table, query): a vault whose notes all share one
+        # broken link pays for one fuzzy search, not one per note.
+        self._suggestions: dict[tuple[str, str], tuple[str, ...]] = {}
         for note in self.notes:
             self._add_note(note)
         for attachment in self.attachments:
@@ -151,6 +174,41 @@ class NoteIndex:
                     names.setdefault(alias, normalize_key(alias))
             self._fuzzy_choices = names
         return self._fuzzy_choices
+
+    def attachment_names(self) -> dict[str, str]:
+        """File names of attachments to suggest, each with the text compared."""
+        if self._attachment_names is None:
+            names: dict[str, str] = {}
+            for attachment in self.attachments:
+                name = attachment.path.rsplit("/", 1)[-1]
+                names.setdefault(name, normalize_key(name))
+            self._attachment_names = names
+        return self._attachment_names
+
+    def suggest(self, table: str, query: str) -> tuple[str, ...]:
+        """Closest names to ``query`` among notes (``table="notes"``) or attachments
+        (``"attachments"``), computed once per distinct query (bounded cache)."""
+        key = (table, query)
+        found = self._suggestions.get(key)
+        if found is None:
+            choices = self.fuzzy_choices() if table == "notes" else self.attachment_names()
+            found = _closest(query, choices)
+            if len(self._suggestions) >= SUGGESTION_CACHE:
+                self._suggestions.clear()
+            self._suggestions[key] = found
+        return found
+
+    def resolve(self, link: LinkLike, source: Note | None) -> LinkResolution:
+        """:func:`resolve_link` of a wiki-link, Markdown link or :class:`LinkTarget`."""
+        return resolve_link(self, link, source)
+
+    def resolve_destination(self, dest: str, source: Note | None) -> LinkResolution | None:
+        """Resolve a Markdown link destination (``Note%20name.md#Heading``,
+        ``<../a b.png>``) exactly like a wiki-link; None for a link to another site."""
+        target = parse_markdown_destination(dest)
+        if target is None:
+            return None
+        return resolve_link(self, target, source)
 
 
 def _closest(query: str, choices: Iterable[str] | dict[str, str],
@@ -220,29 +278,57 @@ def _find_notes(index: NoteIndex, target: str, source: Note | None) -> list[Note
 
 
 def _find_attachment(index: NoteIndex, target: str, source: Note | None) -> Attachment | None:
+    """The file a link names: relative (``./``, ``../``), vault-absolute, else by path
+    suffix or bare name anywhere (Obsidian's rules). Among files sharing a name, one in
+    the note's folder wins, then one in the vault's attachment folder, then the shortest
+    path."""
     key = normalize_key(target.lstrip("/"))
     if source is not None and target.startswith(("./", "../")):
         base = source.path.rpartition("/")[0]
-        key = normalize_key(posixpath.normpath(posixpath.join(base, target)))
+        joined = posixpath.normpath(posixpath.join(base, target))
+        if joined == ".." or joined.startswith("../"):
+            return None
+        key = normalize_key(joined)
     found = index.attachment_by_path.get(key)
     if found is not None:
         return found
+    if source is not None and "/" in key and not target.startswith(("./", "../", "/")):
+        # Obsidian also reads `sub/file.png` relative to the note's folder.
+        base = source.path.rpartition("/")[0]
+        if base:
+            found = index.attachment_by_path.get(
+                normalize_key(posixpath.normpath(posixpath.join(base, target))))
+            if found is not None:
+                return found
     bucket = index.attachment_by_suffix.get(key)
-    if bucket:
-        return sorted(bucket, key=lambda a: (a.path.count("/"), a.path))[0]
-    return None
+    if not bucket:
+        return None
+    if len(bucket) == 1:
+        return bucket[0]
+    note_folder = normalize_key(source.path.rpartition("/")[0]) if source is not None else ""
+    hint = normalize_key(index.obsidian.attachment_folder_for(source.path if source else ""))
+
+    def rank(attachment: Attachment) -> tuple[int, int, int, str]:
+        folder = normalize_key(attachment.path).rpartition("/")[0]
+        return (folder != note_folder, folder != hint, attachment.path.count("/"),
+                attachment.path)
+
+    return min(bucket, key=rank)
 
 
-def _is_attachment_target(target: str) -> bool:
+def _has_file_extension(target: str) -> bool:
+    """Whether a link names a file by its extension (``x.png``, ``Board.canvas``,
+    ``Data.base``), not a note: any extension but Markdown's, of letters and digits."""
     name = target.rsplit("/", 1)[-1]
     if "." not in name:
         return False
     ext = name.rsplit(".", 1)[-1].lower()
-    return ext not in ("md", "markdown") and ext.isalnum() and len(ext) <= 5 and not ext.isdigit()
+    return ext not in ("md", "markdown") and ext.isalnum() and not ext.isdigit()
 
 
-def resolve_link(index: NoteIndex, link: WikiLink, source: Note | None) -> LinkResolution:
-    """Resolve one wiki-link written in ``source`` (None for links from outside a note)."""
+def resolve_link(index: NoteIndex, link: LinkLike, source: Note | None) -> LinkResolution:
+    """Resolve one link written in ``source`` (None for links from outside a note): a
+    wiki-link, a Markdown link (its decoded destination) or a frontmatter link."""
     target = link.target
     if not target:
         note = source
@@ -257,24 +343,24 @@ def resolve_link(index: NoteIndex, link: WikiLink, source: Note | None) -> LinkR
         return LinkResolution(ResolutionStatus.OUTSIDE)
     assert not isinstance(result, str)
     if not result:
-        if _is_attachment_target(target):
-            attachment = _find_attachment(index, target, source) or _find_attachment(
-                index, unquote(target), source)
+        if "." in target.rsplit("/", 1)[-1]:
+            attachment = _find_attachment(index, target, source)
+            if attachment is None and "%" in target:
+                attachment = _find_attachment(index, unquote(target), source)
             if attachment is not None:
                 return LinkResolution(ResolutionStatus.OK, attachment=attachment)
-            names = [a.path.rsplit("/", 1)[-1] for a in index.attachments]
+        if _has_file_extension(target):
             return LinkResolution(
                 ResolutionStatus.BROKEN,
-                suggestions=_closest(target.rsplit("/", 1)[-1], names),
+                suggestions=index.suggest("attachments", target.rsplit("/", 1)[-1]),
             )
         query = split_marker(target.rsplit("/", 1)[-1]).title
-        return LinkResolution(ResolutionStatus.BROKEN,
-                              suggestions=_closest(query, index.fuzzy_choices()))
+        return LinkResolution(ResolutionStatus.BROKEN, suggestions=index.suggest("notes", query))
     chosen, tied = _pick(result, source)
     return _resolve_anchor(index, link, chosen, tied)
 
 
-def _resolve_anchor(index: NoteIndex, link: WikiLink, note: Note,
+def _resolve_anchor(index: NoteIndex, link: LinkLike, note: Note,
                     tied: tuple[Note, ...]) -> LinkResolution:
     status = ResolutionStatus.AMBIGUOUS if tied else ResolutionStatus.OK
     if link.block is not None:

@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify as _toc_slugify
 from markdown.extensions.toc import unique as _toc_unique
@@ -20,10 +21,12 @@ from .model import Heading, WikiLink
 
 __all__ = [
     "BodyScan",
+    "LinkTarget",
     "label_of",
     "link_label",
     "link_labels",
     "parse_link",
+    "parse_markdown_destination",
     "plain_heading_text",
     "scan_body",
     "slugify",
@@ -89,6 +92,54 @@ def _link_parts(inner: str) -> tuple[str, str | None, str | None, str | None]:
     else:
         target = target_part.strip()
     return target, heading, block, label or None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where a link points, in the form wiki-links use: ``target`` is the note or file
+    name or path as written (decoded, ``.md`` optional; empty for the note itself),
+    ``heading`` the heading text, ``block`` the block id without ``^``. A
+    :class:`~glosa.model.WikiLink` has the same three fields, so either resolves through
+    :func:`glosa.resolver.resolve_link` / :meth:`glosa.resolver.NoteIndex.resolve`."""
+
+    target: str
+    heading: str | None = None
+    block: str | None = None
+
+
+# A URL scheme (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`) before `:`.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def parse_markdown_destination(dest: str) -> LinkTarget | None:
+    """The vault target of a Markdown link destination, or None for a link elsewhere.
+
+    ``dest`` is the destination as CommonMark gives it (backslash escapes and entities
+    already processed; ``<...>`` brackets may still be there). Percent-encoding is
+    decoded (Obsidian writes ``Note%20name.md#Heading%20text``), the ``#`` fragment is a
+    heading by its text or ``^block``. Any scheme (``https:``, ``mailto:``,
+    ``obsidian:``, ``javascript:``), a network path (``//host``) or an empty
+    destination gives None: those are not links into the vault.
+    """
+    dest = dest.strip()
+    if dest.startswith("<") and dest.endswith(">"):
+        dest = dest[1:-1].strip()
+    if not dest or dest.startswith("//") or _SCHEME.match(dest):
+        return None
+    # The fragment is cut before decoding: `%23` in a file name is a `#` of the name.
+    path, hashed, fragment = dest.partition("#")
+    target = unquote(path).strip()
+    if not hashed:
+        return LinkTarget(target)
+    anchor = unquote(fragment).strip()
+    if anchor.startswith("^"):
+        return LinkTarget(target, None, anchor[1:].strip())
+    # `Note#Section#Subsection` names its last heading, as in wiki-links.
+    heading = anchor.split("#")[-1].strip()
+    if not heading and not target:
+        return None  # `[x](#)`: a link to nothing
+    return LinkTarget(target, heading or None)
 
 
 def link_label(link: WikiLink) -> str:
