@@ -19,7 +19,14 @@ from .config import GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .markers import normalize_key, split_marker
 from .model import Attachment, Note, WikiLink
-from .resolver import LinkResolution, NoteIndex, ResolutionStatus, resolve_link
+from .resolver import (
+    WHOLE_NOTE,
+    LinkResolution,
+    NoteIndex,
+    ResolutionStatus,
+    resolve_link,
+    section_lines,
+)
 from .vault import (
     Vault,
     decode_notes,
@@ -351,47 +358,66 @@ def _check_translations(vault: Vault, note: Note, report: _Reporter) -> None:
                    f'add translations: "[[{note.stem}]]" to {target.path}')
 
 
-def _check_embed_cycles(vault: Vault, embeds: dict[int, list[tuple[WikiLink, Note]]],
-                        report: _Reporter) -> None:
-    by_id = {id(n): n for n in vault.notes}
-    state: dict[int, int] = {}  # 1 = on the current path, 2 = done
+#: An embed found by the link checks: (note, link, embedded note, first and last file line
+#: of what it shows), notes given by their position in the vault.
+_Embed = tuple[int, WikiLink, int, int, int]
+_Node = tuple[int, int, int]  # (note, first line, last line): a note or part of it
 
-    def visit(node_id: int) -> None:
+
+def _check_embed_cycles(vault: Vault, embeds: list[_Embed], report: _Reporter) -> None:
+    """Embeds that lead back to what embeds them. A node is a note or the part of it an
+    embed shows (a heading's section, a block), so that a note embedding another section
+    of itself (`![[#Other heading]]`) is no cycle, while a section embedding itself is."""
+    by_note: dict[int, list[_Embed]] = {}
+    for embed in embeds:
+        by_note.setdefault(embed[0], []).append(embed)
+    for items in by_note.values():
+        items.sort(key=lambda e: e[1].line)
+    state: dict[_Node, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[tuple[int, int, int]] = set()
+
+    def edges(node: _Node) -> list[_Embed]:
+        note, first, last = node
+        return [e for e in by_note.get(note, []) if first <= e[1].line <= last]
+
+    def visit(start: _Node) -> None:
         # Iterative depth-first search: deep embed chains must not hit the recursion limit.
-        stack: list[tuple[int, int]] = [(node_id, 0)]
-        state[node_id] = 1
+        stack: list[tuple[_Node, list[_Embed], int]] = [(start, edges(start), 0)]
+        state[start] = 1
         while stack:
-            current, position = stack[-1]
-            edges = embeds.get(current, [])
-            if position >= len(edges):
-                state[current] = 2
+            node, out, position = stack[-1]
+            if position >= len(out):
+                state[node] = 2
                 stack.pop()
                 continue
-            stack[-1] = (current, position + 1)
-            link, target = edges[position]
-            target_state = state.get(id(target), 0)
-            if target_state == 1:
-                report("embed-cycle", by_id[current], link.line, link.column,
-                       f"embedding '{target.stem}' closes a cycle of embeds; it is shown as a "
-                       "link instead")
-            elif target_state == 0:
-                state[id(target)] = 1
-                stack.append((id(target), 0))
+            stack[-1] = (node, out, position + 1)
+            source, link, target, first, last = out[position]
+            child: _Node = (target, first, last)
+            child_state = state.get(child, 0)
+            if child_state == 1:
+                key = (source, link.line, link.column)
+                if key not in reported:
+                    reported.add(key)
+                    report("embed-cycle", vault.notes[source], link.line, link.column,
+                           f"embedding '{vault.notes[target].stem}"
+                           f"{'#' + link.anchor_text if link.anchor_text else ''}' closes a "
+                           "cycle of embeds; it is shown as a link instead")
+            elif child_state == 0:
+                state[child] = 1
+                stack.append((child, edges(child), 0))
 
-    for note in vault.notes:
-        if state.get(id(note), 0) == 0:
-            visit(id(note))
+    for at in sorted(by_note):
+        whole: _Node = (at, *WHOLE_NOTE)
+        if state.get(whole, 0) == 0:
+            visit(whole)
 
-
-#: An embed found by the link checks: (note, position of the link, embedded note), the
-#: notes given by their position in the vault.
-_Embed = tuple[int, int, int]
 
 
 def _check_notes(vault: Vault, positions: Sequence[int],
                  resolved: Mapping[tuple[int, int], LinkResolution] | None,
                  ) -> tuple[list[Diagnostic], list[_Embed]]:
-    """The checks of each note on its own: reading problems, metadata, links."""
+    """The checks of each note on its own: reading problems, metadata, links; and the
+    embeds of notes met on the way."""
     out: list[Diagnostic] = []
     report = _Reporter(vault.config, out)
     embeds: list[_Embed] = []
@@ -403,12 +429,11 @@ def _check_notes(vault: Vault, positions: Sequence[int],
             continue
         check_note_metadata(note, vault.config, report)
         _check_translations(vault, note, report)
-        for position, (link, res) in enumerate(check_links(note, vault.index, report,
-                                                           resolved)):
+        for link, res in check_links(note, vault.index, report, resolved):
             if link.embed and res.note is not None:
                 if where is None:
                     where = {id(n): i for i, n in enumerate(vault.notes)}
-                embeds.append((at, position, where[id(res.note)]))
+                embeds.append((at, link, where[id(res.note)], *section_lines(res.note, res)))
     return out, embeds
 
 
@@ -440,8 +465,8 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
             first = decode_notes(theirs)
             vault = Vault(root, config, first + mine, attachments, [], settings, templates)
             found, embeds = _check_notes(vault, range(len(first), len(vault.notes)), None)
-            return found, [(source, astuple(vault.notes[source].links[position]), target)
-                           for source, position, target in embeds]
+            return found, [(source, astuple(link), target, first, last)
+                           for source, link, target, first, last in embeds]
 
         def in_one_process() -> tuple[list[Diagnostic], Vault]:
             vault = Vault(root, config, read(note_files), attachments, problems, settings,
@@ -463,11 +488,9 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
             # The second half needs full notes, not stubs: start again here.
             return in_one_process()
         out.extend(child_found)
-        joined = [(source, vault.notes[source].links[position], target)
-                  for source, position, target in embeds]
-        joined += [(source, WikiLink(*values), target)
-                   for source, values, target in child_embeds]
-        return _finish_checks(vault, out, joined), vault
+        embeds += [(source, WikiLink(*values), target, first, last)
+                   for source, values, target, first, last in child_embeds]
+        return _finish_checks(vault, out, embeds), vault
 
 
 def check_vault(vault: Vault,
@@ -481,19 +504,14 @@ def check_vault(vault: Vault,
     out: list[Diagnostic] = list(vault.problems)
     diagnostics, found = _check_notes(vault, range(len(vault.notes)), resolved)
     out.extend(diagnostics)
-    return _finish_checks(vault, out, [(source, vault.notes[source].links[position], target)
-                                       for source, position, target in found])
+    return _finish_checks(vault, out, found)
 
 
 def _finish_checks(vault: Vault, out: list[Diagnostic],
-                   found: list[tuple[int, WikiLink, int]]) -> list[Diagnostic]:
-    """The checks across notes, then every diagnostic in order. ``found``: the embeds the
-    link checks met, as (note, link, embedded note), notes by position in the vault."""
+                   embeds: list[_Embed]) -> list[Diagnostic]:
+    """The checks across notes, then every diagnostic in order. ``embeds``: the embeds
+    the link checks met."""
     report = _Reporter(vault.config, out)
-    notes = vault.notes
-    embeds: dict[int, list[tuple[WikiLink, Note]]] = {}
-    for source, link, target in found:
-        embeds.setdefault(id(notes[source]), []).append((link, notes[target]))
     _check_structure(vault, report)
     _check_embed_cycles(vault, embeds, report)
     out.sort(key=Diagnostic.sort_key)

@@ -30,7 +30,8 @@ from .markers import normalize_key, split_marker
 from .model import Attachment, Heading, Note
 from .wikilinks import parse_markdown_destination, slugify
 
-__all__ = ["LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus", "resolve_link"]
+__all__ = ["LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus", "block_lines",
+           "resolve_link", "section_lines"]
 
 
 class LinkLike(Protocol):
@@ -378,3 +379,53 @@ def _resolve_anchor(index: NoteIndex, link: LinkLike, note: Note,
             )
         return LinkResolution(status, note=note, heading=heading, candidates=tied)
     return LinkResolution(status, note=note, candidates=tied)
+
+
+#: A span of file lines, first and last included.
+LineSpan = tuple[int, int]
+#: The span that stands for the whole note.
+WHOLE_NOTE: LineSpan = (0, 1 << 62)
+
+
+def section_lines(note: Note, res: LinkResolution) -> LineSpan:
+    """The file lines an embed resolved as ``res`` shows of ``note``: a heading's section
+    (its line to the line before the next heading of its level or above), a block (see
+    :func:`block_lines`), or the whole note."""
+    if res.heading is not None:
+        heading = res.heading
+        end = WHOLE_NOTE[1]
+        for other in note.headings:
+            if other.line > heading.line and other.level <= heading.level:
+                end = other.line - 1
+                break
+        return heading.line, end
+    if res.block is not None and res.block in note.block_ids:
+        return block_lines(note, res.block)
+    return WHOLE_NOTE
+
+
+def block_lines(note: Note, block: str) -> LineSpan:
+    """The file lines of the block a ``^block`` id names: the paragraph or list item that
+    the id ends, or, for an id on a line of its own, the block just above it (a table,
+    list, quote or callout: Obsidian's rule). A note read without its body (a stub from
+    another process) gives the id's line alone."""
+    line = note.block_ids[block]
+    if not note.body:
+        return line, line
+    lines = note.body.split("\n")
+    at = line - note.body_line
+    if not 0 <= at < len(lines):
+        return line, line
+    if lines[at].strip() == f"^{block}":
+        at -= 1
+        while at >= 0 and not lines[at].strip():
+            at -= 1  # the blank line(s) between the block and its id
+        if at < 0:
+            return line, line
+        last = at
+    else:
+        last = at
+    first = last
+    while first > 0 and lines[first - 1].strip():
+        first -= 1
+    return note.body_line + first, max(note.body_line + last, line)
