@@ -12,14 +12,12 @@ import gc
 import html
 import logging
 import posixpath
-import re
 import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import unquote
 
-import nh3
 from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -28,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from .checks import _parse_date, check_vault, find_roots
@@ -35,13 +34,15 @@ from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, ui_text
 from .model import Note
+from .render import MAX_EMBED_DEPTH, NoteRenderer, RenderedNote, RenderState, TocEntry
+from .render import sanitize_html as sanitize_html
+from .render.core import page_title
 from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
     SiteModel,
     fill_placeholders,
     json_ld,
     relative_url,
-    render_body,
     slug_for_url,
 )
 from .vault import NoteCache, Vault, load_vault
@@ -68,66 +69,6 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     embed_depth = c.Type(int, default=3)
     #: The editorial dashboard page: on in `mkdocs serve` unless set, off in builds unless set.
     dashboard = c.Optional(c.Type(bool))
-
-
-# Tags and attributes a rendered note may keep: what Markdown, its usual extensions and
-# glosa's own markup produce. Everything else (script, style, event handlers, javascript:
-# URLs) is removed by nh3 (the ammonia sanitizer).
-_ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
-    "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
-    "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "input", "label",
-    "nav", "section", "header", "footer", "article", "aside", "time",
-}
-_ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden"},
-    "a": {"href", "hreflang", "data-level", "data-preview"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "time": {"datetime"},
-    "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
-    "ol": {"start", "type"}, "details": {"open"},
-    "input": {"type", "checked", "disabled"},
-    "code": {"data-lang"},
-}
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
-
-
-_CLEANER = nh3.Cleaner(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-                       url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True)
-
-
-# A link or image address in nh3's output (values in double quotes, entities decoded).
-_URL_VALUE = re.compile(r' (href|src)="([^"]*)"')
-
-
-def sanitize_html(content: str, page_url: str = "") -> str:
-    """Rendered page HTML with anything that could run script removed, and no relative
-    link or image that climbs above the site root (``page_url`` is the page's URL relative
-    to the site root)."""
-    cleaned = _CLEANER.clean(content)
-    # Checked after nh3 rather than through its attribute_filter hook, which would call
-    # back into Python for every attribute of every page.
-    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(
-        page_url) + "/"
-
-    def keep_inside(match: re.Match[str]) -> str:
-        value = html.unescape(match.group(2))
-        if value.startswith("#") or "://" in value.split("?", 1)[0] or value.startswith(
-                ("//", "/", "mailto:", "tel:")):
-            return match.group(0)
-        path = unquote(value.split("#", 1)[0].split("?", 1)[0])
-        target = posixpath.normpath(posixpath.join(page_dir, path))
-        return "" if target == ".." or target.startswith("../") else match.group(0)
-
-    # Climbing above the root from `depth` folders down takes more than `depth` ".."
-    # segments; percent-encoded dots (which browsers read as dots) are always looked at.
-    depth = page_dir.count("/")
-    if not any(value.count("..") > depth or "%2e" in value or "%2E" in value
-               for _, value in _URL_VALUE.findall(cleaned)):
-        return cleaned
-    return _URL_VALUE.sub(keep_inside, cleaned)
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -184,6 +125,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._indexer: SearchIndexer | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
+        self._rendered: dict[str, RenderedNote] = {}
+        self._diagnostic_lines: set[tuple[str, int]] | None = None
+        self.renderer: NoteRenderer | None = None
+        self._renderer_key: tuple[Any, ...] | None = None
+        self._permalink: str | None = None
+        self._permalink_title = "Permanent link"
         self._nav_cache: dict[str, str] = {}
         self.site_name = "Glossary"
         self.site_url = ""
@@ -218,14 +165,36 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         _release_memory_settings()
         core = _core_config(self.config)
         self.core = core
+        depth = self.config.embed_depth
+        if isinstance(depth, bool) or not 0 <= depth <= MAX_EMBED_DEPTH:
+            raise PluginError(f"plugins.glosa.embed_depth: {depth!r} is not a whole number "
+                              f"from 0 to {MAX_EMBED_DEPTH}")
         self.vault = load_vault(Path(config.docs_dir), core, self._cache)
         self.model = SiteModel(self.vault)
         self.diagnostics = check_vault(self.vault, self.model.resolutions)
+        self._diagnostic_lines = None
         self._nav_cache = {}
+        self._rendered = {}
+        self._setup_renderer(config)
         self._plan_pages()
         _configure_theme(config, self)
         _hold_memory_settings()
         return config
+
+    def _setup_renderer(self, config: MkDocsConfig) -> None:
+        """glosa's note renderer (built once; again only when a setting it depends on
+        changed), with the heading permalinks the site's ``toc`` extension asks for."""
+        assert self.vault is not None
+        toc = config.mdx_configs.get("toc", {}) if "toc" in config.markdown_extensions else {}
+        permalink = toc.get("permalink")
+        self._permalink = ("¶" if permalink is True else str(permalink)
+                           if permalink else None)
+        self._permalink_title = str(toc.get("permalink_title", "Permanent link"))
+        breaks = not self.vault.obsidian.strict_line_breaks
+        key = (breaks,)
+        if self.renderer is None or self._renderer_key != key:
+            self.renderer = NoteRenderer(breaks=breaks)
+            self._renderer_key = key
 
     def _plan_pages(self) -> None:
         """Decide the homes and generated pages of every language."""
@@ -370,18 +339,55 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         note = self.vault.index.note_at(src) if src.lower().endswith((".md", ".markdown")) else None
         if note is None or not note.readable:
             return None
-        body, _unresolved, fragments = render_body(
-            self.model, note, self.url_of, page.url, self.config.embed_depth, self._nonce)
-        self._fragments[page.file.src_uri] = fragments
+        assert self.renderer is not None
+        lang = note.lang
+        state = RenderState(
+            self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
+            tag_href=functools.partial(self._tag_href, page.url, lang),
+            permalink=self._permalink, permalink_title=self._permalink_title)
+        obsidian = self.core.profile == "obsidian"
+        title = page_title(note, self.core.profile)
+        rendered = self.renderer.render_note(
+            state, title_h1=None if obsidian else title, keep_structure_lines=obsidian)
+        self._rendered[src] = rendered
+        self._report_render(note, rendered)
         description = self.model.summary(note)
         page.meta = {
-            "title": html.escape(note.title),
+            "title": html.escape(title),
             "description": html.escape(description, quote=True),
             "glosa_lang": note.lang,
             "glosa_kind": "note",
+            "glosa_uses": sorted(rendered.uses),
             "glosa": self._note_context(note, page, description),
         }
-        return body
+        # MkDocs need not parse the note again: its HTML goes in on_page_content.
+        return ""
+
+    def _tag_href(self, page_url: str, lang: str, tag: str) -> str | None:
+        """The address of a tag's page from a page (None when the site has none)."""
+        path = tag_page(lang, tag)
+        if path not in self.generated:
+            return None
+        return self.href(page_url, path)
+
+    def _report_render(self, note: Note, rendered: RenderedNote) -> None:
+        """Problems the renderer met: broken links the check did not already report
+        (it reports each with file:line:col), an embed budget exceeded, a failed note."""
+        for message in rendered.warnings:
+            log.warning(message)
+        if not rendered.unresolved:
+            return
+        reported = self._reported_lines()
+        for item in rendered.unresolved:
+            if (item.path, item.line) not in reported:
+                log.warning("%s:%d:%d: link-broken: %s does not resolve", item.path,
+                            item.line, item.column, item.raw)
+
+    def _reported_lines(self) -> set[tuple[str, int]]:
+        found = self._diagnostic_lines
+        if found is None:
+            found = self._diagnostic_lines = {(d.path, d.line) for d in self.diagnostics}
+        return found
 
     def _generated_title(self, spec: dict[str, Any]) -> str:
         text = ui_text(spec["lang"], self.config.ui_text)
@@ -471,11 +477,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                         files: Files) -> str:
         if page.meta.get("glosa_kind") is None:
             return html_content
-        fragments = self._fragments.pop(page.file.src_uri, [])
         if page.meta["glosa_kind"] == "note":
-            content = sanitize_html(fill_placeholders(html_content, fragments, self._nonce),
-                                    page.url)
+            rendered = self._rendered.pop(page.file.src_uri, None)
+            if rendered is None:
+                return html_content
+            content = sanitize_html(rendered.html, page.url)
+            page.toc = get_toc(_toc_tokens(rendered.toc))
         else:
+            fragments = self._fragments.pop(page.file.src_uri, [])
             # A generated page: its listing comes from glosa's templates, which escape
             # every value, and need not go through the sanitizer (an A–Z index of
             # thousands of terms would cost more than the notes); what Markdown and other
@@ -520,6 +529,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
+
+
+def _toc_tokens(entries: list[TocEntry]) -> list[Any]:
+    """The renderer's headings in the form MkDocs builds its table of contents from."""
+    return [{"level": e.level, "id": e.id, "name": e.title, "children": _toc_tokens(e.children)}
+            for e in entries]
 
 
 _saved_gc_threshold: tuple[int, int, int] | None = None
