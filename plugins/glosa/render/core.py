@@ -43,7 +43,7 @@ from markdown_it.utils import EnvType
 
 from ..markers import split_marker
 from ..model import LINK_MARKDOWN, LINK_WIKI, Note, WikiLink
-from ..resolver import LinkResolution, ResolutionStatus, resolve_link
+from ..resolver import LinkResolution, ResolutionStatus, resolve_link, section_lines
 from ..site import SiteModel, UnresolvedLink, relative_url
 from ..wikilinks import link_label, parse_link, parse_markdown_destination, slugify
 from .syntax.env import FEATURES_KEY, TAGS_KEY
@@ -76,8 +76,6 @@ OBSIDIAN_FILES = {"canvas": "canvas", "base": "base"}
 
 _INNER = re.compile(r"([^\[\]\r\n]+?)\]\]")
 _BLOCK_ID_END = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
-_BLOCK_ID_ONLY = re.compile(r"^\^([A-Za-z0-9-]+)$")
-_BLOCK_SUFFIX = re.compile(r"[ \t]\^([A-Za-z0-9-]+)[ \t]*$")
 _SIZE = re.compile(r"^(?:(.*?)\s*\|\s*)?(\d{1,5})(?:\s*[xX]\s*(\d{1,5}))?$")
 _PDF_ANCHOR = re.compile(r"^(?:page|height)=\d{1,6}$")
 
@@ -280,43 +278,27 @@ class RenderState:
 
 
 def embed_source(note: Note, res: LinkResolution) -> tuple[str, int]:
-    """The Markdown an embed of ``note`` shows (a heading's section without the heading,
-    a block, or the whole note without its H1) and the file line it starts on."""
+    """The Markdown an embed of ``note`` shows and the file line it starts on: the lines
+    ``glosa check`` follows embeds through (:func:`glosa.resolver.section_lines`: a
+    heading's section, shown without its heading, which the embed's title links to; a
+    block; the whole note), without the H1, parent and legend lines, which are the page's
+    furniture rather than its content."""
     lines = note.body.split("\n")
-    # The H1, parent and legend lines are the page's furniture, not its content.
+    first, last = section_lines(note, res)
+    start = max(first - note.body_line, 0)
+    if res.heading is not None:
+        start += 1
+    stop = min(last - note.body_line + 1, len(lines))
     skip = {note.h1.line - note.body_line} if note.h1 is not None else set()
     if note.parent is not None:
         skip.add(note.parent.line - note.body_line)
     if note.legend_index is not None:
         skip.add(note.legend_index)
-    if skip:
-        lines = ["" if i in skip else text for i, text in enumerate(lines)]
-    first = 0
-    last = len(lines)
-    if res.heading is not None:
-        first = res.heading.line - note.body_line + 1
-        for heading in note.headings:
-            if heading.line > res.heading.line and heading.level <= res.heading.level:
-                last = heading.line - note.body_line
-                break
-    elif res.block is not None and res.block in note.block_ids:
-        at = note.block_ids[res.block] - note.body_line
-        last = at + 1
-        if _BLOCK_ID_ONLY.match(lines[at].strip()):
-            # An id on its own line names the block above it (a table, list, quote).
-            at -= 1
-            while at > 0 and not lines[at].strip():
-                at -= 1
-            last = at + 1
-            first = at
-            while first > 0 and lines[first - 1].strip():
-                first -= 1
-        else:
-            first = at
-            while first > 0 and lines[first - 1].strip():
-                first -= 1
-            lines = [*lines[:at], _BLOCK_SUFFIX.sub("", lines[at]), *lines[at + 1:]]
-    return "\n".join(lines[first:last]), note.body_line + first
+    shown = ["" if i in skip else lines[i] for i in range(start, stop)]
+    return "\n".join(shown), note.body_line + start
+
+
+# -- markdown-it rules -------------------------------------------------------------------
 
 
 def _state(env: EnvType) -> RenderState | None:
@@ -614,6 +596,7 @@ class NoteRenderer:
         ``keep_structure_lines`` false the parent and legend lines are left out (the page
         shows them as a breadcrumb and a badge)."""
         note = state.note
+        state.stack = ((id(note), None),)
         state.used_ids.update(h.slug for h in note.headings)
         lines = note.body.split("\n")
         skip: set[int] = set()
