@@ -14,11 +14,12 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .config import GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .markers import normalize_key, split_marker
-from .model import Attachment, Note, WikiLink
+from .model import LINK_MARKDOWN, LINK_PROPERTY, LINK_WIKI, Attachment, Note, WikiLink
 from .resolver import (
     WHOLE_NOTE,
     LinkResolution,
@@ -224,7 +225,10 @@ def _check_title(note: Note, report: _Reporter) -> None:
 
 def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | None]:
     """(rule, message, suggestion) for a link that did not resolve cleanly."""
-    what = "embed" if link.embed else "link"
+    what = "embed" if link.embed and link.kind == LINK_WIKI else (
+        "image" if link.embed else "link")
+    if link.kind == LINK_PROPERTY:
+        what = "property link"
     hint = ", ".join(f"'{s}'" for s in res.suggestions)
     did_you_mean = f"did you mean {hint}?" if hint else None
     if res.status is ResolutionStatus.OUTSIDE:
@@ -242,10 +246,13 @@ def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | 
                 f"'{res.note.stem}' has no block '^{link.block}' ({link.raw})", did_you_mean)
     assert res.note is not None
     others = ", ".join(n.path for n in res.candidates)
+    if link.kind == LINK_MARKDOWN:
+        choose = f"write ({quote(res.note.path)}) or a longer path to choose"
+    else:
+        choose = f"write [[{res.note.path[:-3]}]] or a longer path to choose"
     return ("link-ambiguous",
             f"'{link.target}' matches several notes: {res.note.path}, {others}; "
-            f"using {res.note.path}",
-            f"write [[{res.note.path[:-3]}]] or a longer path to choose")
+            f"using {res.note.path}", choose)
 
 
 def check_links(note: Note, index: NoteIndex, report: _Reporter,
@@ -263,6 +270,12 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter,
             rule, message, suggestion = _link_message(link, res)
             report(rule, note, link.line, link.column, message, suggestion)
         yield link, res
+    for links in note.property_links.values():
+        for link in links:
+            res = resolve_link(index, link, note)
+            if res.status is not ResolutionStatus.OK:
+                rule, message, suggestion = _link_message(link, res)
+                report(rule, note, link.line, link.column, message, suggestion)
     body = note.body
     if "](" in body or "]:" in body:
         for match in _URL_START.finditer(body):

@@ -7,6 +7,7 @@ that 10,000 notes stay well under a second.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -306,6 +307,14 @@ def _destination_text(dest: str) -> str:
     return dest
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _heading_text_and_slug(raw: str, slug: Slugify) -> tuple[str, str]:
+    """A heading line's text (after the hashes) as shown, and its slug before it is made
+    unique (cached: notes repeat headings such as "Example" over and over)."""
+    text = plain_heading_text(raw.strip(" \t").rstrip("#").rstrip(" \t"))
+    return text, slug(text, "-")
+
+
 def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> BodyScan:
     """Find every link (wiki-links, embeds, Markdown links and images into the vault),
     heading and block id of a body, outside code and comments.
@@ -317,22 +326,20 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
     text = body
     if "`" in body or "~~~" in body or "%%" in body or "<!--" in body:
         text, scan.code_lines = _mask(body)
+    lines = _Lines(body, first_line)
     if "#" in text:
         used_ids: set[str] = set()
         # Python-Markdown's counters make a thousand equal headings cost linear time.
         counters: dict[str, int] = {}
         for match in _HEADING_LINE.finditer(text):
             # The text from the body, not the masked text: code spans are heading text.
-            raw = body[match.start(2):match.end(2)].strip(" \t").rstrip("#").rstrip(" \t")
-            heading_text = plain_heading_text(raw)
+            heading_text, base = _heading_text_and_slug(body[match.start(2):match.end(2)], slug)
             scan.headings.append(Heading(
-                len(match.group(1)), heading_text,
-                _toc_unique(slug(heading_text, "-"), used_ids, counters),
-                first_line + body.count("\n", 0, match.start())))
+                len(match.group(1)), heading_text, _toc_unique(base, used_ids, counters),
+                lines.line_of(match.start())))
     if "^" in text:
         for match in _BLOCK_ID_LINE.finditer(text):
-            line = first_line + body.count("\n", 0, match.start(1))
-            scan.block_ids.setdefault(match.group(1), line)
+            scan.block_ids.setdefault(match.group(1), lines.line_of(match.start(1)))
     wiki_spans: list[tuple[int, int]] = []
     if "[[" in text:
         for match in _LINK_BRACKETS.finditer(text):
@@ -341,11 +348,11 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
             if embed:
                 at -= 1
             wiki_spans.append((at, match.end()))
-            line, column = _position(body, at, first_line)
+            line, column = lines.position(at)
             scan.links.append(parse_link(body[match.start(1):match.end(1)], embed, line,
                                          column, at, match.end()))
     if "](" in text:
-        markdown = _markdown_links(body, text, first_line, wiki_spans)
+        markdown = _markdown_links(body, text, lines, wiki_spans)
         if markdown:
             scan.links.extend(markdown)
             scan.links.sort(key=_link_start)
@@ -356,12 +363,42 @@ def _link_start(link: WikiLink) -> int:
     return link.start
 
 
-def _position(body: str, at: int, first_line: int) -> tuple[int, int]:
-    """File line and 1-based column of the body offset ``at``."""
-    return (first_line + body.count("\n", 0, at), at - body.rfind("\n", 0, at))
+class _Lines:
+    """File line and 1-based column of body offsets, counting newlines from the offset
+    asked before (offsets come in increasing order), so that a body of many marks costs
+    linear time, not quadratic."""
+
+    def __init__(self, body: str, first_line: int) -> None:
+        self.body = body
+        self.first_line = first_line
+        self.offset = 0
+        self.line = first_line
+        self.line_start = 0
+
+    def line_of(self, at: int) -> int:
+        if at < self.offset:
+            self.offset, self.line, self.line_start = 0, self.first_line, 0
+        newlines = self.body.count("\n", self.offset, at)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.body.rfind("\n", self.offset, at) + 1
+        self.offset = at
+        return self.line
+
+    def position(self, at: int) -> tuple[int, int]:
+        line = self.line_of(at)
+        return line, at - self.line_start + 1
 
 
-def _markdown_links(body: str, text: str, first_line: int,
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) meets one of ``spans`` (sorted, not overlapping each other)."""
+    at = bisect.bisect_right(spans, (start, 1 << 62)) - 1
+    if at >= 0 and spans[at][1] > start:
+        return True
+    return at + 1 < len(spans) and spans[at + 1][0] < end
+
+
+def _markdown_links(body: str, text: str, lines: _Lines,
                     wiki_spans: list[tuple[int, int]]) -> list[WikiLink]:
     """Markdown links and images of the masked body ``text`` that point into the vault,
     images inside a link's label included; none inside a wiki-link."""
@@ -371,11 +408,11 @@ def _markdown_links(body: str, text: str, first_line: int,
         begin, finish = pending.pop()
         for match in _MD_INLINE.finditer(text, begin, finish):
             at, end = match.start(), match.end()
-            if wiki_spans and any(s < end and at < e for s, e in wiki_spans):
+            if wiki_spans and _overlaps(wiki_spans, at, end):
                 continue
             if "](" in match.group(2):
                 pending.append((match.start(2), match.end(2)))  # `[![img](a.png)](b.md)`
-            line, column = _position(body, at, first_line)
+            line, column = lines.position(at)
             link = markdown_link(body[match.start(2):match.end(2)],
                                  body[match.start(3):match.end(3)],
                                  match.group(1) == "!", body[at:end], line, column, at, end)
