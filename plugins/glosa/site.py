@@ -35,8 +35,8 @@ UrlOf = Callable[[str], str]
 # emphasis, code, strike-through and highlight anywhere.
 _LINE_MARKS = re.compile(r"^(?:#+\s*|>\s*|[-*+]\s+|\d+\.\s+)", re.M)
 _INLINE_MARKS = ("*", "`", "~~", "==")
-# `_` marks emphasis only at a word's edge: `snake_case` keeps it.
-_UNDERSCORES = re.compile(r"(?<!\w)_+|_+(?!\w)")
+# `_` marks emphasis only in pairs around text, at word edges: `snake_case` keeps it.
+_UNDERSCORES = re.compile(r"(?<!\w)(_{1,3})(?=\S)([^_]*?\S)\1(?!\w)")
 _MD_LINK = MARKDOWN_LINK_RE
 # No `<` inside: a long run of `<` without `>` is then scanned once, not once per `<`.
 _TAGS = re.compile(r"<[^<>]+>")
@@ -113,7 +113,7 @@ def plain_text(markdown: str) -> str:
         if mark in text:
             text = text.replace(mark, "")
     if "_" in text:
-        text = _UNDERSCORES.sub("", text)
+        text = _UNDERSCORES.sub(r"\2", text)
     if "&" in text:
         text = html.unescape(text)  # character references read as the characters they are
     if "|" in text:

@@ -139,6 +139,13 @@ class RenderState:
     _resolved: dict[tuple[int, str], LinkResolution] = field(default_factory=dict)
     _budget_reported: bool = False
 
+    @property
+    def page_path(self) -> str:
+        """The vault path of the page's own note (``note`` changes inside embeds)."""
+        return self._page_note.path if self._page_note is not None else self.note.path
+
+    _page_note: Note | None = None
+
     def href(self, path: str, res: LinkResolution | None = None) -> str:
         """The address of vault file ``path`` (and the anchor ``res`` names) from the page,
         escaped for an HTML attribute."""
@@ -210,7 +217,7 @@ class RenderState:
             if not self._budget_reported:
                 self._budget_reported = True
                 self.warnings.append(
-                    f"{self.note.path}: transcluded content over {EMBED_BUDGET} characters; "
+                    f"{self.page_path}: transcluded content over {EMBED_BUDGET} characters; "
                     "further embeds on this page are shown as links")
             return self.link_html(link, res)
         self.budget -= cost
@@ -299,6 +306,29 @@ def embed_source(note: Note, res: LinkResolution) -> tuple[str, int]:
 
 
 # -- markdown-it rules -------------------------------------------------------------------
+
+
+#: Lines longer than this with more emphasis marks or opening brackets than
+#: ``_MAX_MARKS`` have them shown as text: markdown-it's emphasis pairing and link-label
+#: search grow with the square of such a line (30,000 ``*a_``, 100,000 ``[``: seconds).
+LONG_LINE = 20_000
+_MAX_MARKS = 2_000
+_EMPHASIS_MARKS = re.compile(r"(?<!\\)([*_])")
+_BRACKETS = re.compile(r"(?<!\\)(\[)")
+
+
+def defuse_long_lines(source: str) -> str:
+    if len(source) <= LONG_LINE:
+        return source
+    lines = source.split("\n")
+    for at, line in enumerate(lines):
+        if (len(line) > LONG_LINE and "*" in line and "_" in line
+                and line.count("*") + line.count("_") > _MAX_MARKS):
+            line = lines[at] = _EMPHASIS_MARKS.sub(r"\\\1", line)
+        if (len(line) > LONG_LINE and line.count("[") > _MAX_MARKS
+                and line.count("]") * 2 < line.count("[")):
+            lines[at] = _BRACKETS.sub(r"\\\1", line)
+    return "\n".join(lines)
 
 
 def _state(env: EnvType) -> RenderState | None:
@@ -586,7 +616,7 @@ class NoteRenderer:
         env: dict[str, Any] = {ENV_KEY: state, FEATURES_KEY: state.uses, TAGS_KEY: state.tags,
                                # Footnote ids of each transcluded text kept apart.
                                "docId": f"e{state.parses - 1}" if state.depth else ""}
-        tokens = self.md.parse(source, env)
+        tokens = self.md.parse(defuse_long_lines(source), env)
         return str(self.md.renderer.render(tokens, self.md.options, env))
 
     def render_note(self, state: RenderState, *, title_h1: str | None = None,
@@ -597,6 +627,7 @@ class NoteRenderer:
         shows them as a breadcrumb and a badge)."""
         note = state.note
         state.stack = ((id(note), None),)
+        state._page_note = note
         state.used_ids.update(h.slug for h in note.headings)
         lines = note.body.split("\n")
         skip: set[int] = set()
