@@ -10,12 +10,31 @@ notes. A reference to an undefined footnote stays text, as in Obsidian.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_inline
+
+# Last `]` of each inline run being parsed: a `^[` after it cannot close, and is rejected
+# without scanning the rest of the text for its label (a run of `^[` would otherwise
+# cost one scan each).
+_LAST_CLOSE: WeakKeyDictionary[StateInline, int] = WeakKeyDictionary()
+
+
+def _inline_footnote(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "^":
+        return False
+    last_close = _LAST_CLOSE.get(state)
+    if last_close is None:
+        last_close = _LAST_CLOSE[state] = state.src.rfind("]")
+    if last_close < state.pos:
+        return False
+    return footnote_inline(state, silent)
 
 
 def _render_caption(
@@ -29,4 +48,5 @@ def _render_caption(
 def footnotes_plugin(md: MarkdownIt) -> None:
     """Footnotes, inline footnotes included."""
     footnote_plugin(md, inline=True, move_to_end=True)
+    md.inline.ruler.at("footnote_inline", _inline_footnote)
     md.add_render_rule("footnote_caption", _render_caption)

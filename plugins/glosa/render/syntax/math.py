@@ -5,7 +5,7 @@ dollars (``$ x$`` and ``$x $`` are text), no digit before an opening or after a 
 ``$`` (so prices such as ``$5 and $10`` stay text), ``$$…$$`` also inside a paragraph.
 Math is parsed before emphasis, so ``*`` and ``_`` inside it stay. Conversion is
 latex2mathml (pure Python, no script in the page, no request to another host), cached per
-formula; a formula it cannot convert is shown as its TeX source in
+formula; a formula it cannot convert (or too long to be real) is shown as its TeX source in
 ``<code class="math-source">``.
 """
 
@@ -30,11 +30,16 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 # `\text{<b>}` would become markup). Serialise escaped, then restore only numeric
 # character references, which are characters, never markup.
 _ESCAPED_CHAR_REF = re.compile(r"&amp;(#x[0-9A-Fa-f]+;|#[0-9]+;)")
+# latex2mathml takes about 0.1 ms per TeX token: a formula longer than this (no real one
+# is) is shown as source, so a hostile note cannot make the build crawl.
+MAX_TEX_LENGTH = 5000
 
 
 @lru_cache(maxsize=4096)
 def tex_to_mathml(tex: str, display: bool) -> str:
     """MathML for ``tex``, or ``<code class="math-source">`` holding the source."""
+    if len(tex) > MAX_TEX_LENGTH:
+        return f'<code class="math-source">{escapeHtml(tex)}</code>'
     try:
         element = convert_to_element(tex, display="block" if display else "inline")
         mathml = tostring(element, encoding="unicode")

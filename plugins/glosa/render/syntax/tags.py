@@ -56,7 +56,17 @@ def _tokenize(state: StateInline, silent: bool) -> bool:
         return False
     name = tag_at(state.src, state.pos)
     if name is None:
-        return False
+        # A run of `#` that starts no tag is text: taken whole, so a long run costs one
+        # call rather than one per character (no later `#` of the run can start a tag).
+        end = state.pos + 1
+        while end < state.posMax and state.src[end] == "#":
+            end += 1
+        if end - state.pos < 2:
+            return False
+        if not silent:
+            state.pending += state.src[state.pos : end]
+        state.pos = end
+        return True
     if not silent:
         token = state.push("obsidian_tag", "a", 0)
         token.content = name
