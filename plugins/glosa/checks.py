@@ -234,6 +234,10 @@ def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | 
     if res.status is ResolutionStatus.OUTSIDE:
         return "link-outside-vault", f"{what} {link.raw} points outside the vault", None
     if res.status is ResolutionStatus.BROKEN:
+        if res.template is not None:
+            return ("link-broken",
+                    f"'{link.target}' is a template ({res.template}), not a note of the site; "
+                    f"{what} {link.raw} leads nowhere once published", None)
         return ("link-broken", f"could not find '{link.target}' for {what} {link.raw}",
                 did_you_mean)
     if res.status is ResolutionStatus.HEADING_MISSING:
@@ -247,7 +251,9 @@ def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | 
     assert res.note is not None
     others = ", ".join(n.path for n in res.candidates)
     if link.kind == LINK_MARKDOWN:
-        choose = f"write ({quote(res.note.path)}) or a longer path to choose"
+        shown = "!" if link.embed else ""
+        choose = (f"write {shown}[{link.label or ''}]({quote(res.note.path)}) or a longer "
+                  "path to choose")
     else:
         choose = f"write [[{res.note.path[:-3]}]] or a longer path to choose"
     return ("link-ambiguous",

@@ -293,9 +293,15 @@ def _property_links(meta: dict[str, Any], meta_lines: dict[str, int], source: st
     for key, value in meta.items():
         if key == skip:
             continue
-        items = value if isinstance(value, list) else [value]
-        texts = [item for item in items if isinstance(item, str) and "[[" in item]
-        if not texts:
+        if isinstance(value, str):
+            if "[[" not in value:
+                continue
+            texts = [value]
+        elif isinstance(value, list):
+            texts = [item for item in value if isinstance(item, str) and "[[" in item]
+            if not texts:
+                continue
+        else:
             continue
         key_line = meta_lines.get(key, first_line)
         search = 0
@@ -397,7 +403,7 @@ def parse_note(data: bytes, rel_path: str, abs_path: Path, config: GlosaConfig) 
         links=scan.links,
         problems=problems,
     )
-    if source is not None and meta:
+    if source is not None and meta and "[[" in source:
         # The note format's `translations` are links of their own (note.translations).
         skip = "translations" if config.profile == "seed" else None
         note.property_links = _property_links(meta, meta_lines, source, 2, skip)

@@ -17,7 +17,7 @@ shortest path (Obsidian's rule); a remaining tie is reported as ambiguous.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -73,6 +73,9 @@ class LinkResolution:
     candidates: tuple[Note, ...] = ()
     #: Closest names for a broken target, heading or block.
     suggestions: tuple[str, ...] = ()
+    #: For a broken link: the template file (vault-relative) it names, if any; templates
+    #: are not notes of the site.
+    template: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -110,6 +113,8 @@ class NoteIndex:
     notes: list[Note]
     attachments: list[Attachment] = field(default_factory=list)
     obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
+    #: Vault-relative paths of template files (not notes, not attachments).
+    templates: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         self.by_path: dict[str, Note] = {}
@@ -123,6 +128,11 @@ class NoteIndex:
         # Did-you-mean suggestions by (table, query): a vault whose notes all share one
         # broken link pays for one fuzzy search, not one per note.
         self._suggestions: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.template_by_name: dict[str, str] = {}
+        for path in self.templates:
+            key = normalize_key(_strip_md(path))
+            self.template_by_name.setdefault(key, path)
+            self.template_by_name.setdefault(key.rsplit("/", 1)[-1], path)
         for note in self.notes:
             self._add_note(note)
         for attachment in self.attachments:
@@ -350,6 +360,9 @@ def resolve_link(index: NoteIndex, link: LinkLike, source: Note | None) -> LinkR
                 attachment = _find_attachment(index, unquote(target), source)
             if attachment is not None:
                 return LinkResolution(ResolutionStatus.OK, attachment=attachment)
+        template = index.template_by_name.get(normalize_key(_strip_md(target.strip("/"))))
+        if template is not None:
+            return LinkResolution(ResolutionStatus.BROKEN, template=template)
         if _has_file_extension(target):
             return LinkResolution(
                 ResolutionStatus.BROKEN,

@@ -37,7 +37,7 @@ class Vault:
     templates: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.index = NoteIndex(self.notes, self.attachments, self.obsidian)
+        self.index = NoteIndex(self.notes, self.attachments, self.obsidian, self.templates)
 
 
 @dataclass
