@@ -257,7 +257,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             if keep_listings and Path(file.abs_dest_path).is_file():
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             files.append(file)
-        for name in ("glosa.css", "glosa.js"):
+        for name in _asset_names():
             source = TEMPLATES / "assets" / name
             files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
@@ -307,14 +307,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return note.lang or self.core.default_language
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """A note's body as glosa read it: already decoded (BOM, CRLF and bad bytes
-        handled), without frontmatter (MkDocs need not parse YAML glosa has checked), and
-        still there if the file was deleted or damaged after the vault was read."""
+        """Nothing for MkDocs to read for a note: glosa renders the body it read (already
+        decoded, without frontmatter, still there if the file was deleted or damaged after
+        the vault was read)."""
         assert self.vault is not None
         note = self.vault.index.note_at(page.file.src_uri)
         if note is None or note.path != page.file.src_uri:
             return None
-        return note.body
+        return ""
 
     def _page_stub(self, path: str, spec: dict[str, Any]) -> str:
         # Generated pages get their HTML in on_page_markdown, once every URL is known.
@@ -360,7 +360,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "glosa_uses": sorted(rendered.uses),
             "glosa": self._note_context(note, page, description),
         }
-        # MkDocs need not parse the note again: its HTML goes in on_page_content.
+        # MkDocs does not parse the note again: the page's render step (a new
+        # Python-Markdown instance per page, its extensions looked up each time) is
+        # replaced by one that takes glosa's HTML and headings.
+        page.render = functools.partial(  # type: ignore[method-assign]
+            _take_rendered, page, rendered)
         return ""
 
     def _tag_href(self, page_url: str, lang: str, tag: str) -> str | None:
@@ -478,11 +482,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if page.meta.get("glosa_kind") is None:
             return html_content
         if page.meta["glosa_kind"] == "note":
-            rendered = self._rendered.pop(page.file.src_uri, None)
-            if rendered is None:
+            if self._rendered.pop(page.file.src_uri, None) is None:
                 return html_content
-            content = sanitize_html(rendered.html, page.url)
-            page.toc = get_toc(_toc_tokens(rendered.toc))
+            content = sanitize_html(html_content, page.url)
         else:
             fragments = self._fragments.pop(page.file.src_uri, [])
             # A generated page: its listing comes from glosa's templates, which escape
@@ -509,7 +511,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             assert note is not None  # _search_language found it
             level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
                      if note.level else "")
-            record = search_record(content, title=note.title, lang=lang, level_meta=level,
+            record = search_record(content, title=page_title(note, self.core.profile),
+                                   lang=lang, level_meta=level,
                                    aliases=note.aliases)
         self._indexer.add(lang, _search_url(page.file), record)
 
@@ -529,6 +532,20 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
+
+
+def _take_rendered(page: Page, rendered: RenderedNote, config: MkDocsConfig,
+                   files: Files) -> None:
+    """``Page.render`` for a note glosa rendered: its HTML (sanitized next, in
+    on_page_content) and its table of contents, for Material's sidebar."""
+    page.content = rendered.html
+    page.toc = get_toc(_toc_tokens(rendered.toc))
+    page._title_from_render = None  # the title is the page's meta title
+    page.present_anchor_ids = set(_toc_ids(rendered.toc))
+
+
+def _toc_ids(entries: list[TocEntry]) -> list[str]:
+    return [id_ for e in entries for id_ in (e.id, *_toc_ids(e.children))]
 
 
 def _toc_tokens(entries: list[TocEntry]) -> list[Any]:
@@ -563,6 +580,15 @@ def _release_memory_settings() -> None:
     if _saved_gc_threshold is not None:
         gc.set_threshold(*_saved_gc_threshold)
         _saved_gc_threshold = None
+
+
+@functools.cache
+def _asset_names() -> tuple[str, ...]:
+    """glosa's own style sheets and scripts (the syntax extensions' among them; Mermaid's
+    script is loaded only by pages with a diagram, see main.html)."""
+    folder = TEMPLATES / "assets"
+    return tuple(sorted(entry.name for entry in folder.iterdir()
+                        if entry.name.endswith((".css", ".js"))))
 
 
 @functools.cache
@@ -610,15 +636,15 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
     theme["font"] = False
     if theme.get("language") is None:
         theme["language"] = plugin.core.default_language
-    for css in ("assets/glosa/glosa.css",):
+    styles = ["assets/glosa/glosa.css"]
+    if "ofm.css" in _asset_names():
+        styles.append("assets/glosa/ofm.css")  # callouts, highlights, tags, tasks, math
+    for css in styles:
         if css not in config.extra_css:
             config.extra_css.append(css)
     scripts = [str(s) for s in config.extra_javascript]
     if "assets/glosa/glosa.js" not in scripts:
         config.extra_javascript.append("assets/glosa/glosa.js")
-    for ext in ("tables", "attr_list"):
-        if ext not in config.markdown_extensions:
-            config.markdown_extensions.append(ext)
     if not config.nav:
         config.nav = _navigation(plugin)
         # Notes are reached through the generated pages, not the sidebar: listing every
