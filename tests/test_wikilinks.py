@@ -155,3 +155,21 @@ def test_twenty_thousand_links_on_one_line_scan_in_linear_time() -> None:
     links = scan_body("[[a]] [b](c.md) " * 20_000).links
     assert len(links) == 40_000 and links[-1].column == 16 * 19_999 + 7
     assert time.perf_counter() - start < 2.0
+
+
+def test_reference_links_resolve_through_their_definitions() -> None:
+    body = ("See [the note][n], [Other], ![pic][] and [undefined], [[Wiki]], [x](y.md).\n"
+            "\n"
+            "[n]: Note%20one.md#Part\n"
+            "[OTHER]: <Other note.md> \"title\"\n"
+            "[pic]: img.png\n"
+            "[site]: https://example.org\n"
+            "[^1]: a footnote, not a definition\n")
+    links = scan_body(body).links
+    assert [(lk.raw, lk.target, lk.heading, lk.embed, lk.kind) for lk in links] == [
+        ("[the note][n]", "Note one.md", "Part", False, LINK_MARKDOWN),
+        ("[Other]", "Other note.md", None, False, LINK_MARKDOWN),
+        ("![pic][]", "img.png", None, True, LINK_MARKDOWN),
+        ("[[Wiki]]", "Wiki", None, False, LINK_WIKI),
+        ("[x](y.md)", "y.md", None, False, LINK_MARKDOWN),
+    ]

@@ -295,7 +295,10 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter,
 
 def _unsafe_scheme(text: str, start: int) -> str | None:
     """The script or data scheme of the URL at ``start``, read as a browser reads it."""
-    url = _URL_DROPPED.sub("", html.unescape(text[start:start + 200])).lstrip(_URL_LEADING)
+    window = text[start:start + 200]
+    if ":" not in window and "&" not in window:
+        return None  # no scheme without a colon, written or as a character reference
+    url = _URL_DROPPED.sub("", html.unescape(window)).lstrip(_URL_LEADING)
     match = _UNSAFE_SCHEME.match(url)
     return match.group(1).lower() if match else None
 

@@ -351,12 +351,54 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
             line, column = lines.position(at)
             scan.links.append(parse_link(body[match.start(1):match.end(1)], embed, line,
                                          column, at, match.end()))
+    markdown: list[WikiLink] = []
     if "](" in text:
         markdown = _markdown_links(body, text, lines, wiki_spans)
-        if markdown:
-            scan.links.extend(markdown)
-            scan.links.sort(key=_link_start)
+    if "]:" in text:
+        markdown += _reference_links(body, text, lines, wiki_spans, markdown)
+    if markdown:
+        scan.links.extend(markdown)
+        scan.links.sort(key=_link_start)
     return scan
+
+
+# `[label]: destination "title"` opening a line (not `[^1]:`, a footnote).
+_REFERENCE_DEFINITION = re.compile(
+    r"^ {0,3}\[(?!\^)([^\[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
+# `[text][label]`, `[label][]` and `[label]` (the last only when such a label is defined).
+_REFERENCE_USE = re.compile(r"(!?)\[([^\[\]\n]*)\](?:\[([^\[\]\n]*)\])?(?![(:\[])")
+
+
+def _reference_key(label: str) -> str:
+    """CommonMark's label matching: case-insensitive, inner blanks collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _reference_links(body: str, text: str, lines: _Lines, wiki_spans: list[tuple[int, int]],
+                     inline: list[WikiLink]) -> list[WikiLink]:
+    """Reference-style links and images whose definition points into the vault, each
+    where it is used (the definition line itself is no link)."""
+    definitions: dict[str, str] = {}
+    for match in _REFERENCE_DEFINITION.finditer(text):
+        definitions.setdefault(_reference_key(body[match.start(1):match.end(1)]),
+                               body[match.start(2):match.end(2)])
+    if not definitions:
+        return []
+    taken = sorted(wiki_spans + [(link.start, link.end) for link in inline])
+    found: list[WikiLink] = []
+    for match in _REFERENCE_USE.finditer(text):
+        at, end = match.start(), match.end()
+        label = body[match.start(2):match.end(2)]
+        ref = body[match.start(3):match.end(3)] if match.group(3) is not None else ""
+        dest = definitions.get(_reference_key(ref or label))
+        if dest is None or (taken and _overlaps(taken, at, end)):
+            continue
+        line, column = lines.position(at)
+        link = markdown_link(label, dest, match.group(1) == "!", body[at:end], line, column,
+                             at, end)
+        if link is not None:
+            found.append(link)
+    return found
 
 
 def _link_start(link: WikiLink) -> int:
