@@ -14,9 +14,9 @@ What the plugins read from and write to ``env`` is in :mod:`glosa.render.syntax.
 (tag links through ``env["glosa"].tag_href``, ``env["glosa_features"]`` for page assets,
 ``env["glosa_tags"]``, ``env["docId"]`` for footnote ids). The page assets are
 ``ofm.css`` (callout colours and icons, highlights, tags, tasks, math; every page) and,
-when ``"mermaid"`` is in the features, ``mermaid.min.js`` then ``mermaid-init.js``, all in
-``glosa.templates/assets``. ``SANITIZER_TAGS`` and ``SANITIZER_ATTRIBUTES`` list what the
-HTML sanitizer must keep for these plugins' output.
+when ``"mermaid"`` is in the features, ``mermaid-init.js`` (it fetches ``mermaid.min.js``
+from beside itself), all in ``glosa.templates/assets``. ``SANITIZER_TAGS`` and
+``SANITIZER_ATTRIBUTES`` list what the HTML sanitizer must keep for these plugins' output.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ Read:
 
 Written:
     ``env["glosa_features"]``: a ``set[str]`` of features the page needs assets for;
-    today ``"mermaid"`` (load ``mermaid.min.js`` and ``mermaid-init.js``).
+    today ``"mermaid"`` (load ``assets/mermaid-init.js``, which fetches
+    ``mermaid.min.js`` from beside itself).
     ``env["glosa_tags"]``: a ``list[str]`` of the inline tags met, in order, as written.
 """
 

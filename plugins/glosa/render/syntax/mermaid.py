@@ -2,9 +2,10 @@
 the escaped source, which the page's local copy of Mermaid draws in the browser.
 
 Env contract: adds ``"mermaid"`` to ``env["glosa_features"]`` when the note has a
-diagram, so the page loads ``assets/mermaid.min.js`` and ``assets/mermaid-init.js`` only
-then. The fence is re-typed in a core rule (not by replacing the fence renderer), so a
-renderer that highlights code its own way keeps working.
+diagram, so the page loads ``assets/mermaid-init.js`` only then (that script fetches
+``mermaid.min.js`` from beside itself). The fence is re-typed in a core rule (not by
+replacing the fence renderer), so a renderer that highlights code its own way keeps
+working.
 """
 
 from __future__ import annotations
