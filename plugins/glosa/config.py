@@ -306,13 +306,13 @@ def read_obsidian_settings(root: Path, config_dir: str = ".obsidian") -> Obsidia
 
     def load(name: str) -> dict[str, Any] | None:
         shown = f"{config_dir}/{name}"
-        data = _read_json(base / name, shown)
+        data = _read_json(base / name, str(base / name))
         if data is None:
             return None
         sources.append(shown)
         if not isinstance(data, dict):
             logger.warning("%s: expected a JSON object, found %s; using Obsidian's defaults",
-                           shown, type(data).__name__)
+                           base / name, type(data).__name__)
             return None
         return data
 
@@ -334,18 +334,18 @@ def read_obsidian_settings(root: Path, config_dir: str = ".obsidian") -> Obsidia
                 found[attr] = value
         if wrong:
             logger.warning("%s: unexpected value for %s; using Obsidian's defaults",
-                           f"{config_dir}/app.json", ", ".join(wrong))
+                           base / "app.json", ", ".join(wrong))
         else:
             changes.update(found)
     folders: list[str] = []
     templates = load("templates.json")
-    if templates is not None and _templates_enabled(base, config_dir):
+    if templates is not None and _templates_enabled(base):
         folder = _folder(templates.get("folder"))
         if folder is not None:
             folders.append(folder)
         elif templates.get("folder") not in (None, "", "/"):
             logger.warning("%s: 'folder' must be a folder name; no templates folder",
-                           f"{config_dir}/templates.json")
+                           base / "templates.json")
     templater = load("plugins/templater-obsidian/data.json")
     if templater is not None:
         folder = _folder(templater.get("templates_folder"))
@@ -356,12 +356,12 @@ def read_obsidian_settings(root: Path, config_dir: str = ".obsidian") -> Obsidia
     return replace(ObsidianSettings(), **changes)
 
 
-def _templates_enabled(base: Path, config_dir: str) -> bool:
+def _templates_enabled(base: Path) -> bool:
     """Whether the core Templates plugin is on: ``core-plugins.json`` is a list of the
     enabled plugins (older Obsidian) or a map of plugin to on/off; without the file, a
     configured templates folder counts as on."""
-    shown = f"{config_dir}/core-plugins.json"
-    data = _read_json(base / "core-plugins.json", shown)
+    shown = base / "core-plugins.json"
+    data = _read_json(shown, str(shown))
     if isinstance(data, list):
         return "templates" in data
     if isinstance(data, dict):
