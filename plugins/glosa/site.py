@@ -92,6 +92,8 @@ _MARKUP_CHARS = re.compile(r"[\[\]*_`~=#>|<^!]|^\s*(?:[-+]\s|\d+\.\s)")
 
 
 _TABLE_BARS = re.compile(r"\s*\|\s*")
+# A callout's type mark (`> [!tip]`, `> [!faq]-`): the reader sees its title, not the mark.
+_CALLOUT_MARK = re.compile(r"\[![\w-]*\][+-]?\s*")
 _TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$", re.M)
 
 
@@ -101,6 +103,8 @@ def plain_text(markdown: str) -> str:
     if _MARKUP_CHARS.search(markdown) is None:
         return " ".join(markdown.split())
     text = link_labels(markdown)
+    if "[!" in text:
+        text = _CALLOUT_MARK.sub("", text)
     if "](" in text:
         text = _MD_LINK.sub(r"\1", text)
     if "<" in text:

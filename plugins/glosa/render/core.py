@@ -137,6 +137,7 @@ class RenderState:
     stack: tuple[tuple[int, str | None], ...] = ()
     _links: dict[int, dict[str, list[WikiLink]]] = field(default_factory=dict)
     _resolved: dict[tuple[int, str], LinkResolution] = field(default_factory=dict)
+    _link_positions: dict[int, dict[int, int]] = field(default_factory=dict)
     _budget_reported: bool = False
 
     @property
@@ -169,8 +170,20 @@ class RenderState:
                     continue
                 by_inner.setdefault(link.raw[3 if link.embed else 2:-2], []).append(link)
         found = [x for x in by_inner.get(inner, ()) if x.embed == embed]
-        link = found[0] if found else parse_link(inner, embed, self.line, 1)
-        return link, self.resolve(link)
+        if not found:
+            link = parse_link(inner, embed, self.line, 1)
+            return link, self.resolve(link)
+        link = found[0]
+        # The site model resolved every scanned link once already.
+        res = self.model.resolutions.get((id(note), self._positions(note)[id(link)]))
+        return link, res if res is not None else self.resolve(link)
+
+    def _positions(self, note: Note) -> dict[int, int]:
+        positions = self._link_positions.get(id(note))
+        if positions is None:
+            positions = self._link_positions[id(note)] = {
+                id(link): at for at, link in enumerate(note.links)}
+        return positions
 
     def resolve(self, link: WikiLink) -> LinkResolution:
         key = (id(self.note), f"{link.target}#{link.heading}#{link.block}")
@@ -485,6 +498,8 @@ def _markdown_links(state: StateCore) -> None:
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
+        if token.map is not None:
+            glosa.line = glosa.line_offset + token.map[0]
         children = token.children
         for at, child in enumerate(children):
             if child.type == "link_open":
@@ -536,6 +551,15 @@ def _rewrite_image(glosa: RenderState, image: Token) -> None:
     raw = str(image.attrGet("src") or "")
     found = _destination_link(glosa, raw, True)
     if found is None:
+        # An image from elsewhere: Obsidian's size in the alt text still applies.
+        sized = _SIZE.match(image.content) if image.content else None
+        if sized is not None:
+            image.attrSet("width", sized.group(2))
+            if sized.group(3):
+                image.attrSet("height", sized.group(3))
+            alt = sized.group(1) or ""
+            image.content = alt
+            image.children = [Token("text", "", 0, content=alt)] if alt else []
         return
     link, res = found
     alt = image.content
