@@ -2,7 +2,8 @@
 
 Comments are removed from the source before block parsing (a core rule after
 ``normalize``), because a comment may span several blocks, which no block or inline rule
-can see whole. ``%%`` inside fenced code and inside inline code on one line stays.
+can see whole. ``%%`` inside fenced code and inside inline code on one line stays, and so does an
+escaped ``\\%%`` (Markdown's backslash escape then shows ``%%``).
 ``strip_comments`` is the same pass as a plain function, for search text, previews and
 descriptions. One pass over the text: linear time.
 
@@ -38,6 +39,14 @@ def _backtick_runs(line: str) -> dict[int, list[int]]:
     for run in _TICKS_RE.finditer(line):
         runs.setdefault(run.end() - run.start(), []).append(run.start())
     return runs
+
+
+def _escaped(text: str, index: int, line_start: int) -> bool:
+    """Whether ``text[index]`` follows an odd number of backslashes (``\\%%`` is text)."""
+    backslashes = 0
+    while index - backslashes - 1 >= line_start and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 def strip_comments(text: str) -> str:
@@ -88,6 +97,9 @@ def strip_comments(text: str) -> str:
                     text, found.start() - line_start, found.end() - found.start(), runs
                 )
                 pos = line_start + end if end >= 0 else found.end()
+                continue
+            if _escaped(text, found.start(), line_start):
+                pos = found.end()
                 continue
             out.append(text[copied : found.start()])
             close = text.find("%%", found.end())
