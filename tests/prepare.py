@@ -2,6 +2,7 @@
 
 - the SARIF 2.1.0 JSON schema, taken from an npm package that ships it, so that SARIF output
   is validated against the real schema;
+- the CommonMark spec's text (its examples are the renderer's conformance tests);
 - axe-core's browser build, which the browser tests inject into the built site for an
   accessibility scan;
 - Debian's Chromium for the browser tests (Playwright drives it through its executable path;
@@ -24,6 +25,9 @@ SARIF_MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
 AXE_SCRIPT = CACHE / "axe.min.js"
 AXE_PACKAGE = "axe-core@4.14.1"
 AXE_MEMBER = "package/axe.min.js"
+COMMONMARK_SPEC = CACHE / "commonmark-spec-0.31.2.txt"
+COMMONMARK_PACKAGE = "commonmark-spec@0.31.2"
+COMMONMARK_MEMBER = "package/spec.txt"
 
 
 def fetch_npm_file(package: str, member_name: str, target: Path) -> None:
@@ -49,6 +53,10 @@ def fetch_axe() -> None:
     fetch_npm_file(AXE_PACKAGE, AXE_MEMBER, AXE_SCRIPT)
 
 
+def fetch_commonmark_spec() -> None:
+    fetch_npm_file(COMMONMARK_PACKAGE, COMMONMARK_MEMBER, COMMONMARK_SPEC)
+
+
 def ensure_chromium() -> None:
     if shutil.which("chromium"):
         return
@@ -61,6 +69,7 @@ def ensure_chromium() -> None:
 if __name__ == "__main__":
     fetch_sarif_schema()
     fetch_axe()
+    fetch_commonmark_spec()
     ensure_chromium()
     print(f"test environment ready: {SARIF_SCHEMA.name}, {AXE_SCRIPT.name}, "
           f"{shutil.which('chromium')}")

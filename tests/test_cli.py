@@ -196,3 +196,31 @@ def test_fix_encoding_reports_a_failed_write(make_vault: VaultFactory,
     code, output = invoke("fix-encoding", str(root), "--write")
     assert code == 1 and "No space left on device" in output and "unchanged" in output
     assert (root / "Nota.md").read_bytes() == "segmentaciÃ³n\n".encode()
+
+
+def test_broken_obsidian_settings_warn_once_on_stderr(make_vault: VaultFactory) -> None:
+    root = make_vault({**GOOD, ".obsidian/app.json": "{broken", ".obsidian/templates.json":
+                       '{"folder": "Plantillas"}', "Plantillas/Diaria.md": "[[{{date}}]]"})
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []  # the template is not checked
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 1
+    assert warnings[0].startswith("warning: ")
+    assert str(root / ".obsidian" / "app.json") in warnings[0]
+
+
+def test_markdown_and_frontmatter_links_are_checked(make_vault: VaultFactory) -> None:
+    root = make_vault({
+        **GOOD,
+        "es/Enlaces ⚫①.md": seed_note(
+            "Enlaces ⚫①", parent="Índice ⚫①", extra='relacionado: "[[Clientes]]"\n',
+            body="Ver [cliente](Cliente%20⚫①.md) y [otro](Clientes.md#Nada)."),
+    })
+    code, output = invoke("check", str(root), "--format", "json")
+    found = [(d["rule"], d["line"], d["column"], d["suggestion"]) for d in json.loads(output)]
+    assert code == 1
+    assert found == [
+        ("link-broken", 18, 15, "did you mean 'Cliente ⚫①'?"),
+        ("link-broken", 24, 34, "did you mean 'Cliente ⚫①'?"),
+    ]

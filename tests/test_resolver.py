@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from glosa import GlosaConfig, load_vault, resolve_link
+from glosa.model import LINK_MARKDOWN, LINK_WIKI
 from glosa.resolver import ResolutionStatus
-from glosa.wikilinks import WIKILINK_RE, parse_link
+from glosa.wikilinks import parse_link, scan_body
 
 from .conftest import FIXTURES
 
@@ -27,9 +28,12 @@ def _nfc(path: str | None) -> str | None:
 def test_resolve_link(case: dict[str, Any]) -> None:
     source = VAULT.index.note_at(case["source"])
     assert source is not None
-    match = WIKILINK_RE.search(case["link"])
-    assert match is not None
-    link = parse_link(match.group(2), bool(match.group(1)), 1, 1)
+    # Through the scanner, as a note's body is read: one link, of the kind written.
+    links = scan_body(case["link"]).links
+    assert len(links) == 1
+    link = links[0]
+    assert link.kind == (LINK_WIKI if case["link"].lstrip("!").startswith("[[")
+                         else LINK_MARKDOWN)
     res = resolve_link(VAULT.index, link, source)
     assert res.status is ResolutionStatus(case["status"])
     found = res.note.path if res.note else (res.attachment.path if res.attachment else None)
@@ -61,3 +65,38 @@ def test_duplicate_heading_gets_a_unique_slug() -> None:
     assert note is not None
     assert [h.slug for h in note.headings] == [
         "cliente-marketing-digital-1", "definicion", "tipos-de-cliente", "definicion_1"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "](" in c["link"]],
+                         ids=[c["id"] for c in CASES if "](" in c["link"]])
+def test_destination_resolves_like_the_scanned_link(case: dict[str, Any]) -> None:
+    """NoteIndex.resolve_destination (the renderer's entry) agrees with the scanner."""
+    source = VAULT.index.note_at(case["source"])
+    link = scan_body(case["link"]).links[0]
+    dest = case["link"].split("](", 1)[1][:-1].split(' "')[0]
+    res = VAULT.index.resolve_destination(dest, source)
+    assert res is not None
+    assert res == resolve_link(VAULT.index, link, source)
+
+
+def test_external_destination_is_not_resolved() -> None:
+    assert VAULT.index.resolve_destination("https://example.org/a.md", None) is None
+
+
+def test_suggestions_are_computed_once_per_distinct_target(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import glosa.resolver
+
+    calls: list[str] = []
+    real = glosa.resolver._closest
+
+    def counted(query: str, choices: Any, limit: int = 3) -> tuple[str, ...]:
+        calls.append(query)
+        return real(query, choices, limit)
+
+    monkeypatch.setattr(glosa.resolver, "_closest", counted)
+    index = load_vault(FIXTURES / "resolver" / "vault", GlosaConfig(profile="obsidian")).index
+    results = {resolve_link(index, parse_link(target, False, 1, 1), note).suggestions
+               for note in index.notes for target in ("Clientte", "Clientte", "Otro.png")}
+    assert sorted(calls) == ["Clientte", "Otro.png"]
+    assert len(results) == 2  # every note got the same two answers

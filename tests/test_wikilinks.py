@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from glosa.model import LINK_MARKDOWN, LINK_WIKI
 from glosa.wikilinks import link_label, parse_link, scan_body
 
 
@@ -62,3 +65,111 @@ def test_headings_and_block_ids() -> None:
 )
 def test_readable_labels(inner: str, label: str) -> None:
     assert link_label(parse_link(inner, False, 1, 1)) == label
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Text %% [[Hidden]] %% and [[Shown]].",
+        "%%\n[[Hidden]]\n[x](Hidden.md)\n%%\n[[Shown]]",
+        "<!-- [[Hidden]] -->\n[[Shown]]",
+        "<!--\n[[Hidden]]\n-->[[Shown]]",
+        "`%%` is code, so [[Shown]] is a link",
+        "> ```\n> [[Hidden]]\n> ```\n[[Shown]]",
+        "- item\n  ```md\n  [[Hidden]] [y](Hidden.md)\n  ```\n[[Shown]]",
+        "[[Shown]] and an open comment %% [[Hidden]] to the end\n[[Hidden]]",
+    ],
+)
+def test_comments_and_fences_hold_no_links(body: str) -> None:
+    assert [link.target for link in scan_body(body).links] == ["Shown"]
+
+
+def test_comments_hold_no_headings_or_block_ids() -> None:
+    scan = scan_body("%%\n# Hidden\nText ^hidden\n%%\n# Shown\nText ^shown\n")
+    assert [h.text for h in scan.headings] == ["Shown"]
+    assert scan.block_ids == {"shown": 6}
+
+
+def test_heading_with_code_keeps_its_text() -> None:
+    scan = scan_body("## The `move` command\n[[#The move command]]")
+    assert [(h.text, h.slug) for h in scan.headings] == [
+        ("The move command", "the-move-command")]
+
+
+@pytest.mark.parametrize(
+    ("line", "block"),
+    [("Paragraph ending here. ^p-1", "p-1"), ("^own-line", "own-line"),
+     ("![[image.png]]^after-embed", "after-embed"), ("- item ^li", "li"),
+     ("> quoted ^q", "q")],
+)
+def test_block_ids(line: str, block: str) -> None:
+    assert scan_body(f"Intro\n\n{line}\n").block_ids == {block: 3}
+
+
+@pytest.mark.parametrize("line", ["word^notid", "`code ^x`", "^bad id", "a ^b c"])
+def test_not_block_ids(line: str) -> None:
+    assert scan_body(line).block_ids == {}
+
+
+def test_markdown_links_have_positions_labels_and_kinds() -> None:
+    body = "See [the note](Other%20note.md#Part%20two) and ![](img.png).\n[[Wiki]](x.md)"
+    links = scan_body(body, first_line=5).links
+    assert [(lk.kind, lk.target, lk.heading, lk.label, lk.embed, lk.line, lk.column)
+            for lk in links] == [
+        (LINK_MARKDOWN, "Other note.md", "Part two", "the note", False, 5, 5),
+        (LINK_MARKDOWN, "img.png", None, None, True, 5, 48),
+        (LINK_WIKI, "Wiki", None, None, False, 6, 1),
+    ]
+    assert all(body[lk.start:lk.end] == lk.raw for lk in links)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [(r"[x](a\(1\).md)", "a(1).md"), ("[x](a(1).md)", "a(1).md"),
+     ("[x](Caf&eacute;.md)", "Café.md"), ("[x]( <a b.md> )", "a b.md")],
+)
+def test_markdown_destinations_as_commonmark_reads_them(text: str, target: str) -> None:
+    assert [link.target for link in scan_body(text).links] == [target]
+
+
+@pytest.mark.parametrize(
+    "text", ["[x](a b.md)", "[x](https://e.org/a.md)", "[x]()", "[x] (a.md)", "[x](#)"])
+def test_not_markdown_links_into_the_vault(text: str) -> None:
+    assert scan_body(text).links == []
+
+
+def test_twenty_thousand_equal_headings_scan_in_linear_time() -> None:
+    body = "## Same\n\ntext\n\n" * 20_000
+    start = time.perf_counter()
+    scan = scan_body(body)
+    elapsed = time.perf_counter() - start
+    slugs = [h.slug for h in scan.headings]
+    # Python-Markdown's own ids, so that links land where the site puts the anchors.
+    assert slugs[:3] == ["same", "same_1", "same_2"] and slugs[-1] == "same_19999"
+    assert len(set(slugs)) == 20_000
+    assert elapsed < 2.0  # quadratic took over a minute
+
+
+def test_twenty_thousand_links_on_one_line_scan_in_linear_time() -> None:
+    start = time.perf_counter()
+    links = scan_body("[[a]] [b](c.md) " * 20_000).links
+    assert len(links) == 40_000 and links[-1].column == 16 * 19_999 + 7
+    assert time.perf_counter() - start < 2.0
+
+
+def test_reference_links_resolve_through_their_definitions() -> None:
+    body = ("See [the note][n], [Other], ![pic][] and [undefined], [[Wiki]], [x](y.md).\n"
+            "\n"
+            "[n]: Note%20one.md#Part\n"
+            "[OTHER]: <Other note.md> \"title\"\n"
+            "[pic]: img.png\n"
+            "[site]: https://example.org\n"
+            "[^1]: a footnote, not a definition\n")
+    links = scan_body(body).links
+    assert [(lk.raw, lk.target, lk.heading, lk.embed, lk.kind) for lk in links] == [
+        ("[the note][n]", "Note one.md", "Part", False, LINK_MARKDOWN),
+        ("[Other]", "Other note.md", None, False, LINK_MARKDOWN),
+        ("![pic][]", "img.png", None, True, LINK_MARKDOWN),
+        ("[[Wiki]]", "Wiki", None, False, LINK_WIKI),
+        ("[x](y.md)", "y.md", None, False, LINK_MARKDOWN),
+    ]

@@ -14,19 +14,27 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .config import GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .markers import normalize_key, split_marker
-from .model import Attachment, Note, WikiLink
-from .resolver import LinkResolution, NoteIndex, ResolutionStatus, resolve_link
+from .model import LINK_MARKDOWN, LINK_PROPERTY, LINK_WIKI, Attachment, Note, WikiLink
+from .resolver import (
+    WHOLE_NOTE,
+    LinkResolution,
+    NoteIndex,
+    ResolutionStatus,
+    resolve_link,
+    section_lines,
+)
 from .vault import (
     Vault,
     decode_notes,
     encode_notes,
     paused_garbage_collection,
     read_notes_here,
-    walk_vault,
+    vault_files,
 )
 from .workers import PartnerFailed, split_in_two
 
@@ -217,12 +225,19 @@ def _check_title(note: Note, report: _Reporter) -> None:
 
 def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | None]:
     """(rule, message, suggestion) for a link that did not resolve cleanly."""
-    what = "embed" if link.embed else "link"
+    what = "embed" if link.embed and link.kind == LINK_WIKI else (
+        "image" if link.embed else "link")
+    if link.kind == LINK_PROPERTY:
+        what = "property link"
     hint = ", ".join(f"'{s}'" for s in res.suggestions)
     did_you_mean = f"did you mean {hint}?" if hint else None
     if res.status is ResolutionStatus.OUTSIDE:
         return "link-outside-vault", f"{what} {link.raw} points outside the vault", None
     if res.status is ResolutionStatus.BROKEN:
+        if res.template is not None:
+            return ("link-broken",
+                    f"'{link.target}' is a template ({res.template}), not a note of the site; "
+                    f"{what} {link.raw} leads nowhere once published", None)
         return ("link-broken", f"could not find '{link.target}' for {what} {link.raw}",
                 did_you_mean)
     if res.status is ResolutionStatus.HEADING_MISSING:
@@ -235,10 +250,15 @@ def _link_message(link: WikiLink, res: LinkResolution) -> tuple[str, str, str | 
                 f"'{res.note.stem}' has no block '^{link.block}' ({link.raw})", did_you_mean)
     assert res.note is not None
     others = ", ".join(n.path for n in res.candidates)
+    if link.kind == LINK_MARKDOWN:
+        shown = "!" if link.embed else ""
+        choose = (f"write {shown}[{link.label or ''}]({quote(res.note.path)}) or a longer "
+                  "path to choose")
+    else:
+        choose = f"write [[{res.note.path[:-3]}]] or a longer path to choose"
     return ("link-ambiguous",
             f"'{link.target}' matches several notes: {res.note.path}, {others}; "
-            f"using {res.note.path}",
-            f"write [[{res.note.path[:-3]}]] or a longer path to choose")
+            f"using {res.note.path}", choose)
 
 
 def check_links(note: Note, index: NoteIndex, report: _Reporter,
@@ -256,6 +276,12 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter,
             rule, message, suggestion = _link_message(link, res)
             report(rule, note, link.line, link.column, message, suggestion)
         yield link, res
+    for links in note.property_links.values():
+        for link in links:
+            res = resolve_link(index, link, note)
+            if res.status is not ResolutionStatus.OK:
+                rule, message, suggestion = _link_message(link, res)
+                report(rule, note, link.line, link.column, message, suggestion)
     body = note.body
     if "](" in body or "]:" in body:
         for match in _URL_START.finditer(body):
@@ -269,7 +295,10 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter,
 
 def _unsafe_scheme(text: str, start: int) -> str | None:
     """The script or data scheme of the URL at ``start``, read as a browser reads it."""
-    url = _URL_DROPPED.sub("", html.unescape(text[start:start + 200])).lstrip(_URL_LEADING)
+    window = text[start:start + 200]
+    if ":" not in window and "&" not in window:
+        return None  # no scheme without a colon, written or as a character reference
+    url = _URL_DROPPED.sub("", html.unescape(window)).lstrip(_URL_LEADING)
     match = _UNSAFE_SCHEME.match(url)
     return match.group(1).lower() if match else None
 
@@ -351,47 +380,66 @@ def _check_translations(vault: Vault, note: Note, report: _Reporter) -> None:
                    f'add translations: "[[{note.stem}]]" to {target.path}')
 
 
-def _check_embed_cycles(vault: Vault, embeds: dict[int, list[tuple[WikiLink, Note]]],
-                        report: _Reporter) -> None:
-    by_id = {id(n): n for n in vault.notes}
-    state: dict[int, int] = {}  # 1 = on the current path, 2 = done
+#: An embed found by the link checks: (note, link, embedded note, first and last file line
+#: of what it shows), notes given by their position in the vault.
+_Embed = tuple[int, WikiLink, int, int, int]
+_Node = tuple[int, int, int]  # (note, first line, last line): a note or part of it
 
-    def visit(node_id: int) -> None:
+
+def _check_embed_cycles(vault: Vault, embeds: list[_Embed], report: _Reporter) -> None:
+    """Embeds that lead back to what embeds them. A node is a note or the part of it an
+    embed shows (a heading's section, a block), so that a note embedding another section
+    of itself (`![[#Other heading]]`) is no cycle, while a section embedding itself is."""
+    by_note: dict[int, list[_Embed]] = {}
+    for embed in embeds:
+        by_note.setdefault(embed[0], []).append(embed)
+    for items in by_note.values():
+        items.sort(key=lambda e: e[1].line)
+    state: dict[_Node, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[tuple[int, int, int]] = set()
+
+    def edges(node: _Node) -> list[_Embed]:
+        note, first, last = node
+        return [e for e in by_note.get(note, []) if first <= e[1].line <= last]
+
+    def visit(start: _Node) -> None:
         # Iterative depth-first search: deep embed chains must not hit the recursion limit.
-        stack: list[tuple[int, int]] = [(node_id, 0)]
-        state[node_id] = 1
+        stack: list[tuple[_Node, list[_Embed], int]] = [(start, edges(start), 0)]
+        state[start] = 1
         while stack:
-            current, position = stack[-1]
-            edges = embeds.get(current, [])
-            if position >= len(edges):
-                state[current] = 2
+            node, out, position = stack[-1]
+            if position >= len(out):
+                state[node] = 2
                 stack.pop()
                 continue
-            stack[-1] = (current, position + 1)
-            link, target = edges[position]
-            target_state = state.get(id(target), 0)
-            if target_state == 1:
-                report("embed-cycle", by_id[current], link.line, link.column,
-                       f"embedding '{target.stem}' closes a cycle of embeds; it is shown as a "
-                       "link instead")
-            elif target_state == 0:
-                state[id(target)] = 1
-                stack.append((id(target), 0))
+            stack[-1] = (node, out, position + 1)
+            source, link, target, first, last = out[position]
+            child: _Node = (target, first, last)
+            child_state = state.get(child, 0)
+            if child_state == 1:
+                key = (source, link.line, link.column)
+                if key not in reported:
+                    reported.add(key)
+                    report("embed-cycle", vault.notes[source], link.line, link.column,
+                           f"embedding '{vault.notes[target].stem}"
+                           f"{'#' + link.anchor_text if link.anchor_text else ''}' closes a "
+                           "cycle of embeds; it is shown as a link instead")
+            elif child_state == 0:
+                state[child] = 1
+                stack.append((child, edges(child), 0))
 
-    for note in vault.notes:
-        if state.get(id(note), 0) == 0:
-            visit(id(note))
+    for at in sorted(by_note):
+        whole: _Node = (at, *WHOLE_NOTE)
+        if state.get(whole, 0) == 0:
+            visit(whole)
 
-
-#: An embed found by the link checks: (note, position of the link, embedded note), the
-#: notes given by their position in the vault.
-_Embed = tuple[int, int, int]
 
 
 def _check_notes(vault: Vault, positions: Sequence[int],
                  resolved: Mapping[tuple[int, int], LinkResolution] | None,
                  ) -> tuple[list[Diagnostic], list[_Embed]]:
-    """The checks of each note on its own: reading problems, metadata, links."""
+    """The checks of each note on its own: reading problems, metadata, links; and the
+    embeds of notes met on the way."""
     out: list[Diagnostic] = []
     report = _Reporter(vault.config, out)
     embeds: list[_Embed] = []
@@ -403,12 +451,11 @@ def _check_notes(vault: Vault, positions: Sequence[int],
             continue
         check_note_metadata(note, vault.config, report)
         _check_translations(vault, note, report)
-        for position, (link, res) in enumerate(check_links(note, vault.index, report,
-                                                           resolved)):
+        for link, res in check_links(note, vault.index, report, resolved):
             if link.embed and res.note is not None:
                 if where is None:
                     where = {id(n): i for i, n in enumerate(vault.notes)}
-                embeds.append((at, position, where[id(res.note)]))
+                embeds.append((at, link, where[id(res.note)], *section_lines(res.note, res)))
     return out, embeds
 
 
@@ -424,8 +471,10 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
     both ways to the same report.
     """
     with paused_garbage_collection():
-        note_files, attachment_files, problems = walk_vault(root, config)
-        attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
+        found_files = vault_files(root, config)
+        note_files, problems = found_files.notes, found_files.problems
+        settings, templates = found_files.obsidian, found_files.templates
+        attachments = [Attachment(rel, abs_path) for abs_path, rel in found_files.attachments]
         root = root.resolve()
 
         def read(files: Sequence[tuple[Path, str]]) -> list[Note]:
@@ -436,20 +485,22 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
 
         def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
             first = decode_notes(theirs)
-            vault = Vault(root, config, first + mine, attachments, [])
+            vault = Vault(root, config, first + mine, attachments, [], settings, templates)
             found, embeds = _check_notes(vault, range(len(first), len(vault.notes)), None)
-            return found, [(source, astuple(vault.notes[source].links[position]), target)
-                           for source, position, target in embeds]
+            return found, [(source, astuple(link), target, first, last)
+                           for source, link, target, first, last in embeds]
 
         def in_one_process() -> tuple[list[Diagnostic], Vault]:
-            vault = Vault(root, config, read(note_files), attachments, problems)
+            vault = Vault(root, config, read(note_files), attachments, problems, settings,
+                          templates)
             return check_vault(vault), vault
 
         split = split_in_two(note_files, read, stubs, check_second_half)
         if split is None:
             return in_one_process()
         mine, theirs, partner = split
-        vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems)
+        vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
+                      settings, templates)
         out: list[Diagnostic] = list(problems)
         found, embeds = _check_notes(vault, range(len(mine)), None)
         out.extend(found)
@@ -459,11 +510,9 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
             # The second half needs full notes, not stubs: start again here.
             return in_one_process()
         out.extend(child_found)
-        joined = [(source, vault.notes[source].links[position], target)
-                  for source, position, target in embeds]
-        joined += [(source, WikiLink(*values), target)
-                   for source, values, target in child_embeds]
-        return _finish_checks(vault, out, joined), vault
+        embeds += [(source, WikiLink(*values), target, first, last)
+                   for source, values, target, first, last in child_embeds]
+        return _finish_checks(vault, out, embeds), vault
 
 
 def check_vault(vault: Vault,
@@ -477,19 +526,14 @@ def check_vault(vault: Vault,
     out: list[Diagnostic] = list(vault.problems)
     diagnostics, found = _check_notes(vault, range(len(vault.notes)), resolved)
     out.extend(diagnostics)
-    return _finish_checks(vault, out, [(source, vault.notes[source].links[position], target)
-                                       for source, position, target in found])
+    return _finish_checks(vault, out, found)
 
 
 def _finish_checks(vault: Vault, out: list[Diagnostic],
-                   found: list[tuple[int, WikiLink, int]]) -> list[Diagnostic]:
-    """The checks across notes, then every diagnostic in order. ``found``: the embeds the
-    link checks met, as (note, link, embedded note), notes by position in the vault."""
+                   embeds: list[_Embed]) -> list[Diagnostic]:
+    """The checks across notes, then every diagnostic in order. ``embeds``: the embeds
+    the link checks met."""
     report = _Reporter(vault.config, out)
-    notes = vault.notes
-    embeds: dict[int, list[tuple[WikiLink, Note]]] = {}
-    for source, link, target in found:
-        embeds.setdefault(id(notes[source]), []).append((link, notes[target]))
     _check_structure(vault, report)
     _check_embed_cycles(vault, embeds, report)
     out.sort(key=Diagnostic.sort_key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import logging
 import os
 import sys
 from pathlib import Path
@@ -41,6 +42,25 @@ def _settings(vault: Path | None, config_file: Path | None,
     return config, folder
 
 
+class _StderrHandler(logging.Handler):
+    """Log records on the standard error the command has now (a test runner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+_WARNINGS = _StderrHandler()
+_WARNINGS.setFormatter(logging.Formatter("warning: %(message)s"))
+
+
+def _log_warnings_to_stderr() -> None:
+    """glosa's own warnings (a broken `.obsidian` settings file) on standard error, marked
+    as warnings; the report itself stays on standard output."""
+    log = logging.getLogger("glosa")
+    if _WARNINGS not in log.handlers:
+        log.addHandler(_WARNINGS)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="glosa")
 def main() -> None:
@@ -64,6 +84,7 @@ def check(vault: Path | None, fmt: str, strict: bool, profile: str | None,
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.
     """
     config, folder = _settings(vault, config_file, profile)
+    _log_warnings_to_stderr()
     if _standalone():
         # A short-lived command whose objects all live until it ends: no cycle collection
         # at all (one full collection over a 10,000-note vault costs a tenth of a check).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -22,9 +24,13 @@ __all__ = [
     "PROFILES",
     "ConfigError",
     "GlosaConfig",
+    "ObsidianSettings",
     "find_config",
     "load_config",
+    "read_obsidian_settings",
 ]
+
+logger = logging.getLogger("glosa")
 
 PROFILES = ("seed", "obsidian")
 
@@ -222,3 +228,145 @@ def load_config(path: Path | None) -> tuple[GlosaConfig, Path | None]:
         raise ConfigError(f"{path}: {exc}") from None
     docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
     return GlosaConfig.from_mapping(plugin_options, str(path)), path.parent / str(docs_dir)
+
+
+#: Values of Obsidian's ``newLinkFormat`` setting.
+LINK_FORMATS = ("shortest", "relative", "absolute")
+
+
+@dataclass(frozen=True)
+class ObsidianSettings:
+    """The settings of a vault's ``.obsidian`` folder that change what its notes mean.
+
+    Defaults are Obsidian's own, used when the vault has no such files.
+    """
+
+    #: ``app.json`` ``strictLineBreaks``: a single newline is a space (True) or a line
+    #: break (False, Obsidian's default).
+    strict_line_breaks: bool = False
+    #: ``app.json`` ``attachmentFolderPath``: where new attachments go: ``/`` the vault
+    #: root, ``./`` the note's folder, ``./sub`` a folder below the note's, else a
+    #: vault-relative folder. Used as a hint when several files share a name.
+    attachment_folder_path: str = "/"
+    #: ``app.json`` ``newLinkFormat``: ``shortest``, ``relative`` or ``absolute``.
+    new_link_format: str = "shortest"
+    #: ``app.json`` ``useMarkdownLinks``: new links are written ``[x](y.md)``.
+    use_markdown_links: bool = False
+    #: Vault-relative folders of templates (core Templates plugin, Templater), without
+    #: trailing ``/``: their notes are neither published nor checked.
+    template_folders: tuple[str, ...] = ()
+    #: The settings files that were read (vault-relative), for messages.
+    sources: tuple[str, ...] = ()
+
+    def attachment_folder_for(self, note_path: str) -> str:
+        """The vault-relative folder (``""`` for the root) where Obsidian puts a new
+        attachment of the note at ``note_path``."""
+        setting = self.attachment_folder_path.strip()
+        note_folder = note_path.rpartition("/")[0]
+        if setting in ("", "/"):
+            return ""
+        if setting == "." or setting.startswith("./"):
+            below = setting[2:].strip("/")
+            return "/".join(part for part in (note_folder, below) if part)
+        return setting.strip("/")
+
+
+def _read_json(path: Path, shown: str) -> Any:
+    """A settings file's JSON, None when the file is absent; a broken file logs one
+    warning naming it and reads as None."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        logger.warning("%s: cannot be read (%s); using Obsidian's defaults", shown, exc)
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        logger.warning("%s: not valid JSON (%s); using Obsidian's defaults", shown, exc)
+        return None
+
+
+def _folder(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip().strip("/"):
+        return value.strip().strip("/")
+    return None
+
+
+def read_obsidian_settings(root: Path, config_dir: str = ".obsidian") -> ObsidianSettings:
+    """The Obsidian settings of the vault at ``root``: missing files give the defaults
+    silently; a file that is broken (not JSON, not an object, a value of the wrong type)
+    gives the defaults for that file and one warning naming it."""
+    base = root / config_dir
+    if not base.is_dir():
+        return ObsidianSettings()
+    changes: dict[str, Any] = {}
+    sources: list[str] = []
+
+    def load(name: str) -> dict[str, Any] | None:
+        shown = f"{config_dir}/{name}"
+        data = _read_json(base / name, str(base / name))
+        if data is None:
+            return None
+        sources.append(shown)
+        if not isinstance(data, dict):
+            logger.warning("%s: expected a JSON object, found %s; using Obsidian's defaults",
+                           base / name, type(data).__name__)
+            return None
+        return data
+
+    app = load("app.json")
+    if app is not None:
+        found: dict[str, Any] = {}
+        wrong: list[str] = []
+        for key, attr, kinds in (("strictLineBreaks", "strict_line_breaks", (bool,)),
+                                 ("attachmentFolderPath", "attachment_folder_path", (str,)),
+                                 ("newLinkFormat", "new_link_format", (str,)),
+                                 ("useMarkdownLinks", "use_markdown_links", (bool,))):
+            if key not in app:
+                continue
+            value = app[key]
+            if not isinstance(value, kinds) or (key == "newLinkFormat"
+                                                and value not in LINK_FORMATS):
+                wrong.append(key)
+            else:
+                found[attr] = value
+        if wrong:
+            logger.warning("%s: unexpected value for %s; using Obsidian's defaults",
+                           base / "app.json", ", ".join(wrong))
+        else:
+            changes.update(found)
+    folders: list[str] = []
+    templates = load("templates.json")
+    if templates is not None and _templates_enabled(base):
+        folder = _folder(templates.get("folder"))
+        if folder is not None:
+            folders.append(folder)
+        elif templates.get("folder") not in (None, "", "/"):
+            logger.warning("%s: 'folder' must be a folder name; no templates folder",
+                           base / "templates.json")
+    templater = load("plugins/templater-obsidian/data.json")
+    if templater is not None:
+        folder = _folder(templater.get("templates_folder"))
+        if folder is not None and folder not in folders:
+            folders.append(folder)
+    changes["template_folders"] = tuple(folders)
+    changes["sources"] = tuple(sources)
+    return replace(ObsidianSettings(), **changes)
+
+
+def _templates_enabled(base: Path) -> bool:
+    """Whether the core Templates plugin is on: ``core-plugins.json`` is a list of the
+    enabled plugins (older Obsidian) or a map of plugin to on/off; without the file, a
+    configured templates folder counts as on."""
+    shown = base / "core-plugins.json"
+    data = _read_json(shown, str(shown))
+    if isinstance(data, list):
+        return "templates" in data
+    if isinstance(data, dict):
+        return data.get("templates", True) is not False
+    if data is not None:
+        logger.warning("%s: expected a list or an object; the templates folder counts as on",
+                       shown)
+    return True

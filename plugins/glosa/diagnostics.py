@@ -84,14 +84,16 @@ RULES: dict[str, Rule] = _rules(
     ("level-marker-mismatch", E, True, "file name and H1 carry different level markers"),
     ("parent-missing", E, True, "no parent link on the first line after the H1"),
     ("legend-missing", W, True, "no legend line at the end of the note"),
-    ("name-duplicate", W, False, "two notes of one language with the same title"),
+    # Obsidian allows equal names in different folders; only a link that hits the
+    # ambiguity is a problem there (link-ambiguous).
+    ("name-duplicate", W, True, "two notes of one language with the same title"),
     # translations
     ("translation-broken", E, True, "a translation link that resolves to no note"),
     ("translation-same-language", E, True, "a translation in the note's own language"),
     ("translation-not-reciprocal", E, True, "the translation does not link back"),
     # links
-    ("link-broken", E, False, "a wiki-link or embed that resolves to nothing"),
-    ("link-ambiguous", W, False, "a wiki-link that matches several notes"),
+    ("link-broken", E, False, "a link or embed that resolves to nothing"),
+    ("link-ambiguous", W, False, "a link that matches several notes"),
     ("link-heading-missing", E, False, "a link to a heading the target does not have"),
     ("link-block-missing", E, False, "a link to a block id the target does not have"),
     ("link-outside-vault", E, False, "a link that leaves the vault"),

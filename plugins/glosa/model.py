@@ -8,18 +8,28 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 
-__all__ = ["Attachment", "Heading", "Note", "WikiLink"]
+__all__ = ["LINK_MARKDOWN", "LINK_PROPERTY", "LINK_WIKI", "Attachment", "Heading", "Note",
+           "WikiLink"]
+
+#: What wrote a link (``WikiLink.kind``): ``[[...]]``, ``[text](dest)``, or a frontmatter
+#: property holding ``[[...]]``.
+LINK_WIKI = "wiki"
+LINK_MARKDOWN = "markdown"
+LINK_PROPERTY = "property"
 
 
 # Not frozen: a vault has a hundred thousand links, and frozen dataclasses are several
 # times slower to build. Treat them as read-only all the same.
 @dataclass(slots=True)
 class WikiLink:
-    """One ``[[target#anchor|label]]`` or ``![[...]]`` as written in a note.
+    """One link as written in a note: ``[[target#anchor|label]]``, ``![[...]]``, or a
+    Markdown link or image (``kind`` says which).
 
     ``line`` is the line in the file (1-based), ``column`` the column of the first ``[``
-    or ``!``; ``end`` is the offset just past ``]]`` within the body text (or -1 when the
-    link comes from frontmatter).
+    or ``!``; ``start``/``end`` are the offsets of ``raw`` within the body text (-1 when
+    the link comes from frontmatter). For a Markdown link ``raw`` is the whole
+    ``[label](destination)``, ``target``/``heading``/``block`` come from its decoded
+    destination and ``label`` is the bracketed text.
     """
 
     raw: str
@@ -32,6 +42,7 @@ class WikiLink:
     column: int
     start: int = -1
     end: int = -1
+    kind: str = LINK_WIKI
 
     @property
     def anchor_text(self) -> str:
@@ -88,7 +99,12 @@ class Note:
     tags: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     block_ids: dict[str, int] = field(default_factory=dict)
+    #: Links of the body in the order written: wiki-links, embeds, Markdown links and images
+    #: to notes or files of the vault (links to other sites are not kept).
     links: list[WikiLink] = field(default_factory=list)
+    #: Wiki-links written in frontmatter properties (``related: "[[Note]]"``), by key;
+    #: their ``line``/``column`` are those of the link in the frontmatter.
+    property_links: dict[str, list[WikiLink]] = field(default_factory=dict)
     #: Problems found while reading the file (encoding, frontmatter syntax).
     problems: list[Diagnostic] = field(default_factory=list)
     #: False when the file could not be read at all; such a note is never published.

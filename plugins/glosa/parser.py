@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic
 from .encoding import decode_note_bytes
 from .frontmatter_fast import load_simple_frontmatter
 from .markers import LEGEND_SEQUENCE, LEVEL_MARKERS, split_marker
-from .model import Note, WikiLink
+from .model import LINK_PROPERTY, Note, WikiLink
 from .wikilinks import WIKILINK_RE, parse_link, scan_body
 
 __all__ = ["FrontmatterError", "load_frontmatter", "parse_note", "read_note"]
@@ -284,6 +284,49 @@ def _as_links(value: Any, line: int) -> list[WikiLink]:
     return links
 
 
+def _property_links(meta: dict[str, Any], meta_lines: dict[str, int], source: str,
+                    first_line: int, skip: str | None) -> dict[str, list[WikiLink]]:
+    """Wiki-links in frontmatter values (``related: "[[Note]]"``, lists of them), as
+    Obsidian reads properties, each at its line and column in the file when it can be
+    found there (else at its key's line)."""
+    found: dict[str, list[WikiLink]] = {}
+    for key, value in meta.items():
+        if key == skip:
+            continue
+        if isinstance(value, str):
+            if "[[" not in value:
+                continue
+            texts = [value]
+        elif isinstance(value, list):
+            texts = [item for item in value if isinstance(item, str) and "[[" in item]
+            if not texts:
+                continue
+        else:
+            continue
+        key_line = meta_lines.get(key, first_line)
+        search = 0
+        for _ in range(key_line - first_line):
+            search = source.find("\n", search) + 1
+            if search == 0:
+                break
+        links: list[WikiLink] = []
+        for text in texts:
+            for match in WIKILINK_RE.finditer(text):
+                at = source.find(match.group(0), search)
+                if at < 0:
+                    line, column = key_line, 1
+                else:
+                    search = at + len(match.group(0))
+                    line = first_line + source.count("\n", 0, at)
+                    column = at - source.rfind("\n", 0, at)
+                link = parse_link(match.group(2), match.group(1) == "!", line, column)
+                link.kind = LINK_PROPERTY
+                links.append(link)
+        if links:
+            found[key] = links
+    return found
+
+
 def _as_strings(value: Any) -> list[str]:
     if value is None:
         return []
@@ -360,6 +403,17 @@ def parse_note(data: bytes, rel_path: str, abs_path: Path, config: GlosaConfig) 
         links=scan.links,
         problems=problems,
     )
+    if source is not None and meta and "[[" in source:
+        # The note format's `translations` are links of their own (note.translations).
+        skip = "translations" if config.profile == "seed" else None
+        note.property_links = _property_links(meta, meta_lines, source, 2, skip)
+    if config.profile == "obsidian":
+        # Obsidian's title is the file name (its inline title; a level marker in it is
+        # still shown as the badge), or a `title` property that publishing tools honour;
+        # the H1 is body content.
+        title = meta.get("title")
+        if isinstance(title, str) and title.strip():
+            note.title = title.strip()
     note.aliases = _as_strings(meta.get("aliases", meta.get("alias")))
     note.tags = [t.lstrip("#") for t in _as_strings(meta.get("tags"))]
     if "translations" in meta:

@@ -12,14 +12,12 @@ import gc
 import html
 import logging
 import posixpath
-import re
 import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import unquote
 
-import nh3
 from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -28,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from .checks import _parse_date, check_vault, find_roots
@@ -38,13 +36,15 @@ from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, og_locale, ui_text
 from .listings import az_entries, by_level, furniture, newest, terms
 from .model import Note
+from .render import MAX_EMBED_DEPTH, NoteRenderer, RenderedNote, RenderState, TocEntry
+from .render import sanitize_html as sanitize_html
+from .render.core import page_title
 from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
     SiteModel,
     fill_placeholders,
     json_ld,
     relative_url,
-    render_body,
     slug_for_url,
 )
 from .vault import NoteCache, Vault, load_vault
@@ -74,66 +74,6 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: A notice on pages the note format marks as drafted by an AI model and not checked
     #: (`iaStatus: 2`, `checked: 0`); its wording is the `ai_notice` interface text.
     ai_notice = c.Type(bool, default=True)
-
-
-# Tags and attributes a rendered note may keep: what Markdown, its usual extensions and
-# glosa's own markup produce. Everything else (script, style, event handlers, javascript:
-# URLs) is removed by nh3 (the ammonia sanitizer).
-_ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
-    "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
-    "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "input", "label",
-    "nav", "section", "header", "footer", "article", "aside", "time",
-}
-_ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden"},
-    "a": {"href", "hreflang", "data-level", "data-glosa-preview"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "time": {"datetime"},
-    "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
-    "ol": {"start", "type"}, "details": {"open"},
-    "input": {"type", "checked", "disabled"},
-    "code": {"data-lang"},
-}
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
-
-
-_CLEANER = nh3.Cleaner(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-                       url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True)
-
-
-# A link or image address in nh3's output (values in double quotes, entities decoded).
-_URL_VALUE = re.compile(r' (href|src)="([^"]*)"')
-
-
-def sanitize_html(content: str, page_url: str = "") -> str:
-    """Rendered page HTML with anything that could run script removed, and no relative
-    link or image that climbs above the site root (``page_url`` is the page's URL relative
-    to the site root)."""
-    cleaned = _CLEANER.clean(content)
-    # Checked after nh3 rather than through its attribute_filter hook, which would call
-    # back into Python for every attribute of every page.
-    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(
-        page_url) + "/"
-
-    def keep_inside(match: re.Match[str]) -> str:
-        value = html.unescape(match.group(2))
-        if value.startswith("#") or "://" in value.split("?", 1)[0] or value.startswith(
-                ("//", "/", "mailto:", "tel:")):
-            return match.group(0)
-        path = unquote(value.split("#", 1)[0].split("?", 1)[0])
-        target = posixpath.normpath(posixpath.join(page_dir, path))
-        return "" if target == ".." or target.startswith("../") else match.group(0)
-
-    # Climbing above the root from `depth` folders down takes more than `depth` ".."
-    # segments; percent-encoded dots (which browsers read as dots) are always looked at.
-    depth = page_dir.count("/")
-    if not any(value.count("..") > depth or "%2e" in value or "%2E" in value
-               for _, value in _URL_VALUE.findall(cleaned)):
-        return cleaned
-    return _URL_VALUE.sub(keep_inside, cleaned)
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -194,6 +134,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._indexer: SearchIndexer | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
+        self._rendered: dict[str, RenderedNote] = {}
+        self._diagnostic_lines: set[tuple[str, int]] | None = None
+        self.renderer: NoteRenderer | None = None
+        self._renderer_key: tuple[Any, ...] | None = None
+        self._permalink: str | None = None
+        self._permalink_title = "Permanent link"
         self._nav_cache: dict[str, str] = {}
         self.site_name = "Glossary"
         self.site_description = ""
@@ -232,14 +178,36 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         _release_memory_settings()
         core = _core_config(self.config)
         self.core = core
+        depth = self.config.embed_depth
+        if isinstance(depth, bool) or not 0 <= depth <= MAX_EMBED_DEPTH:
+            raise PluginError(f"plugins.glosa.embed_depth: {depth!r} is not a whole number "
+                              f"from 0 to {MAX_EMBED_DEPTH}")
         self.vault = load_vault(Path(config.docs_dir), core, self._cache)
         self.model = SiteModel(self.vault)
         self.diagnostics = check_vault(self.vault, self.model.resolutions)
+        self._diagnostic_lines = None
         self._nav_cache = {}
+        self._rendered = {}
+        self._setup_renderer(config)
         self._plan_pages()
         _configure_theme(config, self)
         _hold_memory_settings()
         return config
+
+    def _setup_renderer(self, config: MkDocsConfig) -> None:
+        """glosa's note renderer (built once; again only when a setting it depends on
+        changed), with the heading permalinks the site's ``toc`` extension asks for."""
+        assert self.vault is not None
+        toc = config.mdx_configs.get("toc", {}) if "toc" in config.markdown_extensions else {}
+        permalink = toc.get("permalink")
+        self._permalink = ("¶" if permalink is True else str(permalink)
+                           if permalink else None)
+        self._permalink_title = str(toc.get("permalink_title", "Permanent link"))
+        breaks = not self.vault.obsidian.strict_line_breaks
+        key = (breaks,)
+        if self.renderer is None or self._renderer_key != key:
+            self.renderer = NoteRenderer(breaks=breaks)
+            self._renderer_key = key
 
     def _plan_pages(self) -> None:
         """Decide the homes and generated pages of every language."""
@@ -307,7 +275,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             if keep_listings and Path(file.abs_dest_path).is_file():
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             files.append(file)
-        for name in GLOSA_ASSETS:
+        for name in _asset_names():
             source = TEMPLATES / "assets" / name
             files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
@@ -357,14 +325,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return note.lang or self.core.default_language
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """A note's body as glosa read it: already decoded (BOM, CRLF and bad bytes
-        handled), without frontmatter (MkDocs need not parse YAML glosa has checked), and
-        still there if the file was deleted or damaged after the vault was read."""
+        """Nothing for MkDocs to read for a note: glosa renders the body it read (already
+        decoded, without frontmatter, still there if the file was deleted or damaged after
+        the vault was read)."""
         assert self.vault is not None
         note = self.vault.index.note_at(page.file.src_uri)
         if note is None or note.path != page.file.src_uri:
             return None
-        return note.body
+        return ""
 
     def _page_stub(self, path: str, spec: dict[str, Any]) -> str:
         # Generated pages get their HTML in on_page_markdown, once every URL is known.
@@ -389,18 +357,59 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         note = self.vault.index.note_at(src) if src.lower().endswith((".md", ".markdown")) else None
         if note is None or not note.readable:
             return None
-        body, _unresolved, fragments = render_body(
-            self.model, note, self.url_of, page.url, self.config.embed_depth, self._nonce)
-        self._fragments[page.file.src_uri] = fragments
+        assert self.renderer is not None
+        lang = note.lang
+        state = RenderState(
+            self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
+            tag_href=functools.partial(self._tag_href, page.url, lang),
+            permalink=self._permalink, permalink_title=self._permalink_title)
+        obsidian = self.core.profile == "obsidian"
+        title = page_title(note, self.core.profile)
+        rendered = self.renderer.render_note(
+            state, title_h1=None if obsidian else title, keep_structure_lines=obsidian)
+        self._rendered[src] = rendered
+        self._report_render(note, rendered)
         description = self.model.summary(note)
         page.meta = {
-            "title": html.escape(note.title),
+            "title": html.escape(title),
             "description": html.escape(description, quote=True),
             "glosa_lang": note.lang,
             "glosa_kind": "note",
+            "glosa_uses": sorted(rendered.uses),
             "glosa": self._note_context(note, page, description),
         }
-        return body
+        # MkDocs does not parse the note again: the page's render step (a new
+        # Python-Markdown instance per page, its extensions looked up each time) is
+        # replaced by one that takes glosa's HTML and headings.
+        page.render = functools.partial(  # type: ignore[method-assign]
+            _take_rendered, page, rendered)
+        return ""
+
+    def _tag_href(self, page_url: str, lang: str, tag: str) -> str | None:
+        """The address of a tag's page from a page (None when the site has none)."""
+        path = tag_page(lang, tag)
+        if path not in self.generated:
+            return None
+        return self.href(page_url, path)
+
+    def _report_render(self, note: Note, rendered: RenderedNote) -> None:
+        """Problems the renderer met: broken links the check did not already report
+        (it reports each with file:line:col), an embed budget exceeded, a failed note."""
+        for message in rendered.warnings:
+            log.warning(message)
+        if not rendered.unresolved:
+            return
+        reported = self._reported_lines()
+        for item in rendered.unresolved:
+            if (item.path, item.line) not in reported:
+                log.warning("%s:%d:%d: link-broken: %s does not resolve", item.path,
+                            item.line, item.column, item.raw)
+
+    def _reported_lines(self) -> set[tuple[str, int]]:
+        found = self._diagnostic_lines
+        if found is None:
+            found = self._diagnostic_lines = {(d.path, d.line) for d in self.diagnostics}
+        return found
 
     def _generated_title(self, spec: dict[str, Any]) -> str:
         text = ui_text(spec["lang"], self.config.ui_text)
@@ -593,11 +602,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                         files: Files) -> str:
         if page.meta.get("glosa_kind") is None:
             return html_content
-        fragments = self._fragments.pop(page.file.src_uri, [])
         if page.meta["glosa_kind"] == "note":
-            content = sanitize_html(fill_placeholders(html_content, fragments, self._nonce),
-                                    page.url)
+            if self._rendered.pop(page.file.src_uri, None) is None:
+                return html_content
+            content = sanitize_html(html_content, page.url)
         else:
+            fragments = self._fragments.pop(page.file.src_uri, [])
             # A generated page: its listing comes from glosa's templates, which escape
             # every value, and need not go through the sanitizer (an A–Z index of
             # thousands of terms would cost more than the notes); what Markdown and other
@@ -623,8 +633,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
                      if note.level else "")
             assert self.model is not None
-            record = search_record(content, title=note.title, lang=lang, level_meta=level,
-                                   aliases=note.aliases, definition=self.model.summary(note))
+            record = search_record(content, title=page_title(note, self.core.profile),
+                                   lang=lang, level_meta=level, aliases=note.aliases,
+                                   definition=self.model.summary(note))
         self._indexer.add(lang, _search_url(page.file), record)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -659,8 +670,6 @@ def _add_backlinks_to_toc(page: Page, title: str) -> None:
         toc.items.append(link)
 
 
-#: glosa's own files, published under assets/glosa/.
-GLOSA_ASSETS = ("glosa.css", "glosa.js", "favicon.svg")
 #: The favicon Material uses when a site sets none.
 MATERIAL_FAVICON = "assets/images/favicon.png"
 
@@ -672,6 +681,26 @@ def _ai_draft(meta: dict[str, Any]) -> bool:
     """The note format's editorial keys say: drafted by an AI model, not checked yet."""
     status, checked = meta.get("iaStatus"), meta.get("checked")
     return status == 2 and checked in (0, None) and not isinstance(status, bool)
+
+
+def _take_rendered(page: Page, rendered: RenderedNote, config: MkDocsConfig,
+                   files: Files) -> None:
+    """``Page.render`` for a note glosa rendered: its HTML (sanitized next, in
+    on_page_content) and its table of contents, for Material's sidebar."""
+    page.content = rendered.html
+    page.toc = get_toc(_toc_tokens(rendered.toc))
+    page._title_from_render = None  # the title is the page's meta title
+    page.present_anchor_ids = set(_toc_ids(rendered.toc))
+
+
+def _toc_ids(entries: list[TocEntry]) -> list[str]:
+    return [id_ for e in entries for id_ in (e.id, *_toc_ids(e.children))]
+
+
+def _toc_tokens(entries: list[TocEntry]) -> list[Any]:
+    """The renderer's headings in the form MkDocs builds its table of contents from."""
+    return [{"level": e.level, "id": e.id, "name": e.title, "children": _toc_tokens(e.children)}
+            for e in entries]
 
 
 _saved_gc_threshold: tuple[int, int, int] | None = None
@@ -700,6 +729,15 @@ def _release_memory_settings() -> None:
     if _saved_gc_threshold is not None:
         gc.set_threshold(*_saved_gc_threshold)
         _saved_gc_threshold = None
+
+
+@functools.cache
+def _asset_names() -> tuple[str, ...]:
+    """glosa's own style sheets and scripts (the syntax extensions' among them; Mermaid's
+    script is loaded only by pages with a diagram, see main.html)."""
+    folder = TEMPLATES / "assets"
+    return tuple(sorted(entry.name for entry in folder.iterdir()
+                        if entry.name.endswith((".css", ".js", ".svg"))))
 
 
 @functools.cache
@@ -754,15 +792,15 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
         theme["palette"] = default_palette()
     if theme.get("language") is None:
         theme["language"] = plugin.core.default_language
-    for css in ("assets/glosa/glosa.css",):
+    styles = ["assets/glosa/glosa.css"]
+    if "ofm.css" in _asset_names():
+        styles.append("assets/glosa/ofm.css")  # callouts, highlights, tags, tasks, math
+    for css in styles:
         if css not in config.extra_css:
             config.extra_css.append(css)
     scripts = [str(s) for s in config.extra_javascript]
     if "assets/glosa/glosa.js" not in scripts:
         config.extra_javascript.append("assets/glosa/glosa.js")
-    for ext in ("tables", "attr_list"):
-        if ext not in config.markdown_extensions:
-            config.markdown_extensions.append(ext)
     plugin._own_nav = not config.nav
     if not config.nav:
         config.nav = _navigation(plugin)

@@ -17,18 +17,37 @@ shortest path (Obsidian's rule); a remaining tie is reported as ambiguous.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 from urllib.parse import unquote
 
 from rapidfuzz import fuzz, process
 
+from .config import ObsidianSettings
 from .markers import normalize_key, split_marker
-from .model import Attachment, Heading, Note, WikiLink
-from .wikilinks import slugify
+from .model import Attachment, Heading, Note
+from .wikilinks import parse_markdown_destination, slugify
 
-__all__ = ["LinkResolution", "NoteIndex", "ResolutionStatus", "resolve_link"]
+__all__ = ["LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus", "block_lines",
+           "resolve_link", "section_lines"]
+
+
+class LinkLike(Protocol):
+    """What resolution reads of a link: a :class:`~glosa.model.WikiLink` (any kind) or a
+    :class:`~glosa.wikilinks.LinkTarget`."""
+
+    @property
+    def target(self) -> str: ...
+    @property
+    def heading(self) -> str | None: ...
+    @property
+    def block(self) -> str | None: ...
+
+
+#: How many distinct broken names keep their did-you-mean suggestions (bounded memory).
+SUGGESTION_CACHE = 4096
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -54,6 +73,9 @@ class LinkResolution:
     candidates: tuple[Note, ...] = ()
     #: Closest names for a broken target, heading or block.
     suggestions: tuple[str, ...] = ()
+    #: For a broken link: the template file (vault-relative) it names, if any; templates
+    #: are not notes of the site.
+    template: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -90,6 +112,9 @@ class NoteIndex:
 
     notes: list[Note]
     attachments: list[Attachment] = field(default_factory=list)
+    obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
+    #: Vault-relative paths of template files (not notes, not attachments).
+    templates: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         self.by_path: dict[str, Note] = {}
@@ -99,6 +124,15 @@ class NoteIndex:
         self.attachment_by_suffix: dict[str, list[Attachment]] = {}
         self._headings: dict[int, dict[str, Heading]] = {}
         self._fuzzy_choices: dict[str, str] | None = None
+        self._attachment_names: dict[str, str] | None = None
+        # Did-you-mean suggestions by (table, query): a vault whose notes all share one
+        # broken link pays for one fuzzy search, not one per note.
+        self._suggestions: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.template_by_name: dict[str, str] = {}
+        for path in self.templates:
+            key = normalize_key(_strip_md(path))
+            self.template_by_name.setdefault(key, path)
+            self.template_by_name.setdefault(key.rsplit("/", 1)[-1], path)
         for note in self.notes:
             self._add_note(note)
         for attachment in self.attachments:
@@ -151,6 +185,41 @@ class NoteIndex:
                     names.setdefault(alias, normalize_key(alias))
             self._fuzzy_choices = names
         return self._fuzzy_choices
+
+    def attachment_names(self) -> dict[str, str]:
+        """File names of attachments to suggest, each with the text compared."""
+        if self._attachment_names is None:
+            names: dict[str, str] = {}
+            for attachment in self.attachments:
+                name = attachment.path.rsplit("/", 1)[-1]
+                names.setdefault(name, normalize_key(name))
+            self._attachment_names = names
+        return self._attachment_names
+
+    def suggest(self, table: str, query: str) -> tuple[str, ...]:
+        """Closest names to ``query`` among notes (``table="notes"``) or attachments
+        (``"attachments"``), computed once per distinct query (bounded cache)."""
+        key = (table, query)
+        found = self._suggestions.get(key)
+        if found is None:
+            choices = self.fuzzy_choices() if table == "notes" else self.attachment_names()
+            found = _closest(query, choices)
+            if len(self._suggestions) >= SUGGESTION_CACHE:
+                self._suggestions.clear()
+            self._suggestions[key] = found
+        return found
+
+    def resolve(self, link: LinkLike, source: Note | None) -> LinkResolution:
+        """:func:`resolve_link` of a wiki-link, Markdown link or :class:`LinkTarget`."""
+        return resolve_link(self, link, source)
+
+    def resolve_destination(self, dest: str, source: Note | None) -> LinkResolution | None:
+        """Resolve a Markdown link destination (``Note%20name.md#Heading``,
+        ``<../a b.png>``) exactly like a wiki-link; None for a link to another site."""
+        target = parse_markdown_destination(dest)
+        if target is None:
+            return None
+        return resolve_link(self, target, source)
 
 
 def _closest(query: str, choices: Iterable[str] | dict[str, str],
@@ -220,29 +289,57 @@ def _find_notes(index: NoteIndex, target: str, source: Note | None) -> list[Note
 
 
 def _find_attachment(index: NoteIndex, target: str, source: Note | None) -> Attachment | None:
+    """The file a link names: relative (``./``, ``../``), vault-absolute, else by path
+    suffix or bare name anywhere (Obsidian's rules). Among files sharing a name, one in
+    the note's folder wins, then one in the vault's attachment folder, then the shortest
+    path."""
     key = normalize_key(target.lstrip("/"))
     if source is not None and target.startswith(("./", "../")):
         base = source.path.rpartition("/")[0]
-        key = normalize_key(posixpath.normpath(posixpath.join(base, target)))
+        joined = posixpath.normpath(posixpath.join(base, target))
+        if joined == ".." or joined.startswith("../"):
+            return None
+        key = normalize_key(joined)
     found = index.attachment_by_path.get(key)
     if found is not None:
         return found
+    if source is not None and "/" in key and not target.startswith(("./", "../", "/")):
+        # Obsidian also reads `sub/file.png` relative to the note's folder.
+        base = source.path.rpartition("/")[0]
+        if base:
+            found = index.attachment_by_path.get(
+                normalize_key(posixpath.normpath(posixpath.join(base, target))))
+            if found is not None:
+                return found
     bucket = index.attachment_by_suffix.get(key)
-    if bucket:
-        return sorted(bucket, key=lambda a: (a.path.count("/"), a.path))[0]
-    return None
+    if not bucket:
+        return None
+    if len(bucket) == 1:
+        return bucket[0]
+    note_folder = normalize_key(source.path.rpartition("/")[0]) if source is not None else ""
+    hint = normalize_key(index.obsidian.attachment_folder_for(source.path if source else ""))
+
+    def rank(attachment: Attachment) -> tuple[int, int, int, str]:
+        folder = normalize_key(attachment.path).rpartition("/")[0]
+        return (folder != note_folder, folder != hint, attachment.path.count("/"),
+                attachment.path)
+
+    return min(bucket, key=rank)
 
 
-def _is_attachment_target(target: str) -> bool:
+def _has_file_extension(target: str) -> bool:
+    """Whether a link names a file by its extension (``x.png``, ``Board.canvas``,
+    ``Data.base``), not a note: any extension but Markdown's, of letters and digits."""
     name = target.rsplit("/", 1)[-1]
     if "." not in name:
         return False
     ext = name.rsplit(".", 1)[-1].lower()
-    return ext not in ("md", "markdown") and ext.isalnum() and len(ext) <= 5 and not ext.isdigit()
+    return ext not in ("md", "markdown") and ext.isalnum() and not ext.isdigit()
 
 
-def resolve_link(index: NoteIndex, link: WikiLink, source: Note | None) -> LinkResolution:
-    """Resolve one wiki-link written in ``source`` (None for links from outside a note)."""
+def resolve_link(index: NoteIndex, link: LinkLike, source: Note | None) -> LinkResolution:
+    """Resolve one link written in ``source`` (None for links from outside a note): a
+    wiki-link, a Markdown link (its decoded destination) or a frontmatter link."""
     target = link.target
     if not target:
         note = source
@@ -257,24 +354,27 @@ def resolve_link(index: NoteIndex, link: WikiLink, source: Note | None) -> LinkR
         return LinkResolution(ResolutionStatus.OUTSIDE)
     assert not isinstance(result, str)
     if not result:
-        if _is_attachment_target(target):
-            attachment = _find_attachment(index, target, source) or _find_attachment(
-                index, unquote(target), source)
+        if "." in target.rsplit("/", 1)[-1]:
+            attachment = _find_attachment(index, target, source)
+            if attachment is None and "%" in target:
+                attachment = _find_attachment(index, unquote(target), source)
             if attachment is not None:
                 return LinkResolution(ResolutionStatus.OK, attachment=attachment)
-            names = [a.path.rsplit("/", 1)[-1] for a in index.attachments]
+        template = index.template_by_name.get(normalize_key(_strip_md(target.strip("/"))))
+        if template is not None:
+            return LinkResolution(ResolutionStatus.BROKEN, template=template)
+        if _has_file_extension(target):
             return LinkResolution(
                 ResolutionStatus.BROKEN,
-                suggestions=_closest(target.rsplit("/", 1)[-1], names),
+                suggestions=index.suggest("attachments", target.rsplit("/", 1)[-1]),
             )
         query = split_marker(target.rsplit("/", 1)[-1]).title
-        return LinkResolution(ResolutionStatus.BROKEN,
-                              suggestions=_closest(query, index.fuzzy_choices()))
+        return LinkResolution(ResolutionStatus.BROKEN, suggestions=index.suggest("notes", query))
     chosen, tied = _pick(result, source)
     return _resolve_anchor(index, link, chosen, tied)
 
 
-def _resolve_anchor(index: NoteIndex, link: WikiLink, note: Note,
+def _resolve_anchor(index: NoteIndex, link: LinkLike, note: Note,
                     tied: tuple[Note, ...]) -> LinkResolution:
     status = ResolutionStatus.AMBIGUOUS if tied else ResolutionStatus.OK
     if link.block is not None:
@@ -292,3 +392,53 @@ def _resolve_anchor(index: NoteIndex, link: WikiLink, note: Note,
             )
         return LinkResolution(status, note=note, heading=heading, candidates=tied)
     return LinkResolution(status, note=note, candidates=tied)
+
+
+#: A span of file lines, first and last included.
+LineSpan = tuple[int, int]
+#: The span that stands for the whole note.
+WHOLE_NOTE: LineSpan = (0, 1 << 62)
+
+
+def section_lines(note: Note, res: LinkResolution) -> LineSpan:
+    """The file lines an embed resolved as ``res`` shows of ``note``: a heading's section
+    (its line to the line before the next heading of its level or above), a block (see
+    :func:`block_lines`), or the whole note."""
+    if res.heading is not None:
+        heading = res.heading
+        end = WHOLE_NOTE[1]
+        for other in note.headings:
+            if other.line > heading.line and other.level <= heading.level:
+                end = other.line - 1
+                break
+        return heading.line, end
+    if res.block is not None and res.block in note.block_ids:
+        return block_lines(note, res.block)
+    return WHOLE_NOTE
+
+
+def block_lines(note: Note, block: str) -> LineSpan:
+    """The file lines of the block a ``^block`` id names: the paragraph or list item that
+    the id ends, or, for an id on a line of its own, the block just above it (a table,
+    list, quote or callout: Obsidian's rule). A note read without its body (a stub from
+    another process) gives the id's line alone."""
+    line = note.block_ids[block]
+    if not note.body:
+        return line, line
+    lines = note.body.split("\n")
+    at = line - note.body_line
+    if not 0 <= at < len(lines):
+        return line, line
+    if lines[at].strip() == f"^{block}":
+        at -= 1
+        while at >= 0 and not lines[at].strip():
+            at -= 1  # the blank line(s) between the block and its id
+        if at < 0:
+            return line, line
+        last = at
+    else:
+        last = at
+    first = last
+    while first > 0 and lines[first - 1].strip():
+        first -= 1
+    return note.body_line + first, max(note.body_line + last, line)

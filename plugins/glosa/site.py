@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Note, WikiLink
-from .resolver import LinkResolution, ResolutionStatus, resolve_link
+from .resolver import LinkResolution, resolve_link
 from .vault import Vault
 from .wikilinks import MARKDOWN_LINK_RE, link_label, link_labels
 
@@ -27,18 +27,19 @@ __all__ = [
     "fill_placeholders",
     "first_paragraph",
     "relative_url",
-    "render_body",
     "sort_key",
 ]
 
 UrlOf = Callable[[str], str]
-_IMAGE_EXTS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"}
 # Markdown's marks, removed from text: at line starts (headings, quotes, list items), then
 # emphasis, code, strike-through and highlight anywhere.
 _LINE_MARKS = re.compile(r"^(?:#+\s*|>\s*|[-*+]\s+|\d+\.\s+)", re.M)
-_INLINE_MARKS = ("*", "_", "`", "~~", "==")
+_INLINE_MARKS = ("*", "`", "~~", "==")
+# `_` marks emphasis only in pairs around text, at word edges: `snake_case` keeps it.
+_UNDERSCORES = re.compile(r"(?<!\w)(_{1,3})(?=\S)([^_]*?\S)\1(?!\w)")
 _MD_LINK = MARKDOWN_LINK_RE
-_TAGS = re.compile(r"<[^>]+>")
+# No `<` inside: a long run of `<` without `>` is then scanned once, not once per `<`.
+_TAGS = re.compile(r"<[^<>]+>")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ _MARKUP_CHARS = re.compile(r"[\[\]*_`~=#>|<^!]|^\s*(?:[-+]\s|\d+\.\s)")
 
 
 _TABLE_BARS = re.compile(r"\s*\|\s*")
+# A callout's type mark (`> [!tip]`, `> [!faq]-`): the reader sees its title, not the mark.
+_CALLOUT_MARK = re.compile(r"\[![\w-]*\][+-]?\s*")
 _TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$", re.M)
 
 
@@ -100,6 +103,8 @@ def plain_text(markdown: str) -> str:
     if _MARKUP_CHARS.search(markdown) is None:
         return " ".join(markdown.split())
     text = link_labels(markdown)
+    if "[!" in text:
+        text = _CALLOUT_MARK.sub("", text)
     if "](" in text:
         text = _MD_LINK.sub(r"\1", text)
     if "<" in text:
@@ -111,6 +116,10 @@ def plain_text(markdown: str) -> str:
     for mark in _INLINE_MARKS:
         if mark in text:
             text = text.replace(mark, "")
+    if "_" in text:
+        text = _UNDERSCORES.sub(r"\2", text)
+    if "&" in text:
+        text = html.unescape(text)  # character references read as the characters they are
     if "|" in text:
         text = _TABLE_BARS.sub(" · ", text)  # table cells read as a list
     text = text.strip(" ·")
@@ -347,207 +356,6 @@ def slug_for_url(text: str) -> str:
     value = sort_key(text)
     value = re.sub(r"[^\w\s-]", "", value).strip()
     return re.sub(r"[\s_-]+", "-", value) or "x"
-
-
-@dataclass
-class RenderContext:
-    model: SiteModel
-    url_of: UrlOf
-    #: URL of the page being rendered (transcluded content links relative to it).
-    page_url: str
-    max_depth: int = 3
-    unresolved: list[UnresolvedLink] = field(default_factory=list)
-    #: HTML of links and embed frames, stood in for by placeholders in the Markdown.
-    fragments: list[str] = field(default_factory=list)
-    nonce: str = "0"
-
-    def href(self, path: str, res: LinkResolution | None = None) -> str:
-        """The link from the page being rendered to ``path`` (and the anchor ``res`` names),
-        escaped for an HTML attribute."""
-        url = (relative_url(self.page_url, self.url_of(path)) + (_anchor(res) if res else "")
-               or "./")
-        return html.escape(url, quote=True)
-
-    def placeholder(self, fragment: str) -> str:
-        """A word Markdown leaves alone, replaced by ``fragment`` once the page is HTML:
-        links as raw HTML in the Markdown would cost Python-Markdown's HTML parser on
-        every page."""
-        self.fragments.append(fragment)
-        return f"glosa{self.nonce}x{len(self.fragments) - 1}x"
-
-
-def _anchor(res: LinkResolution) -> str:
-    anchor = res.anchor
-    return f"#{html.escape(anchor, quote=True)}" if anchor else ""
-
-
-def _link_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolution) -> str:
-    label = html.escape(link_label(link))
-    if res.attachment is not None:
-        href = ctx.href(res.attachment.path)
-        return f'<a class="glosa-link glosa-attachment" href="{href}">{label}</a>'
-    if res.status not in (ResolutionStatus.OK, ResolutionStatus.AMBIGUOUS) or res.note is None:
-        ctx.unresolved.append(UnresolvedLink(note.path, link.line, link.column, link.raw))
-        title = html.escape(f"missing: {link.target or link.anchor_text}", quote=True)
-        return f'<span class="glosa-broken" title="{title}">{label}</span>'
-    target = res.note
-    level = f' data-level="{target.level}"' if target.level else ""
-    return (f'<a class="glosa-link" href="{ctx.href(target.path, res)}"{level} '
-            f'data-glosa-preview>{label}</a>')
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~=-])")
-
-
-def _link_markdown(ctx: RenderContext, note: Note, link: WikiLink,
-                   res: LinkResolution) -> str:
-    label = _MD_SPECIAL.sub(r"\\\1", link_label(link))
-    if res.note is None or not res.ok:
-        ctx.unresolved.append(UnresolvedLink(note.path, link.line, link.column, link.raw))
-        return label
-    return f"[{label}](<{ctx.href(res.note.path, res)}>)"
-
-
-def _section_lines(note: Note, res: LinkResolution) -> list[tuple[int, str]]:
-    """(body index, text) of the lines an embed shows: a heading's section, a block's
-    paragraph, or the whole note."""
-    lines = list(enumerate(_content_lines(note)))
-    if res.heading is not None:
-        start = res.heading.line - note.body_line
-        level = res.heading.level
-        end = len(lines)
-        for heading in note.headings:
-            if heading.line > res.heading.line and heading.level <= level:
-                end = heading.line - note.body_line
-                break
-        return lines[start + 1:end]
-    if res.block is not None and res.block in note.block_ids:
-        at = note.block_ids[res.block] - note.body_line
-        start = at
-        while start > 0 and lines[start - 1][1].strip():
-            start -= 1
-        return [(i, _BLOCK_SUFFIX.sub("", text)) for i, text in lines[start:at + 1]]
-    return lines
-
-
-def _embed_html(ctx: RenderContext, note: Note, link: WikiLink, res: LinkResolution,
-                stack: tuple[int, ...]) -> str:
-    if res.attachment is not None:
-        href = ctx.href(res.attachment.path)
-        ext = res.attachment.path.rsplit(".", 1)[-1].lower()
-        alt = html.escape(link.label or res.attachment.path.rsplit("/", 1)[-1], quote=True)
-        if ext in _IMAGE_EXTS:
-            size = ""
-            if link.label and link.label.isdigit():
-                size = f' width="{int(link.label)}"'
-                alt = html.escape(res.attachment.path.rsplit("/", 1)[-1], quote=True)
-            return f'<img class="glosa-embed-image" src="{href}" alt="{alt}"{size}>'
-        return f'<a class="glosa-link glosa-attachment" href="{href}">{alt}</a>'
-    target = res.note
-    if target is None or not res.ok:
-        return _link_html(ctx, note, link, res)
-    if id(target) in stack or len(stack) > ctx.max_depth:
-        # A cycle or a chain too deep: show a link instead of the content.
-        return _link_html(ctx, note, link, res)
-    inner = render_lines(ctx, target, _section_lines(target, res), (*stack, id(target)))
-    href = ctx.href(target.path, res)
-    title = html.escape(link_label(link))
-    opening = ctx.placeholder(f'<div class="glosa-embed"><p class="glosa-embed-title">'
-                              f'<a class="glosa-link" href="{href}">{title}</a></p>')
-    closing = ctx.placeholder("</div>")
-    return f"\n\n{opening}\n\n{inner}\n\n{closing}\n\n"
-
-
-_BLOCK_SUFFIX = re.compile(r"\s\^([A-Za-z0-9-]+)[ \t]*$")
-_NOT_PARAGRAPH = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||>|#)")
-
-
-def _anchor_block(text: str, block: str) -> str:
-    """Replace a line's ``^block-id`` by an anchor readers land on: the id of the paragraph
-    (an attribute list on the next line) or, in lists, tables and quotes, an empty span."""
-    if _BLOCK_SUFFIX.search(text) is None:
-        return text
-    stripped = _BLOCK_SUFFIX.sub("", text)
-    safe = html.escape(block, quote=True)
-    if _NOT_PARAGRAPH.match(stripped):
-        return f'{stripped} <span id="{safe}" class="glosa-block"></span>'
-    return f"{stripped}\n{{: #{block} }}"
-
-
-def render_lines(ctx: RenderContext, note: Note, lines: list[tuple[int, str]],
-                 stack: tuple[int, ...]) -> str:
-    """Rewrite the wiki-links of some of a note's lines, given as (body index, text)."""
-    by_line: dict[int, list[tuple[int, WikiLink]]] = {}
-    for position, link in enumerate(note.links):
-        by_line.setdefault(link.line, []).append((position, link))
-    blocks = {line: block for block, line in note.block_ids.items()} if len(stack) == 1 else {}
-    out: list[str] = []
-    for index, text in lines:
-        links = by_line.get(note.body_line + index, [])
-        heading_line = text.startswith("#")
-        block = blocks.get(note.body_line + index)
-        if block is not None:
-            text = _anchor_block(text, block)
-        if not links:
-            out.append(text)
-            continue
-        pieces: list[str] = []
-        cursor = 0
-        for position, link in links:
-            start = link.column - 1
-            end = start + len(link.raw)
-            if text[start:end] != link.raw:
-                # The line was altered (e.g. a block id removed); find the link again.
-                start = text.find(link.raw, cursor)
-                if start < 0:
-                    continue
-                end = start + len(link.raw)
-            pieces.append(text[cursor:start])
-            res = ctx.model.resolution(note, position)
-            if link.embed and text.strip() == link.raw and not heading_line:
-                pieces.append(_embed_html(ctx, note, link, res, stack))
-            elif heading_line:
-                # Headings keep Markdown links: their anchor id is made from their text.
-                pieces.append(_link_markdown(ctx, note, link, res))
-            else:
-                pieces.append(ctx.placeholder(_link_html(ctx, note, link, res)))
-            cursor = end
-        pieces.append(text[cursor:])
-        out.append("".join(pieces))
-    return "\n".join(_defuse_long_line(line) for line in out)
-
-
-#: Lines longer than this are shown as plain text: Python-Markdown's inline patterns take
-#: minutes on a pathological line of that size (a run of brackets, of spaces in a heading).
-LONG_LINE = 10_000
-_MD_ACTIVE = re.compile(r"([\\`*_\[\]()<>#!|~=])")
-
-
-def _defuse_long_line(line: str) -> str:
-    if len(line) <= LONG_LINE:
-        return line
-    line = re.sub(r"\s{2,}", " ", line)
-    return _MD_ACTIVE.sub(r"\\\1", line)
-
-
-def render_body(model: SiteModel, note: Note, url_of: UrlOf, page_url: str,
-                max_depth: int = 3, nonce: str = "0",
-                ) -> tuple[str, list[UnresolvedLink], list[str]]:
-    """A note's Markdown ready for the site: wiki-links as placeholders for HTML links,
-    embeds transcluded, the H1 without its marker, parent and legend lines removed (the
-    page shows them as a breadcrumb and a badge). Returns ``(markdown, unresolved links,
-    fragments)``; :func:`fill_placeholders` puts the fragments into the rendered HTML.
-    """
-    ctx = RenderContext(model, url_of, page_url, max_depth, nonce=nonce)
-    lines = list(enumerate(_content_lines(note)))
-    title = "# " + _MD_SPECIAL.sub(r"\\\1", note.title)
-    if note.h1 is not None:
-        at = note.h1.line - note.body_line
-        lines[at] = (at, title)
-        body = render_lines(ctx, note, lines, (id(note),))
-    else:
-        body = f"{title}\n\n" + render_lines(ctx, note, lines, (id(note),))
-    return body, ctx.unresolved, ctx.fragments
 
 
 def fill_placeholders(content: str, fragments: list[str], nonce: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .config import GlosaConfig
+from .config import GlosaConfig, ObsidianSettings, read_obsidian_settings
 from .diagnostics import Diagnostic
 from .model import Attachment, Heading, Note, WikiLink
 from .parser import read_note
@@ -19,7 +19,7 @@ from .resolver import NOTE_SUFFIXES, NoteIndex
 from .workers import split_work
 
 __all__ = ["NoteCache", "Vault", "decode_notes", "encode_notes", "load_vault", "read_notes",
-           "read_notes_here", "walk_vault"]
+           "read_notes_here", "split_templates", "vault_files", "walk_vault"]
 
 
 @dataclass
@@ -30,9 +30,52 @@ class Vault:
     attachments: list[Attachment]
     #: Problems that belong to no single note's content (files skipped while walking).
     problems: list[Diagnostic] = field(default_factory=list)
+    #: The vault's own Obsidian settings (``.obsidian/``), Obsidian's defaults without them.
+    obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
+    #: Vault-relative paths of the files in template folders (see
+    #: ``ObsidianSettings.template_folders``): not notes of the vault, never published.
+    templates: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.index = NoteIndex(self.notes, self.attachments)
+        self.index = NoteIndex(self.notes, self.attachments, self.obsidian, self.templates)
+
+
+@dataclass
+class VaultFiles:
+    """What :func:`vault_files` found: the files to read, and the vault's settings."""
+
+    notes: list[tuple[Path, str]]
+    attachments: list[tuple[Path, str]]
+    problems: list[Diagnostic]
+    obsidian: ObsidianSettings
+    templates: list[str]
+
+
+def vault_files(root: Path, config: GlosaConfig) -> VaultFiles:
+    """The vault's Obsidian settings and its files, template folders set apart."""
+    settings = read_obsidian_settings(root)
+    note_files, attachment_files, problems = walk_vault(root, config)
+    note_files, templates = split_templates(note_files, settings.template_folders)
+    attachment_files, template_files = split_templates(attachment_files,
+                                                       settings.template_folders)
+    return VaultFiles(note_files, attachment_files, problems, settings,
+                      sorted(templates + template_files))
+
+
+def split_templates(files: Sequence[tuple[Path, str]], folders: Sequence[str],
+                    ) -> tuple[list[tuple[Path, str]], list[str]]:
+    """(files outside the template folders, vault-relative paths of those inside)."""
+    if not folders:
+        return list(files), []
+    prefixes = tuple(f"{folder.casefold()}/" for folder in folders)
+    kept: list[tuple[Path, str]] = []
+    inside: list[str] = []
+    for item in files:
+        if item[1].casefold().startswith(prefixes):
+            inside.append(item[1])
+        else:
+            kept.append(item)
+    return kept, inside
 
 
 def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
@@ -160,17 +203,18 @@ def load_vault(root: Path, config: GlosaConfig | None = None,
     With a ``cache``, notes whose file is unchanged since the cache's last load are reused.
     """
     config = config or GlosaConfig()
-    note_files, attachment_files, problems = walk_vault(root, config)
+    found = vault_files(root, config)
     with paused_garbage_collection():
         if cache is None:
-            notes = read_notes(note_files, config)
+            notes = read_notes(found.notes, config)
         else:
-            notes = cache.read_all(note_files, config)
-            present = {rel for _, rel in note_files}
+            notes = cache.read_all(found.notes, config)
+            present = {rel for _, rel in found.notes}
             for rel in set(cache.entries) - present:
                 del cache.entries[rel]
-        attachments = [Attachment(rel, abs_path) for abs_path, rel in attachment_files]
-        return Vault(root.resolve(), config, notes, attachments, problems)
+        attachments = [Attachment(rel, abs_path) for abs_path, rel in found.attachments]
+        return Vault(root.resolve(), config, notes, attachments, found.problems,
+                     found.obsidian, found.templates)
 
 
 def read_notes(files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[Note]:
@@ -201,6 +245,7 @@ _LINKS = _NOTE_FIELDS.index("links")
 _BODY = _NOTE_FIELDS.index("body")
 _META = _NOTE_FIELDS.index("meta")
 _META_LINES = _NOTE_FIELDS.index("meta_lines")
+_PROPERTY_LINKS = _NOTE_FIELDS.index("property_links")
 
 
 def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
@@ -215,6 +260,7 @@ def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
             values[_LINKS] = []
             values[_META] = {}
             values[_META_LINES] = {}
+            values[_PROPERTY_LINKS] = {}
             if note.legend is not None:
                 values[_BODY] = ""
         values[_PATH] = str(note.abs_path)
@@ -222,6 +268,8 @@ def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
             values[at] = [_link_values(link) for link in values[at]]
         for at in _ONE_LINK:
             values[at] = None if values[at] is None else _link_values(values[at])
+        values[_PROPERTY_LINKS] = {key: [_link_values(link) for link in links]
+                                   for key, links in values[_PROPERTY_LINKS].items()}
         values[_HEADING] = None if note.h1 is None else _heading_values(note.h1)
         values[_HEADINGS] = [_heading_values(h) for h in note.headings]
         out.append(values)
@@ -237,6 +285,8 @@ def decode_notes(encoded: list[list[Any]]) -> list[Note]:
             values[at] = [WikiLink(*link) for link in values[at]]
         for at in _ONE_LINK:
             values[at] = None if values[at] is None else WikiLink(*values[at])
+        values[_PROPERTY_LINKS] = {key: [WikiLink(*link) for link in links]
+                                   for key, links in values[_PROPERTY_LINKS].items()}
         values[_HEADING] = None if values[_HEADING] is None else Heading(*values[_HEADING])
         values[_HEADINGS] = [Heading(*h) for h in values[_HEADINGS]]
         notes.append(Note(*values))

@@ -7,23 +7,29 @@ that 10,000 notes stay well under a second.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify as _toc_slugify
 from markdown.extensions.toc import unique as _toc_unique
 
 from .markers import split_marker
-from .model import Heading, WikiLink
+from .model import LINK_MARKDOWN, Heading, WikiLink
 
 __all__ = [
     "BodyScan",
+    "LinkTarget",
     "label_of",
     "link_label",
     "link_labels",
+    "markdown_link",
     "parse_link",
+    "parse_markdown_destination",
     "plain_heading_text",
     "scan_body",
     "slugify",
@@ -36,11 +42,9 @@ WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\r\n]+?)\]\]")
 # engine jump from one "[[" to the next instead of trying every position (4x faster over
 # a vault); the "!" of an embed is then looked up just before the match.
 _LINK_BRACKETS = re.compile(r"\[\[([^\[\]\r\n]+?)\]\]")
-_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 # The text after the hashes is cut in Python, not by a regex: `(.*?)[ \t]*#*[ \t]*$`
 # backtracks cubically, and one heading line of a few thousand spaces took minutes.
 _HEADING_OPEN = re.compile(r"(#{1,6})[ \t]+")
-_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
 # Neither pattern may run past the next opening bracket, so that a long run of `[`, `(` or
 # `<` without its closing one costs linear time, not quadratic.
@@ -91,6 +95,54 @@ def _link_parts(inner: str) -> tuple[str, str | None, str | None, str | None]:
     return target, heading, block, label or None
 
 
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where a link points, in the form wiki-links use: ``target`` is the note or file
+    name or path as written (decoded, ``.md`` optional; empty for the note itself),
+    ``heading`` the heading text, ``block`` the block id without ``^``. A
+    :class:`~glosa.model.WikiLink` has the same three fields, so either resolves through
+    :func:`glosa.resolver.resolve_link` / :meth:`glosa.resolver.NoteIndex.resolve`."""
+
+    target: str
+    heading: str | None = None
+    block: str | None = None
+
+
+# A URL scheme (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`) before `:`.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def parse_markdown_destination(dest: str) -> LinkTarget | None:
+    """The vault target of a Markdown link destination, or None for a link elsewhere.
+
+    ``dest`` is the destination as CommonMark gives it (backslash escapes and entities
+    already processed; ``<...>`` brackets may still be there). Percent-encoding is
+    decoded (Obsidian writes ``Note%20name.md#Heading%20text``), the ``#`` fragment is a
+    heading by its text or ``^block``. Any scheme (``https:``, ``mailto:``,
+    ``obsidian:``, ``javascript:``), a network path (``//host``) or an empty
+    destination gives None: those are not links into the vault.
+    """
+    dest = dest.strip()
+    if dest.startswith("<") and dest.endswith(">"):
+        dest = dest[1:-1].strip()
+    if not dest or dest.startswith("//") or _SCHEME.match(dest):
+        return None
+    # The fragment is cut before decoding: `%23` in a file name is a `#` of the name.
+    path, hashed, fragment = dest.partition("#")
+    target = unquote(path).strip()
+    if not hashed:
+        return LinkTarget(target)
+    anchor = unquote(fragment).strip()
+    if anchor.startswith("^"):
+        return LinkTarget(target, None, anchor[1:].strip())
+    # `Note#Section#Subsection` names its last heading, as in wiki-links.
+    heading = anchor.split("#")[-1].strip()
+    if not heading and not target:
+        return None  # `[x](#)`: a link to nothing
+    return LinkTarget(target, heading or None)
+
+
 def link_label(link: WikiLink) -> str:
     """The text a reader sees for a link: its label, else a readable form of its target."""
     if link.label:
@@ -135,125 +187,277 @@ class BodyScan:
     code_lines: set[int] = field(default_factory=set)
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
-    """Inline code spans of one line, as (start, end) offsets."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
+_HEADING_LINE = re.compile(r"^(#{1,6})([ \t][^\n]*)", re.M)
+# A block id ends its line, after a blank, at the start of a line of its own, or right
+# after an embed (`![[image.png]]^id`, which Obsidian's own help vault writes).
+_BLOCK_ID_LINE = re.compile(r"(?:^|[\s\])])\^([A-Za-z0-9-]+)[ \t]*$", re.M)
+# A fence may open inside a quote or callout (`> ```).
+_FENCE_LINE = re.compile(r"^[ \t]*(?:>[ \t]?)*(`{3,}|~{3,})")
+_QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*")
+# What hides text from links inside a line: code spans, `%%` comments, HTML comments.
+_HIDING = re.compile(r"`+|%%|<!--")
+_COMMENT_END = {"%%": "%%", "<!--": "-->"}
+# Markdown inline links and images: label (one level of nested brackets, one line),
+# destination (`<...>`, or no blank with balanced parentheses), optional title. No part
+# may run past the next `[`, so that a line of `[a](` repeated scans in linear time.
+_MD_INLINE = re.compile(
+    r"(!?)\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]"
+    r"\([ \t]*(<[^<>\n]*>|(?:[^\s()\[\]\\]|\\[^\n]|\([^\s()\[\]]*\))*)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _mask(body: str) -> tuple[str, set[int]]:
+    """The body with everything that holds no links blanked out, offsets kept: fenced
+    code (inside quotes and callouts too), code spans, ``%%`` and HTML comments (which
+    Obsidian's reading view hides, across lines too). Returns (masked body, code lines).
+
+    Written by hand: a Markdown parser would give blocks, not the character offsets that
+    positions of links and the rewriting of pages need."""
+    lines = body.split("\n")
+    code_lines: set[int] = set()
+    fence: str | None = None
+    comment: str | None = None  # the closing mark of the comment that is open
+    for index, line in enumerate(lines):
+        if fence is not None:
+            code_lines.add(index)
+            stripped = line[_QUOTE_PREFIX.match(line).end():].strip()  # type: ignore[union-attr]
+            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
+                fence = None
+            lines[index] = " " * len(line)
+            continue
+        if comment is None and ("```" in line or "~~~" in line):
+            opening = _FENCE_LINE.match(line)
+            if opening is not None:
+                fence = opening.group(1)
+                code_lines.add(index)
+                lines[index] = " " * len(line)
+                continue
+        if comment is None and "`" not in line and "%%" not in line and "<!--" not in line:
+            continue
+        pieces: list[str] = []
+        pos = 0
+        while pos < len(line):
+            if comment is not None:
+                end = line.find(comment, pos)
+                if end < 0:
+                    pieces.append(" " * (len(line) - pos))
+                    pos = len(line)
+                    break
+                end += len(comment)
+                pieces.append(" " * (end - pos))
+                pos = end
+                comment = None
+                continue
+            mark = _HIDING.search(line, pos)
+            if mark is None:
+                break
+            pieces.append(line[pos:mark.start()])
+            text = mark.group()
+            if text[0] == "`":
+                closing = _matching_backticks(line, mark.end(), len(text))
+                if closing < 0:
+                    pieces.append(text)  # an unmatched run is literal text
+                    pos = mark.end()
+                else:
+                    pieces.append(" " * (closing - mark.start()))
+                    pos = closing
+                continue
+            comment = _COMMENT_END[text]
+            pieces.append(" " * len(text))
+            pos = mark.end()
+        pieces.append(line[pos:])
+        lines[index] = "".join(pieces)
+    return "\n".join(lines), code_lines
+
+
+def _matching_backticks(line: str, start: int, width: int) -> int:
+    """The offset just past the run of ``width`` backticks that closes a code span
+    opened before ``start``, or -1."""
+    search = start
     while True:
-        opening = _BACKTICKS.search(line, pos)
-        if opening is None:
-            return spans
-        width = len(opening.group())
-        search = opening.end()
-        while True:
-            closing = _BACKTICKS.search(line, search)
-            if closing is None:
-                # An unmatched run is literal text; look past it for further spans.
-                pos = opening.end()
-                break
-            if len(closing.group()) == width:
-                spans.append((opening.start(), closing.end()))
-                pos = closing.end()
-                break
-            search = closing.end()
+        closing = _BACKTICKS.search(line, search)
+        if closing is None:
+            return -1
+        if len(closing.group()) == width:
+            return closing.end()
+        search = closing.end()
 
 
-_HEADING_LINE = re.compile(r"^(#{1,6})[ \t]+([^\n]*)", re.M)
-_BLOCK_ID_LINE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$", re.M)
+def markdown_link(label: str, dest: str, embed: bool, raw: str, line: int, column: int,
+                  start: int = -1, end: int = -1) -> WikiLink | None:
+    """A Markdown link or image into the vault as a :class:`WikiLink` (``kind`` is
+    ``"markdown"``), or None when ``dest`` (as written, escapes not yet processed)
+    points elsewhere."""
+    found = parse_markdown_destination(_destination_text(dest))
+    if found is None:
+        return None
+    return WikiLink(raw, found.target, found.heading, found.block, label.strip() or None,
+                    embed, line, column, start, end, LINK_MARKDOWN)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _destination_text(dest: str) -> str:
+    """A destination as written, with CommonMark's backslash escapes and character
+    references processed."""
+    if "\\" in dest:
+        dest = _ESCAPED.sub(r"\1", dest)
+    if "&" in dest:
+        dest = html.unescape(dest)
+    return dest
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _heading_text_and_slug(raw: str, slug: Slugify) -> tuple[str, str]:
+    """A heading line's text (after the hashes) as shown, and its slug before it is made
+    unique (cached: notes repeat headings such as "Example" over and over)."""
+    text = plain_heading_text(raw.strip(" \t").rstrip("#").rstrip(" \t"))
+    return text, slug(text, "-")
 
 
 def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> BodyScan:
-    """Find every wiki-link, heading and block id of a body, outside code.
+    """Find every link (wiki-links, embeds, Markdown links and images into the vault),
+    heading and block id of a body, outside code and comments.
 
     ``first_line`` is the file line of the body's first line, so that reported lines are
     file lines.
     """
-    if "`" in body or "~~~" in body:
-        return _scan_lines(body, first_line, slug)
-    return _scan_without_code(body, first_line, slug)
-
-
-def _scan_without_code(body: str, first_line: int, slug: Slugify) -> BodyScan:
-    """:func:`scan_body` for a body with no code (no backtick, no ``~~~`` fence), which is
-    most notes: each kind of mark is found by one regex pass over the whole body instead
-    of a Python loop over its lines. A test holds both scans to the same result."""
     scan = BodyScan()
-    if "#" in body:
+    text = body
+    if "`" in body or "~~~" in body or "%%" in body or "<!--" in body:
+        text, scan.code_lines = _mask(body)
+    lines = _Lines(body, first_line)
+    if "#" in text:
         used_ids: set[str] = set()
-        for match in _HEADING_LINE.finditer(body):
-            raw = match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
-            text = plain_heading_text(raw)
+        # Python-Markdown's counters make a thousand equal headings cost linear time.
+        counters: dict[str, int] = {}
+        for match in _HEADING_LINE.finditer(text):
+            # The text from the body, not the masked text: code spans are heading text.
+            heading_text, base = _heading_text_and_slug(body[match.start(2):match.end(2)], slug)
             scan.headings.append(Heading(
-                len(match.group(1)), text, _toc_unique(slug(text, "-"), used_ids),
-                first_line + body.count("\n", 0, match.start())))
-    if "^" in body:
-        for match in _BLOCK_ID_LINE.finditer(body):
-            line = first_line + body.count("\n", 0, match.start(1))
-            scan.block_ids.setdefault(match.group(1), line)
-    if "[[" in body:
-        line = first_line
-        line_start = 0
-        counted = 0  # newlines are counted up to here
-        for match in _LINK_BRACKETS.finditer(body):
+                len(match.group(1)), heading_text, _toc_unique(base, used_ids, counters),
+                lines.line_of(match.start())))
+    if "^" in text:
+        for match in _BLOCK_ID_LINE.finditer(text):
+            scan.block_ids.setdefault(match.group(1), lines.line_of(match.start(1)))
+    wiki_spans: list[tuple[int, int]] = []
+    if "[[" in text:
+        for match in _LINK_BRACKETS.finditer(text):
             at = match.start()
-            embed = at > 0 and body[at - 1] == "!"
+            embed = at > 0 and text[at - 1] == "!"
             if embed:
                 at -= 1
-            newlines = body.count("\n", counted, at)
-            if newlines:
-                line += newlines
-                line_start = body.rfind("\n", counted, at) + 1
-            counted = at
-            scan.links.append(parse_link(match.group(1), embed, line, at - line_start + 1,
-                                         at, match.end()))
+            wiki_spans.append((at, match.end()))
+            line, column = lines.position(at)
+            scan.links.append(parse_link(body[match.start(1):match.end(1)], embed, line,
+                                         column, at, match.end()))
+    markdown: list[WikiLink] = []
+    if "](" in text:
+        markdown = _markdown_links(body, text, lines, wiki_spans)
+    if "]:" in text:
+        markdown += _reference_links(body, text, lines, wiki_spans, markdown)
+    if markdown:
+        scan.links.extend(markdown)
+        scan.links.sort(key=_link_start)
     return scan
 
 
-def _scan_lines(body: str, first_line: int, slug: Slugify) -> BodyScan:
-    """:func:`scan_body` line by line, following code fences and code spans."""
-    scan = BodyScan()
-    used_ids: set[str] = set()
-    fence: str | None = None
-    offset = 0
-    for index, line in enumerate(body.split("\n")):
-        line_start = offset
-        offset += len(line) + 1
-        if fence is not None:
-            scan.code_lines.add(index)
-            stripped = line.strip()
-            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
-                fence = None
+# `[label]: destination "title"` opening a line (not `[^1]:`, a footnote).
+_REFERENCE_DEFINITION = re.compile(
+    r"^ {0,3}\[(?!\^)([^\[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
+# `[text][label]`, `[label][]` and `[label]` (the last only when such a label is defined).
+_REFERENCE_USE = re.compile(r"(!?)\[([^\[\]\n]*)\](?:\[([^\[\]\n]*)\])?(?![(:\[])")
+
+
+def _reference_key(label: str) -> str:
+    """CommonMark's label matching: case-insensitive, inner blanks collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _reference_links(body: str, text: str, lines: _Lines, wiki_spans: list[tuple[int, int]],
+                     inline: list[WikiLink]) -> list[WikiLink]:
+    """Reference-style links and images whose definition points into the vault, each
+    where it is used (the definition line itself is no link)."""
+    definitions: dict[str, str] = {}
+    for match in _REFERENCE_DEFINITION.finditer(text):
+        definitions.setdefault(_reference_key(body[match.start(1):match.end(1)]),
+                               body[match.start(2):match.end(2)])
+    if not definitions:
+        return []
+    taken = sorted(wiki_spans + [(link.start, link.end) for link in inline])
+    found: list[WikiLink] = []
+    for match in _REFERENCE_USE.finditer(text):
+        at, end = match.start(), match.end()
+        label = body[match.start(2):match.end(2)]
+        ref = body[match.start(3):match.end(3)] if match.group(3) is not None else ""
+        dest = definitions.get(_reference_key(ref or label))
+        if dest is None or (taken and _overlaps(taken, at, end)):
             continue
-        opening = _FENCE_OPEN.match(line)
-        if opening is not None:
-            fence = opening.group(1)
-            scan.code_lines.add(index)
-            continue
-        if not line:
-            continue
-        file_line = first_line + index
-        if line[0] == "#":
-            heading = _HEADING_OPEN.match(line)
-            if heading is not None:
-                # Drop the closing hashes and the blanks around them.
-                raw = line[heading.end():].rstrip(" \t").rstrip("#").rstrip(" \t")
-                text = plain_heading_text(raw)
-                slug_id = _toc_unique(slug(text, "-"), used_ids)
-                scan.headings.append(Heading(len(heading.group(1)), text, slug_id, file_line))
-        if "^" in line:
-            block = _BLOCK_ID.search(line)
-            if block is not None:
-                scan.block_ids.setdefault(block.group(1), file_line)
-        if "[[" not in line:
-            continue
-        spans = _code_spans(line) if "`" in line else []
-        for match in WIKILINK_RE.finditer(line):
-            at = match.start()
-            if any(start <= at < end for start, end in spans):
+        line, column = lines.position(at)
+        link = markdown_link(label, dest, match.group(1) == "!", body[at:end], line, column,
+                             at, end)
+        if link is not None:
+            found.append(link)
+    return found
+
+
+def _link_start(link: WikiLink) -> int:
+    return link.start
+
+
+class _Lines:
+    """File line and 1-based column of body offsets, counting newlines from the offset
+    asked before (offsets come in increasing order), so that a body of many marks costs
+    linear time, not quadratic."""
+
+    def __init__(self, body: str, first_line: int) -> None:
+        self.body = body
+        self.first_line = first_line
+        self.offset = 0
+        self.line = first_line
+        self.line_start = 0
+
+    def line_of(self, at: int) -> int:
+        if at < self.offset:
+            self.offset, self.line, self.line_start = 0, self.first_line, 0
+        newlines = self.body.count("\n", self.offset, at)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.body.rfind("\n", self.offset, at) + 1
+        self.offset = at
+        return self.line
+
+    def position(self, at: int) -> tuple[int, int]:
+        line = self.line_of(at)
+        return line, at - self.line_start + 1
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) meets one of ``spans`` (sorted, not overlapping each other)."""
+    at = bisect.bisect_right(spans, (start, 1 << 62)) - 1
+    if at >= 0 and spans[at][1] > start:
+        return True
+    return at + 1 < len(spans) and spans[at + 1][0] < end
+
+
+def _markdown_links(body: str, text: str, lines: _Lines,
+                    wiki_spans: list[tuple[int, int]]) -> list[WikiLink]:
+    """Markdown links and images of the masked body ``text`` that point into the vault,
+    images inside a link's label included; none inside a wiki-link."""
+    found: list[WikiLink] = []
+    pending = [(0, len(text))]
+    while pending:
+        begin, finish = pending.pop()
+        for match in _MD_INLINE.finditer(text, begin, finish):
+            at, end = match.start(), match.end()
+            if wiki_spans and _overlaps(wiki_spans, at, end):
                 continue
-            embed = match.group(1) == "!"
-            scan.links.append(parse_link(
-                match.group(2), embed, file_line, at + 1,
-                line_start + at, line_start + match.end(),
-            ))
-    return scan
+            if "](" in match.group(2):
+                pending.append((match.start(2), match.end(2)))  # `[![img](a.png)](b.md)`
+            line, column = lines.position(at)
+            link = markdown_link(body[match.start(2):match.end(2)],
+                                 body[match.start(3):match.end(3)],
+                                 match.group(1) == "!", body[at:end], line, column, at, end)
+            if link is not None:
+                found.append(link)
+    return found

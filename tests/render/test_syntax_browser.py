@@ -1,0 +1,125 @@
+"""The Obsidian syntax in a real browser (Debian's Chromium through Playwright): a page
+rendered by the plugins, with ``ofm.css`` and ``mermaid-init.js`` from the package's
+assets, served on 127.0.0.1. A foldable callout opens and closes, math is laid out as
+MathML, Mermaid diagrams become SVG (one in a folded callout once it opens, again after a
+switch to the dark scheme), and no request leaves the local server."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from glosa.render.syntax import use_obsidian_syntax
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+ASSETS = Path(__file__).resolve().parents[2] / "templates" / "assets"
+
+NOTE = """\
+> [!faq]- Folded question
+> Hidden answer.
+>
+> ```mermaid
+> graph LR
+> Folded --> Diagram
+> ```
+
+Inline $e^{2i\\pi} = 1$ and display:
+
+$$
+\\frac{a}{b}
+$$
+
+```mermaid
+graph TD
+Biology --> Chemistry
+```
+"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("ofm-page")
+    for name in ("ofm.css", "mermaid-init.js", "mermaid.min.js"):
+        shutil.copy(ASSETS / name, root / name)
+    env: dict[str, Any] = {}
+    body = use_obsidian_syntax(MarkdownIt("commonmark")).render(NOTE, env)
+    assert "mermaid" in env["glosa_features"]
+    (root / "note.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><title>Note</title>'
+        '<link rel="stylesheet" href="ofm.css"></head>'
+        f'<body data-md-color-scheme="default"><article class="md-typeset">{body}</article>'
+        '<script src="mermaid-init.js"></script></body></html>',
+        encoding="utf-8",
+    )
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root))
+    )
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/note.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_callouts_math_and_mermaid_in_the_browser(page_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    origin = page_url.rsplit("/", 1)[0] + "/"
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(page_url)
+
+            # The diagram outside the callout is drawn; the folded one waits.
+            page.wait_for_selector("article > pre.mermaid svg", timeout=30_000)
+            folded = page.locator("details.callout")
+            assert folded.get_attribute("open") is None
+            assert not page.locator("details.callout .callout-content").is_visible()
+            assert page.locator("details.callout pre.mermaid svg").count() == 0
+
+            # The callout opens and closes; its diagram is drawn once it is open.
+            page.click("details.callout > summary")
+            assert folded.get_attribute("open") == ""
+            assert page.locator("details.callout .callout-content").is_visible()
+            page.wait_for_selector("details.callout pre.mermaid svg", timeout=30_000)
+            page.click("details.callout > summary")
+            assert folded.get_attribute("open") is None
+
+            # MathML laid out by the browser, inline and as a block.
+            for selector in ("span.math.inline math", "div.math.block math"):
+                box = page.locator(selector).bounding_box()
+                assert box is not None and box["width"] > 0 and box["height"] > 0, selector
+
+            # A switch to the dark scheme draws the diagram again, in the dark theme.
+            page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+            page.wait_for_function(
+                "() => { const svg = document.querySelector('article > pre.mermaid svg');"
+                " return svg && getComputedStyle(svg.querySelector('.node rect, .node"
+                " polygon, rect')).fill !== 'rgb(236, 236, 255)'; }",
+                timeout=30_000,
+            )
+        finally:
+            browser.close()
+    assert not errors
+    assert requests and all(url.startswith(origin) for url in requests), requests
