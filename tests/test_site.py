@@ -173,8 +173,11 @@ def test_term_page_furniture(built: tuple[Path, str]) -> None:
 def test_backlinks(built: tuple[Path, str]) -> None:
     site, _ = built
     soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    # Child terms link to their parent too: they are listed once, as its children.
+    children = [a.get_text() for a in soup.select(".glosa-children a")]
+    assert children == ["Hostil", "Huérfana"]  # accents ignored in the order
     titles = [a.get_text() for a in soup.select(".glosa-backlinks a")]
-    assert titles == ["Hostil", "Huérfana", "Índice"]  # accents ignored in the order
+    assert titles == ["Índice"]
 
 
 def test_language_switch_goes_to_translation_or_home(built: tuple[Path, str]) -> None:
@@ -192,7 +195,9 @@ def test_hreflang_alternates_and_sitemap(built: tuple[Path, str]) -> None:
     soup = page(site, "es/temas/Cliente ⚫①/index.html")
     alternates = {str(link["hreflang"]): unquote(str(link["href"]))
                   for link in soup.select("link[hreflang]")}
-    assert alternates == {"es": "./", "en": "../../../en/Customer ⚫①/"}
+    # Absolute, since the site's address is known (search engines want them so).
+    assert alternates == {"es": "https://example.org/g/es/temas/Cliente ⚫①/",
+                          "en": "https://example.org/g/en/Customer ⚫①/"}
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert 'hreflang="en" href="https://example.org/g/en/Customer%20%E2%9A%AB%E2%91%A0/"' \
         in sitemap or 'hreflang="en" href="https://example.org/g/en/Customer ⚫①/"' in sitemap
@@ -233,12 +238,16 @@ def test_hostile_values_are_escaped(built: tuple[Path, str]) -> None:
 def test_generated_pages(built: tuple[Path, str]) -> None:
     site, _ = built
     az = page(site, "es/az/index.html")
-    titles = [a.get_text() for a in az.select(".glosa-entry > a")]
-    assert titles == ["Cliente", "Hostil", "Huérfana", "Índice", "Leyenda", "Última"]
+    # Terms only: the home (Índice) and the legend are the site's furniture.
+    titles = [a.get_text() for a in az.select(".glosa-entry:not(.glosa-entry--see) > a")]
+    assert titles == ["Cliente", "Hostil", "Huérfana", "Última"]
+    see = [e.get_text(" ", strip=True) for e in az.select(".glosa-entry--see")]
+    assert "comprador → Cliente" in see
     tags = page(site, "en/tags/index.html")
     assert tags.select(".glosa-tag") == []  # no tags in these notes
     landing = page(site, "index.html")
-    assert [a.get_text() for a in landing.select(".glosa-landing a")] == ["Español", "English"]
+    assert [a.get_text() for a in landing.select(".glosa-cards--languages a")] == [
+        "Español", "English"]
 
 
 def test_search_index_per_language(built: tuple[Path, str]) -> None:

@@ -514,7 +514,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             for code, path in self.homes.items()]
         extra["glosa_search"] = self.config.search
         extra["glosa_site_name"] = self._site_name(lang)
-        if page.meta.get("glosa_kind") == "note":
+        if page.meta.get("glosa_kind") == "note" and not page.meta["glosa"]["is_home"]:
             _add_backlinks_to_toc(page, extra["glosa_ui"]["backlinks"])
         if self._own_nav:
             # glosa's sidebar: the page's own language only.
