@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .files import locked
 from .authoring import (
     AuthoringError,
     AuthoringUsageError,
@@ -235,12 +236,15 @@ def bump(note: str, major: bool, minor: bool, rev: bool, vault: Path | None,
             loaded = _load(vault, config_file)
             found = locate_note(loaded, note)
             path, rel = found.abs_path, found.path
-        plan = plan_bump(path, part, rel=rel)
-        if dry_run:
-            _echo_diff(plan.rewrite.diff())
-            click.echo(f"# would bump {path}: {describe_bump(plan)}")
-            return
-        apply_rewrite(plan.rewrite)
+        # Read, bump and write under one lock: bumps run at once on one note take turns,
+        # and each raises the version the previous one wrote.
+        with locked(path):
+            plan = plan_bump(path, part, rel=rel)
+            if dry_run:
+                _echo_diff(plan.rewrite.diff())
+                click.echo(f"# would bump {path}: {describe_bump(plan)}")
+                return
+            apply_rewrite(plan.rewrite)
         click.echo(f"bumped {path}: {describe_bump(plan)}")
 
 
