@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from .files import locked
 from .authoring import (
     AuthoringError,
     AuthoringUsageError,
@@ -28,6 +27,7 @@ from .authoring import (
     plan_translation,
 )
 from .config import ConfigError, find_config, load_config
+from .files import locked
 from .mentions import find_mentions
 from .mentions import render_json as mentions_json
 from .mentions import render_text as mentions_text

@@ -35,7 +35,7 @@ _LONE_A_TILDE_AT_START = re.compile(f"(?<![A-Za-zÀ-ÿ])Ã(?=[{_LOWER}])")
 # the space after it as a lost no-break space and write `aquà`, a letter Spanish does not
 # use. Followed by an end of line, a space or punctuation (not by a no-break space or any
 # other character that completes a pair).
-_LONE_A_TILDE_AT_END = re.compile(f"(?<=[{_LOWER}])Ã(?=$|[ \t.,;:!?)\]}}\"'»…-])")
+_LONE_A_TILDE_AT_END = re.compile(f"(?<=[{_LOWER}])Ã(?=$|[ \t.,;:!?)\\]}}\"'»…-])")
 #: The letters of Spanish: a repair that brings in any other letter is refused.
 _SPANISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzñáéíóúü"
                              "ABCDEFGHIJKLMNOPQRSTUVWXYZÑÁÉÍÓÚÜ")

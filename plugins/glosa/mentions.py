@@ -14,8 +14,8 @@ patterns overlap, the leftmost, then longest, wins.
 
 from __future__ import annotations
 
-import json
 import bisect
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
