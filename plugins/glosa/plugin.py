@@ -917,7 +917,7 @@ def _give_each_page_its_url(files: Files, config: MkDocsConfig) -> None:
 
 def _numbered_dest(file: File, number: int) -> str:
     dest = file.dest_uri
-    if file.is_documentation_page() and dest.endswith("/index.html") and file.name != "index":
+    if file.is_documentation_page() and dest.endswith("/index.html"):
         return numbered(dest[: -len("/index.html")], number) + "/index.html"
     stem, ext = posixpath.splitext(dest)
     return numbered(stem, number) + ext

@@ -138,6 +138,17 @@
   var cache = {};
   var bubble = null;
 
+  /* Previews only for glosa's own links (data-preview, which the sanitizer removes from a
+     note's HTML) to pages of this site: never a fetch to another origin or scheme. */
+  function previewable(link) {
+    if (!link || !link.hasAttribute("data-preview")) return false;
+    var url;
+    try { url = new URL(link.getAttribute("href") || "", window.location.href); }
+    catch (e) { return false; }
+    return (url.protocol === "http:" || url.protocol === "https:") &&
+      url.origin === window.location.origin;
+  }
+
   function previewOf(href) {
     var url = href.split("#")[0];
     if (!cache[url]) {
@@ -157,6 +168,7 @@
   function hide() { if (bubble) { bubble.remove(); bubble = null; } }
 
   function show(link) {
+    if (!previewable(link)) return;
     previewOf(link.href).then(function (data) {
       if (!data.text || !link.matches(":hover, :focus")) return;
       hide();
@@ -178,7 +190,7 @@
 
   function setupPreviews() {
     document.addEventListener("mouseover", function (e) {
-      var link = e.target.closest && e.target.closest("a.glosa-link[data-preview], .glosa-backlinks a, .glosa-list a");
+      var link = e.target.closest && e.target.closest("a[data-preview]");
       if (link) show(link);
     });
     document.addEventListener("mouseout", function (e) {
@@ -186,7 +198,7 @@
       if (link) hide();
     });
     document.addEventListener("focusin", function (e) {
-      if (e.target.matches && e.target.matches("a.glosa-link[data-preview]")) show(e.target);
+      if (e.target.matches && e.target.matches("a[data-preview]")) show(e.target);
     });
     document.addEventListener("focusout", hide);
   }
