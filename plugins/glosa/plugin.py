@@ -872,9 +872,21 @@ def _publishable_files(plugin: GlosaPlugin, files: Files, config: MkDocsConfig) 
 
 
 def _tolerate_vanishing(file: File) -> None:
-    """An attachment deleted or renamed after the vault was read (`mkdocs serve` under
-    file churn) is reported in one line instead of stopping the build."""
+    """A note or attachment deleted or renamed after the vault was read (`mkdocs serve`
+    under file churn) is reported in one line instead of stopping the build: a note's page
+    is built from the text glosa read, an attachment is skipped."""
+    modified = file.is_modified
     copy = file.copy_file
+
+    def is_modified() -> bool:
+        try:
+            return modified()
+        except OSError:
+            return True  # gone: a dirty build renders the page again from what glosa read
+
+    file.is_modified = is_modified  # type: ignore[method-assign]
+    if file.is_documentation_page():
+        return
 
     def copy_file(dirty: bool = False) -> None:
         try:
