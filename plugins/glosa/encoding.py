@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,10 +34,12 @@ _LONE_A_TILDE_AT_START = re.compile(f"(?<![A-Za-zÀ-ÿ])Ã(?=[{_LOWER}])")
 # the space after it as a lost no-break space and write `aquà`, a letter Spanish does not
 # use. Followed by an end of line, a space or punctuation (not by a no-break space or any
 # other character that completes a pair).
-_LONE_A_TILDE_AT_END = re.compile(f"(?<=[{_LOWER}])Ã(?=$|[ \t.,;:!?)\\]}}\"'»…-])")
+# Only ASCII may follow: every other character of Windows-1252 can be the second byte of
+# a pair (`Ã»` is `û`).
+_LONE_A_TILDE_AT_END = re.compile(f"(?<=[{_LOWER}])Ã(?=$|[ \t.,;:!?)\\]}}\"'-])")
 #: The letters of Spanish: a repair that brings in any other letter is refused.
 _SPANISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzñáéíóúü"
-                             "ABCDEFGHIJKLMNOPQRSTUVWXYZÑÁÉÍÓÚÜ")
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZÑÁÉÍÓÚÜºª")
 #: Text is rarely damaged more than twice; the bound only guards against a repair loop.
 _MAX_ROUNDS = 4
 
@@ -215,7 +216,7 @@ def _language_refusal(line: str, fixed: str, number: int, language: str | None) 
                 "Spanish 'í'; repair it by hand")
     if language == "es":
         brought = sorted({c for c in fixed if c.isalpha() and c not in _SPANISH_LETTERS
-                          and "LATIN" in unicodedata.name(c, "") and c not in line})
+                          and c not in line})
         if brought:
             return (f"line {number}: the repair would write {', '.join(brought)}, which "
                     "Spanish does not use; repair it by hand")

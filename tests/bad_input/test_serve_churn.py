@@ -30,8 +30,8 @@ def _churn(root: Path, stop: threading.Event, seed: int) -> int:
             action = rng.randrange(6)
             if action == 0:
                 folder.mkdir(parents=True, exist_ok=True)
-                note.write_text(seed_note(f"N{number} 🟡③", body=f"v{changes} [[N{number + 1} 🟡③]]"),
-                                encoding="utf-8")
+                body = f"v{changes} [[N{number + 1} 🟡③]]"
+                note.write_text(seed_note(f"N{number} 🟡③", body=body), encoding="utf-8")
             elif action == 1 and note.exists():
                 note.rename(folder / f"M{number} 🟡③.md")
             elif action == 2:

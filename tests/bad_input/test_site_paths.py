@@ -36,7 +36,8 @@ def test_a_page_language_is_always_a_configured_one(value: str) -> None:
     assert site_language(value, ("es", "en"), "es") in ("es", "en")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.one_of(HOSTILE_PARTS, st.text(max_size=20)))
 def test_no_path_outside_the_site_folder_passes(tmp_path: Path, value: str) -> None:
     site = tmp_path / "site"

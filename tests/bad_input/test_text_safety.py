@@ -77,8 +77,8 @@ def test_mentions_are_linear_on_backtick_runs(make_vault: VaultFactory, body: st
 
 # --- reports -------------------------------------------------------------------------------
 
-HOSTILE = st.text(alphabet=st.sampled_from(list("\n\r\t\x1b\x00\x85\u2028\u2029\u202e:%,a ")
-                                           + ["::error ", "0 errors", "::"]), max_size=30)
+HOSTILE = st.lists(st.sampled_from([*"\n\r\t\x1b\x00\x85\u2028\u2029\u202e:%,a ", "::error ",
+                                     "0 errors", "::"]), max_size=30).map("".join)
 
 
 def _diagnostic(message: str, path: str, suggestion: str) -> Diagnostic:
@@ -97,8 +97,8 @@ def test_no_note_text_starts_a_line_of_its_own(message: str, path: str,
         assert len(lines) == expected, (fmt, out)
         assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202e]", out.replace("\n", "")), out
         if fmt == "github":
+            # A workflow command is a line that starts with `::`: there is one, glosa's.
             assert lines[0].startswith("::error file=")
-            assert lines[0].count("::") == 2, out
         else:
             assert lines[-1] == "1 error, 0 warnings"
     for fmt in ("json", "sarif"):
@@ -143,16 +143,15 @@ def test_word_final_a_tilde_is_refused_where_the_language_is_not_spanish(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aeiouns ÃÂ©¡³±ºª.,\xa0\xad") + ["Ã©", "Ã³",
-                                                                         "Ã±", "Ã "]),
-               max_size=30))
+@given(st.lists(st.sampled_from([*"aeiouns ÃÂ©¡³±ºª.,\xa0\xad", "Ã©", "Ã³", "Ã±", "Ã "]),
+                max_size=30).map("".join))
 def test_spanish_repairs_write_only_spanish_letters(text: str) -> None:
     repair = repair_bytes((text + "\n").encode(), language="es")
     if repair.repaired is None:
         return
     written = repair.repaired.decode("utf-8")
     foreign = {c for c in written if c.isalpha() and c not in text
-               and c not in "abcdefghijklmnopqrstuvwxyzñáéíóúüABCDEFGHIJKLMNOPQRSTUVWXYZÑÁÉÍÓÚÜ"}
+               and c not in "abcdefghijklmnopqrstuvwxyzñáéíóúüABCDEFGHIJKLMNOPQRSTUVWXYZÑÁÉÍÓÚÜºª"}
     assert not foreign, (text, written)
 
 
