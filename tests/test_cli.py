@@ -189,7 +189,7 @@ def test_fix_encoding_reports_a_failed_write(make_vault: VaultFactory,
 
     root = make_vault({"Nota.md": "segmentaciÃ³n\n".encode()})
 
-    def disk_full(path: Path, data: bytes) -> None:
+    def disk_full(path: Path, data: bytes, **options: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(glosa.cli, "write_atomic", disk_full)

@@ -18,6 +18,8 @@ Decisions the note format leaves open, made here and documented in the commands'
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import posixpath
 import re
 import unicodedata
@@ -27,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomic
+from .files import FileChangedError, locked, write_atomic
 from .frontmatter_text import FrontmatterEditError, NoteText, quote_scalar, yaml_scalar
 from .markers import LEGEND_SEQUENCE, LEVEL_MARKERS, normalize_key, split_marker
 from .model import Note
@@ -188,22 +190,39 @@ class Rewrite:
 
 def create_file(planned: PlannedFile) -> None:
     """Write a new note; never replaces an existing file."""
-    if planned.path.exists():
+    if planned.path.exists() or planned.path.is_symlink():
         raise AuthoringError(f"{planned.path}: the file already exists; nothing was written")
     planned.path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(planned.path, planned.data())
+    try:
+        with locked(planned.path):
+            if planned.path.exists() or planned.path.is_symlink():
+                raise AuthoringError(
+                    f"{planned.path}: the file already exists; nothing was written")
+            write_atomic(planned.path, planned.data())
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise AuthoringError(f"{planned.path}: the name is too long for this file "
+                                 "system; nothing was written") from None
+        raise
 
 
 def apply_rewrite(rewrite: Rewrite) -> None:
     """Replace a file atomically, unless it changed since the rewrite was planned."""
-    try:
-        current = rewrite.path.read_bytes()
-    except OSError as exc:
-        raise AuthoringError(f"{rewrite.path}: cannot read the file: {exc.strerror}") from None
-    if current != rewrite.before:
-        raise AuthoringError(
-            f"{rewrite.path}: the file changed while glosa was working; nothing was written")
-    write_atomic(rewrite.path, rewrite.after)
+    with locked(rewrite.path):
+        try:
+            current = rewrite.path.read_bytes()
+        except OSError as exc:
+            raise AuthoringError(
+                f"{rewrite.path}: cannot read the file: {exc.strerror}") from None
+        if current != rewrite.before:
+            raise AuthoringError(
+                f"{rewrite.path}: the file changed while glosa was working; nothing was written")
+        try:
+            write_atomic(rewrite.path, rewrite.after, expected=rewrite.before)
+        except FileChangedError:
+            raise AuthoringError(
+                f"{rewrite.path}: the file changed while glosa was working; nothing was written"
+            ) from None
 
 
 # --- finding notes --------------------------------------------------------------------
@@ -362,6 +381,14 @@ def check_folder(vault: Vault, folder: str) -> str:
         raise AuthoringUsageError(f"--folder '{folder}': glosa never reads hidden folders")
     if (vault.root / normal).exists() and not (vault.root / normal).is_dir():
         raise AuthoringUsageError(f"--folder '{folder}' is a file, not a folder")
+    # The deepest part of the folder that exists must stay inside the vault once symbolic
+    # links are followed: a link to /etc would put the new note there.
+    existing = vault.root / normal
+    while not existing.exists() and existing != vault.root:
+        existing = existing.parent
+    if not Path(os.path.realpath(existing)).is_relative_to(Path(os.path.realpath(vault.root))):
+        raise AuthoringUsageError(
+            f"--folder '{folder}' leads outside the vault through a symbolic link")
     return normal
 
 

@@ -6,6 +6,7 @@ import difflib
 import gc
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .cli_editing import EDITING_COMMANDS
 from .config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
 from .diagnostics import Severity
 from .encoding import repair_bytes
-from .files import write_atomic
+from .files import FileChangedError, locked, write_atomic
 from .report import FORMATS, render
 from .resolver import NOTE_SUFFIXES
 
@@ -136,6 +137,23 @@ def _note_files(paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
+_LANG_KEY = re.compile(rb"^lang:[ \t]*[\"']?([A-Za-z]{2,3})\b", re.M)
+
+
+def _language_hint(path: Path, data: bytes) -> str | None:
+    """The language of a note to repair: its frontmatter ``lang`` key, else the nearest
+    folder named after a language code (``es/``), else unknown."""
+    head = data[:4096]
+    if head.startswith((b"---", b"\xef\xbb\xbf---")):
+        found = _LANG_KEY.search(head)
+        if found is not None:
+            return found.group(1).decode("ascii").lower()
+    for folder in reversed(path.resolve().parent.parts):
+        if re.fullmatch(r"[a-z]{2}", folder.lower()):
+            return folder.lower()
+    return None
+
+
 @main.command("fix-encoding")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--write", is_flag=True,
@@ -160,7 +178,7 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
             click.echo(f"{path}: cannot read: {exc.strerror}", err=True)
             refused += 1
             continue
-        repair = repair_bytes(data)
+        repair = repair_bytes(data, language=_language_hint(path, data))
         if repair.refusal is not None:
             click.echo(f"{path}:{repair.refusal}", err=True)
             refused += 1
@@ -170,7 +188,14 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
         assert repair.repaired is not None
         if write:
             try:
-                write_atomic(path, repair.repaired)
+                # Compare-and-swap: an edit saved since the file was read is not lost.
+                with locked(path):
+                    write_atomic(path, repair.repaired, expected=data)
+            except FileChangedError:
+                click.echo(f"{path}: the file changed since it was read; not written (run "
+                           "again)", err=True)
+                refused += 1
+                continue
             except OSError as exc:
                 click.echo(f"{path}: not written ({exc.strerror or exc}); the file is "
                            "unchanged", err=True)

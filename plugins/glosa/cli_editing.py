@@ -27,6 +27,7 @@ from .authoring import (
     plan_translation,
 )
 from .config import ConfigError, find_config, load_config
+from .files import locked
 from .mentions import find_mentions
 from .mentions import render_json as mentions_json
 from .mentions import render_text as mentions_text
@@ -235,12 +236,15 @@ def bump(note: str, major: bool, minor: bool, rev: bool, vault: Path | None,
             loaded = _load(vault, config_file)
             found = locate_note(loaded, note)
             path, rel = found.abs_path, found.path
-        plan = plan_bump(path, part, rel=rel)
-        if dry_run:
-            _echo_diff(plan.rewrite.diff())
-            click.echo(f"# would bump {path}: {describe_bump(plan)}")
-            return
-        apply_rewrite(plan.rewrite)
+        # Read, bump and write under one lock: bumps run at once on one note take turns,
+        # and each raises the version the previous one wrote.
+        with locked(path):
+            plan = plan_bump(path, part, rel=rel)
+            if dry_run:
+                _echo_diff(plan.rewrite.diff())
+                click.echo(f"# would bump {path}: {describe_bump(plan)}")
+                return
+            apply_rewrite(plan.rewrite)
         click.echo(f"bumped {path}: {describe_bump(plan)}")
 
 

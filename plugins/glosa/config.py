@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import RULES, Severity
+from .safepaths import is_language_code
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -94,6 +95,11 @@ class GlosaConfig:
             ):
                 raise ConfigError(f"{source}: 'languages' must be a non-empty list of codes")
             changes["languages"] = tuple(x.lower() for x in langs)
+            bad = [x for x in changes["languages"] if not is_language_code(x)]
+            if bad:
+                # A language names folders of the site: only codes, never a path.
+                raise ConfigError(f"{source}: 'languages': {bad[0]!r} is not a language code "
+                                  "(two or three letters, e.g. es, en, pt-br)")
         languages = changes.get("languages", config.languages)
         default = data.get("default_language", languages[0])
         if not isinstance(default, str) or default.lower() not in languages:
@@ -177,11 +183,11 @@ def find_config(start: Path) -> Path | None:
     for folder in [start, *start.parents]:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            try:
-                if "glosa" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
-                    return pyproject
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                pass
+            # A file that cannot be read might hold glosa's settings: an error, never a
+            # silent fall-back to the defaults.
+            tool = _read_toml(pyproject).get("tool", {})
+            if isinstance(tool, dict) and "glosa" in tool:
+                return pyproject
         for name in ("mkdocs.yml", "mkdocs.yaml"):
             mkdocs = folder / name
             if mkdocs.is_file() and _mkdocs_glosa_options(mkdocs) is not None:
@@ -189,21 +195,53 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _mkdocs_glosa_options(path: Path) -> dict[str, Any] | None:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_LenientLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
+        return tomllib.loads(path.read_text("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text("utf-8"), Loader=_LenientLoader)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _mkdocs_glosa_options(path: Path) -> dict[str, Any] | None:
+    data = _read_yaml(path)
     plugins = data.get("plugins") if isinstance(data, dict) else None
+    found: Any = None
     if isinstance(plugins, list):
         for item in plugins:
             if item == "glosa":
                 return {}
             if isinstance(item, dict) and "glosa" in item:
-                return dict(item["glosa"] or {})
+                found = item["glosa"]
+                break
+        else:
+            return None
     elif isinstance(plugins, dict) and "glosa" in plugins:
-        return dict(plugins["glosa"] or {})
-    return None
+        found = plugins["glosa"]
+    else:
+        return None
+    if found is None:
+        return {}
+    if not isinstance(found, dict):
+        raise ConfigError(f"{path}: plugins.glosa: the options must be a mapping, not "
+                          f"{type(found).__name__}")
+    return dict(found)
 
 
 def load_config(path: Path | None) -> tuple[GlosaConfig, Path | None]:
@@ -211,23 +249,27 @@ def load_config(path: Path | None) -> tuple[GlosaConfig, Path | None]:
     if path is None:
         return GlosaConfig(), None
     if path.name == "pyproject.toml":
-        try:
-            table = tomllib.loads(path.read_text("utf-8")).get("tool", {}).get("glosa", {})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: {exc}") from None
+        tool = _read_toml(path).get("tool", {})
+        table = tool.get("glosa", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.glosa] must be a table of settings, not "
+                              f"{type(table).__name__}")
         vault = table.get("vault")
+        if vault is not None and not (isinstance(vault, str) and vault.strip()):
+            raise ConfigError(f"{path}: tool.glosa.vault must be a folder path (text), not "
+                              f"{vault!r}")
         options = {k: v for k, v in table.items() if k != "vault"}
         docs = path.parent / vault if isinstance(vault, str) else None
-        return GlosaConfig.from_mapping(options, str(path)), docs
+        return GlosaConfig.from_mapping(options, f"{path}: tool.glosa"), docs
     plugin_options = _mkdocs_glosa_options(path)
     if plugin_options is None:
         raise ConfigError(f"{path}: no glosa plugin in this MkDocs configuration")
-    try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_LenientLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    data = _read_yaml(path)
     docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
-    return GlosaConfig.from_mapping(plugin_options, str(path)), path.parent / str(docs_dir)
+    if not isinstance(docs_dir, str):
+        raise ConfigError(f"{path}: docs_dir must be a folder path (text), not {docs_dir!r}")
+    return (GlosaConfig.from_mapping(plugin_options, f"{path}: plugins.glosa"),
+            path.parent / docs_dir)
 
 
 #: Values of Obsidian's ``newLinkFormat`` setting.

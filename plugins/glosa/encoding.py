@@ -30,6 +30,16 @@ _SUSPECT = re.compile("[ÃÂâðğÅÄÆ]")
 _LOWER = "a-zñáéíóúü"
 _LONE_A_TILDE_IN_WORD = re.compile(f"(?<=[{_LOWER}])Ã(?=[{_LOWER}])")
 _LONE_A_TILDE_AT_START = re.compile(f"(?<![A-Za-zÀ-ÿ])Ã(?=[{_LOWER}])")
+# `aquí` saved as `aquÃ` (the soft hyphen lost at the end of the word): ftfy would read
+# the space after it as a lost no-break space and write `aquà`, a letter Spanish does not
+# use. Followed by an end of line, a space or punctuation (not by a no-break space or any
+# other character that completes a pair).
+# Only ASCII may follow: every other character of Windows-1252 can be the second byte of
+# a pair (`Ã»` is `û`).
+_LONE_A_TILDE_AT_END = re.compile(f"(?<=[{_LOWER}])Ã(?=$|[ \t.,;:!?)\\]}}\"'-])")
+#: The letters of Spanish: a repair that brings in any other letter is refused.
+_SPANISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzñáéíóúü"
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZÑÁÉÍÓÚÜºª")
 #: Text is rarely damaged more than twice; the bound only guards against a repair loop.
 _MAX_ROUNDS = 4
 
@@ -83,15 +93,21 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _fix_line(line: str) -> str:
+def _fix_line(line: str, language: str | None = None) -> str:
     """The repaired form of one line (may equal the input).
 
     Repaired until nothing changes, so that text damaged twice over (`Ãƒ` for `Ã`) comes
-    back in one run and a second run finds nothing left to do.
+    back in one run and a second run finds nothing left to do. A word-final lone `Ã` is
+    `í` in Spanish text (``language`` "es") and left alone otherwise (see
+    :func:`_refusal`).
     """
     for _ in range(_MAX_ROUNDS):
         # Put back the lost soft hyphen so that ftfy sees a complete `Ã\xad` pair.
         restored = _LONE_A_TILDE_IN_WORD.sub("Ã\u00ad", line)
+        if language == "es":
+            restored = _LONE_A_TILDE_AT_END.sub("Ã\u00ad", restored)
+        elif _LONE_A_TILDE_AT_END.search(restored) is not None:
+            return line  # refused by the caller: the letter depends on the language
         ftfy, settings = _ftfy()
         fixed = ftfy.fix_text(restored, settings)
         if fixed == line:
@@ -109,7 +125,7 @@ def find_double_encoding(text: str) -> list[EncodingProblem]:
         if _SUSPECT.search(line) is None:
             continue
         fixed = _fix_line(line)
-        ambiguous = _LONE_A_TILDE_AT_START.search(fixed)
+        ambiguous = _LONE_A_TILDE_AT_START.search(fixed) or _LONE_A_TILDE_AT_END.search(fixed)
         if fixed == line and ambiguous is None:
             continue
         column = next(
@@ -186,10 +202,33 @@ class Repair:
         return self.repaired is not None and self.repaired != self.original
 
 
-def repair_bytes(data: bytes) -> Repair:
+def _language_refusal(line: str, fixed: str, number: int, language: str | None) -> str | None:
+    """Why the repair of one line is refused, if it is: a word-final `Ã` outside Spanish
+    text, or a repair that brings a letter into Spanish text that Spanish does not use."""
+    final = _LONE_A_TILDE_AT_END.search(line)
+    if final is not None and language != "es":
+        where = f"line {number}:{final.start() + 1}"
+        if language is None:
+            return (f"{where}: a word-final 'Ã' is 'í' in Spanish and 'à' in other "
+                    "languages, and the note's language is not known (no 'lang' key); "
+                    "repair it by hand")
+        return (f"{where}: a word-final 'Ã' in a note in '{language}' could be 'à' or a "
+                "Spanish 'í'; repair it by hand")
+    if language == "es":
+        brought = sorted({c for c in fixed if c.isalpha() and c not in _SPANISH_LETTERS
+                          and c not in line})
+        if brought:
+            return (f"line {number}: the repair would write {', '.join(brought)}, which "
+                    "Spanish does not use; repair it by hand")
+    return None
+
+
+def repair_bytes(data: bytes, *, language: str | None = None) -> Repair:
     """Repair BOM, CR/CRLF line ends, Windows-1252 files and double-encoded text.
 
-    Correct text comes back byte for byte; a second repair changes nothing.
+    ``language`` is the note's language code when known (``es``: a word-final lone ``Ã``
+    is ``í``); a repair that depends on an unknown language is refused. Correct text
+    comes back byte for byte; a second repair changes nothing.
     """
     fixes: list[str] = []
     body = data
@@ -221,13 +260,16 @@ def repair_bytes(data: bytes) -> Repair:
         for index, current in enumerate(lines):
             if _SUSPECT.search(current) is None:
                 continue
-            fixed = _fix_line(current)
+            fixed = _fix_line(current, language)
             ambiguous = _LONE_A_TILDE_AT_START.search(fixed)
             if ambiguous is not None:
                 return Repair(data, None, fixes, (
                     f"line {index + 1}:{ambiguous.start() + 1}: a lone 'Ã' at the start of a "
                     "word could be 'Í', 'Á' or 'í'; repair it by hand"
                 ))
+            refusal = _language_refusal(current, fixed, index + 1, language)
+            if refusal is not None:
+                return Repair(data, None, fixes, refusal)
             if fixed != current:
                 lines[index] = fixed
                 fixes.append(f"line {index + 1}: repaired double-encoded text")

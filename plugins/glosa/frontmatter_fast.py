@@ -17,8 +17,11 @@ from typing import Any
 
 __all__ = ["load_simple_frontmatter"]
 
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")
-_ITEM_LINE = re.compile(r"( *)- (.*?)[ ]*")
+# Trailing blanks are stripped after the match, not by the pattern: a lazy value followed
+# by `[ ]*` retries the blank run at every position of the value (quadratic on a value
+# holding a long run of blanks).
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*))?")
+_ITEM_LINE = re.compile(r"( *)- (.*)")
 # Characters that give a plain value a meaning beyond text (or end it early).
 _SPECIAL_START = set("[]{}&*!|>%@`#,?:-'\"")
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -135,7 +138,7 @@ def load_simple_frontmatter(
                 indent = len(item.group(1))
             elif len(item.group(1)) != indent:
                 return None  # a deeper item continues the one before; a shallower is invalid
-            value = _cached_scalar(item.group(2), resolvers, seen)
+            value = _cached_scalar(item.group(2).rstrip(" "), resolvers, seen)
             if value is _Unhandled:
                 return None
             if data[current] is None:
@@ -150,7 +153,8 @@ def load_simple_frontmatter(
         key = sys.intern(match.group(1))
         if _cached_scalar(key, resolvers, seen) != key:
             return None  # `yes:`, `null:`, ... are not text keys
-        value = _cached_scalar(match.group(2) or "", resolvers, seen)
+        text = (match.group(2) or "").rstrip(" ")
+        value = _cached_scalar(text, resolvers, seen)
         if value is _Unhandled:
             return None
         if key in lines:
@@ -161,7 +165,7 @@ def load_simple_frontmatter(
             lines[key] = first_line + number
         data[key] = value
         # Only a key with nothing after it can open a block list (`key: ~` is a value).
-        current = key if not match.group(2) else None
+        current = key if not text else None
         indent = -1
     return data, lines, duplicates
 

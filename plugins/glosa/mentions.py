@@ -14,6 +14,7 @@ patterns overlap, the leftmost, then longest, wins.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -46,7 +47,7 @@ _SKIP = re.compile(
     r"|(?<!\S)\^[A-Za-z0-9-]+[ \t]*$)",       # block id
     re.DOTALL | re.MULTILINE,
 )
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_BACKTICKS = re.compile(r"`+")
 _MASK = "\x00"
 
 
@@ -129,6 +130,29 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span: a run of backticks up to the next run of the same
+    length (CommonMark's rule). Written as a scan over the runs rather than a regex, which
+    searches the rest of the text for every unclosed run (quadratic on many of them)."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        at = bisect.bisect_right(same, index)
+        if at < len(same):
+            closing = same[at]
+            spans.append((start, runs[closing][1]))
+            index = closing + 1
+        else:
+            index += 1
+    return spans
+
+
 def _masked_body(body: str) -> str:
     """The body with every region that is not prose replaced by NUL characters (line
     breaks kept, so offsets and lines do not move)."""
@@ -152,8 +176,8 @@ def _masked_body(body: str) -> str:
         offset = end + 1
     text = _blank(body, spans)
     if "`" in text:
-        text = _blank(text, [m.span() for m in _CODE_SPAN.finditer(text)
-                             if "\n\n" not in m.group(0)])
+        text = _blank(text, [span for span in code_spans(text)
+                             if "\n\n" not in text[span[0]:span[1]]])
     return _blank(text, [m.span() for m in _SKIP.finditer(text)])
 
 

@@ -11,7 +11,9 @@ import functools
 import gc
 import html
 import logging
+import os
 import posixpath
+import re
 import secrets
 from importlib import resources
 from pathlib import Path
@@ -29,6 +31,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
+from .attachments import SvgError, is_raw, raw_allowed, reserved_reason, sanitize_svg
 from .checks import _parse_date, check_vault, find_roots
 from .config import ConfigError, GlosaConfig
 from .counterparts import counterpart_section, counterpart_tag
@@ -39,6 +42,14 @@ from .model import Note
 from .render import MAX_EMBED_DEPTH, NoteRenderer, RenderedNote, RenderState, TocEntry
 from .render import sanitize_html as sanitize_html
 from .render.core import page_title
+from .safepaths import (
+    UnsafePathError,
+    fold_path,
+    inside,
+    numbered,
+    site_language,
+    unique_slugs,
+)
 from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
     SiteModel,
@@ -74,6 +85,9 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: A notice on pages the note format marks as drafted by an AI model and not checked
     #: (`iaStatus: 2`, `checked: 0`); its wording is the `ai_notice` interface text.
     ai_notice = c.Type(bool, default=True)
+    #: Globs of vault paths of HTML, JavaScript and other files a browser runs as script,
+    #: published as they are (by default such files are not published).
+    publish_raw = c.ListOfItems(c.Type(str), default=[])
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -86,8 +100,16 @@ def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
     if options.default_language:
         mapping["default_language"] = options.default_language
     if options.level_labels:
-        mapping["level_labels"] = {lang: {int(k): v for k, v in labels.items()}
-                                   for lang, labels in options.level_labels.items()}
+        labels: dict[str, dict[int, str]] = {}
+        for lang, items in options.level_labels.items():
+            labels[lang] = {}
+            for key, label in items.items():
+                try:
+                    labels[lang][int(key)] = label
+                except (TypeError, ValueError):
+                    raise PluginError(f"plugins.glosa: level_labels.{lang}: the key {key!r} "
+                                      "is not a level 1 to 6") from None
+        mapping["level_labels"] = labels
     if options.exclude_dirs is not None:
         mapping["exclude_dirs"] = list(options.exclude_dirs)
     try:
@@ -105,16 +127,17 @@ def tags_page(lang: str) -> str:
     return f"{lang}/tags/index.md"
 
 
-def tag_page(lang: str, tag: str) -> str:
-    return f"{lang}/tags/{slug_for_url(tag)}.md"
+def tag_page(lang: str, tag: str, slugs: dict[str, str] | None = None) -> str:
+    """Docs path of a tag's page; ``slugs`` are the language's unique tag slugs."""
+    return f"{lang}/tags/{(slugs or {}).get(tag) or slug_for_url(tag)}.md"
 
 
 def level_page(lang: str, level: int) -> str:
     return f"{lang}/levels/{level}.md"
 
 
-def section_page(lang: str, section: str) -> str:
-    return f"{lang}/sections/{slug_for_url(section)}.md"
+def section_page(lang: str, section: str, slugs: dict[str, str] | None = None) -> str:
+    return f"{lang}/sections/{(slugs or {}).get(section) or slug_for_url(section)}.md"
 
 
 class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-call]
@@ -152,6 +175,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._own_nav = False
         # Notes that are the site's furniture (homes, the legend), not terms.
         self.furniture: set[int] = set()
+        #: Unique slugs of tags and sections, per language.
+        self.tag_slugs: dict[str, dict[str, str]] = {}
+        self.section_slugs: dict[str, dict[str, str]] = {}
+        #: Each note by its exact vault path (not by the names links may use).
+        self._notes_by_path: dict[str, Note] = {}
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -182,7 +210,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if isinstance(depth, bool) or not 0 <= depth <= MAX_EMBED_DEPTH:
             raise PluginError(f"plugins.glosa.embed_depth: {depth!r} is not a whole number "
                               f"from 0 to {MAX_EMBED_DEPTH}")
-        self.vault = load_vault(Path(config.docs_dir), core, self._cache)
+        _check_site_config(config)
+        _prune_docs_walk(core)
+        try:
+            self.vault = load_vault(Path(config.docs_dir), core, self._cache)
+        except OSError as exc:
+            # `mkdocs serve` under file churn: a folder renamed while it was read.
+            raise PluginError(f"{config.docs_dir}: cannot read the vault ({exc})") from None
+        self._notes_by_path = {n.path: n for n in self.vault.notes}
         self.model = SiteModel(self.vault)
         self.diagnostics = check_vault(self.vault, self.model.resolutions)
         self._diagnostic_lines = None
@@ -231,11 +266,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self.homes[lang] = home
             self.generated[az_page(lang)] = {"kind": "az", "lang": lang}
             self.generated[tags_page(lang)] = {"kind": "tags", "lang": lang}
+            self.tag_slugs[lang] = unique_slugs((t for t, _ in model.tags(lang)), slug_for_url)
+            self.section_slugs[lang] = unique_slugs((s for s, _ in model.sections(lang)),
+                                                    slug_for_url)
             for tag, _ in self.model.tags(lang):
-                self.generated[tag_page(lang, tag)] = {
+                self.generated[self.tag_path(lang, tag)] = {
                     "kind": "tag", "lang": lang, "tag": tag}
             for section, _ in self.model.sections(lang):
-                self.generated[section_page(lang, section)] = {
+                self.generated[self.section_path(lang, section)] = {
                     "kind": "section", "lang": lang, "section": section}
         self.furniture = furniture(self.model, self.homes.values())
         for lang in self.core.languages:
@@ -254,18 +292,22 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                             "is not built", path)
                 del self.generated[path]
 
+    def tag_path(self, lang: str, tag: str) -> str:
+        return tag_page(lang, tag, self.tag_slugs.get(lang))
+
+    def section_path(self, lang: str, section: str) -> str:
+        return section_page(lang, section, self.section_slugs.get(lang))
+
+    def _note_at(self, src_uri: str) -> Note | None:
+        """The note whose file is ``src_uri`` exactly (two notes whose names differ only
+        by a level marker, case or normalisation are two pages)."""
+        return self._notes_by_path.get(src_uri)
+
     # Runs late so that files added by other plugins are already present to be mapped.
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.vault is not None
-        readable = {n.path for n in self.vault.notes if n.readable}
-        known = readable | {a.path for a in self.vault.attachments}
-        docs_dir = Path(config.docs_dir).resolve()
-        for file in list(files):
-            # Publish only what glosa read: nothing behind a symlink that leaves the vault,
-            # nothing in excluded folders, no note that could not be read.
-            if file.src_uri not in known and _is_vault_file(file, docs_dir):
-                files.remove(file)
+        _publishable_files(self, files, config)
         # `mkdocs serve --dirty` after the first build: listing pages already written are
         # kept (they refresh on the next full build); re-rendering every tag page and the
         # A–Z index after each edit would dominate the rebuild of a large vault.
@@ -279,6 +321,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             source = TEMPLATES / "assets" / name
             files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
+        _give_each_page_its_url(files, config)
+        for file in files:
+            if file.generated_by is not None:
+                # Generated pages are named by glosa's slugs; this asserts it.
+                try:
+                    inside(Path(config.site_dir), Path(file.abs_dest_path))
+                except UnsafePathError as exc:
+                    raise PluginError(str(exc)) from None
         self.urls = {f.src_uri: f.url for f in files}
         for item in self.diagnostics:
             _log_diagnostic(item)
@@ -319,18 +369,19 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         spec = self.generated.get(src_uri)
         if spec is not None:
             return str(spec["lang"]) if spec["kind"] == "home" else None
-        note = self.vault.index.note_at(src_uri)
-        if note is None or note.path != src_uri or not note.readable:
+        note = self._note_at(src_uri)
+        if note is None or not note.readable:
             return None
-        return note.lang or self.core.default_language
+        # Never the note's own value unchecked: it names the search bundle's folder.
+        return site_language(note.lang, self.core.languages, self.core.default_language)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """Nothing for MkDocs to read for a note: glosa renders the body it read (already
         decoded, without frontmatter, still there if the file was deleted or damaged after
         the vault was read)."""
         assert self.vault is not None
-        note = self.vault.index.note_at(page.file.src_uri)
-        if note is None or note.path != page.file.src_uri:
+        note = self._note_at(page.file.src_uri)
+        if note is None:
             return None
         return ""
 
@@ -354,7 +405,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             page.meta = {"title": html.escape(self._generated_title(spec)),
                          "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
             return _render_generated(self, spec, page)
-        note = self.vault.index.note_at(src) if src.lower().endswith((".md", ".markdown")) else None
+        note = self._note_at(src)
         if note is None or not note.readable:
             return None
         assert self.renderer is not None
@@ -387,7 +438,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def _tag_href(self, page_url: str, lang: str, tag: str) -> str | None:
         """The address of a tag's page from a page (None when the site has none)."""
-        path = tag_page(lang, tag)
+        path = self.tag_path(lang, tag)
         if path not in self.generated:
             return None
         return self.href(page_url, path)
@@ -446,7 +497,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         parts = [note.meta.get(k) for k in ("ver_major", "ver_minor", "ver_rev")]
         if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
             version = ".".join(str(p) for p in parts)
-        tags = [{"name": t, "url": self.href(here, tag_page(note.lang, t))} for t in note.tags]
+        tags = [{"name": t, "url": self.href(here, self.tag_path(note.lang, t))}
+                for t in note.tags]
         children = self.model.children(note)
         # Child terms link to their parent: they are listed once, as children.
         listed = {id(child) for child in children}
@@ -531,7 +583,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 extra["glosa_nav_cache"] = self._nav_cache
                 note = self.vault.index.note_at(page.file.src_uri) if self.vault else None
                 section = note.meta.get("nav_primary") if note is not None else None
-                section_path = (section_page(lang, section.strip())
+                section_path = (self.section_path(lang, section.strip())
                                 if isinstance(section, str) and section.strip() else None)
                 if section_path in self.generated:
                     # The sidebar marks the section the term belongs to.
@@ -583,11 +635,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             return tags_page(other)
         if kind == "tag":
             tag = counterpart_tag(self.model, lang, spec["tag"], other)
-            return tag_page(other, tag) if tag else tags_page(other)
+            return self.tag_path(other, tag) if tag else tags_page(other)
         if kind == "section":
             section = counterpart_section(self.model, lang, spec["section"], other)
-            if section and section_page(other, section) in self.generated:
-                return section_page(other, section)
+            if section and self.section_path(other, section) in self.generated:
+                return self.section_path(other, section)
         return self.homes[other]
 
     def _switch_item(self, page: Page, spec: dict[str, Any] | None,
@@ -628,7 +680,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if spec is not None:  # a generated home
             record = search_record(content, lang=lang, title=self._generated_title(spec))
         else:
-            note = self.vault.index.note_at(src)
+            note = self._note_at(src)
             assert note is not None  # _search_language found it
             level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
                      if note.level else "")
@@ -754,10 +806,15 @@ def _is_vault_file(file: File, docs_dir: Path) -> bool:
         Path(file.src_dir).resolve() == docs_dir)
 
 
+_URL_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
 def _search_url(file: File) -> str:
     """A page's address in the search index: from the site root, not percent-encoded
-    (as Pagefind writes the addresses of the pages it finds)."""
-    return "/" + unquote(file.url)
+    (as Pagefind writes the addresses of the pages it finds), except for backslashes,
+    and control characters, which browsers read as slashes or drop (a note named
+    `\\\\host\\x` would give `//host/x`, another host)."""
+    return "/" + _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", unquote(file.url))
 
 
 def _log_diagnostic(item: Diagnostic) -> None:
@@ -834,7 +891,7 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
         items: list[Any] = [{text["home"]: plugin.homes[lang]}]
         items.append({text["az"]: az_page(lang)})
         for section, _ in plugin.model.sections(lang):
-            path = section_page(lang, section)
+            path = plugin.section_path(lang, section)
             if path in plugin.generated:
                 # Material writes navigation titles unescaped; a section is note text.
                 items.append({html.escape(section): path})
@@ -881,7 +938,7 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
             int(spec["level"]), [])]
     elif kind == "tags":
         context["tags"] = [{"name": tag, "count": len(notes),
-                            "url": plugin.href(here, tag_page(lang, tag))}
+                            "url": plugin.href(here, plugin.tag_path(lang, tag))}
                            for tag, notes in model.tags(lang)]
     elif kind == "tag":
         context["notes"] = [entry(n) for tag, notes in model.tags(lang) if tag == spec["tag"]
@@ -930,7 +987,7 @@ def _overview(plugin: GlosaPlugin, here: str, lang: str,
             "url": plugin.href(here, plugin.homes[code]),
             "az_url": plugin.href(here, az_page(code)),
             "count": len(terms(model, code, skip)),
-            "sections": [{"name": name, "url": plugin.href(here, section_page(code, name)),
+            "sections": [{"name": name, "url": plugin.href(here, plugin.section_path(code, name)),
                           "count": sum(len(notes) for _, notes in subs)}
                          for name, subs in model.sections(code)],
             "levels": [{"level": level, "marker": notes[0].marker,
@@ -985,3 +1042,207 @@ def _dashboard_context(plugin: GlosaPlugin, here: str,
     return {"counts": counts, "actions": actions, "missing": missing, "stale": stale,
             "oldest": oldest, "total": len(notes),
             "languages": [language_name(code) for code in plugin.core.languages]}
+
+
+# --- what of the vault is published, and where (see attachments and safepaths) ---------
+
+
+def _check_site_config(config: MkDocsConfig) -> None:
+    """Site settings glosa cannot work with: one clear line, not a traceback later."""
+    name = config.theme.name
+    if name != "material":
+        raise PluginError(f"{config.config_file_path}: theme.name: glosa needs the "
+                          f"'material' theme, not {name!r}")
+
+
+@functools.cache
+def _theme_paths(dirs: tuple[str, ...]) -> frozenset[str]:
+    """Every file of the theme's folders, as a site path in lower case."""
+    found: set[str] = set()
+    for folder in dirs:
+        for dirpath, _dirnames, filenames in os.walk(folder):
+            rel = os.path.relpath(dirpath, folder)
+            for filename in filenames:
+                found.add(posixpath.normpath(posixpath.join(
+                    rel.replace(os.sep, "/"), filename)).lower())
+    return frozenset(found)
+
+
+def _publishable_files(plugin: GlosaPlugin, files: Files, config: MkDocsConfig) -> None:
+    """Remove from ``files`` what glosa must not publish, and sanitize SVG images.
+
+    Published from the vault: the notes glosa read, and attachments that take the place of
+    no theme or glosa file. Not published: anything behind a symbolic link that leaves the
+    vault, in excluded folders, unreadable, pages in other Markdown extensions (which glosa
+    neither reads nor sanitizes), and files that run as script unless `publish_raw` names
+    them.
+    """
+    assert plugin.vault is not None
+    notes = {n.path for n in plugin.vault.notes}
+    known = {n.path for n in plugin.vault.notes if n.readable} | {
+        a.path for a in plugin.vault.attachments}
+    docs_dir = Path(config.docs_dir).resolve()
+    theme = _theme_paths(tuple(str(d) for d in config.theme.dirs))
+    for file in list(files):
+        if not _is_vault_file(file, docs_dir):
+            continue
+        src = file.src_uri
+        if src not in known:
+            files.remove(file)
+            continue
+        if file.is_documentation_page() and src not in notes:
+            log.warning("%s: not published: glosa publishes notes ending in .md or "
+                        ".markdown (rename the file to publish it)", src)
+            files.remove(file)
+            continue
+        reason = reserved_reason(file.dest_uri, theme)
+        if reason is not None:
+            log.warning("%s: not published: %s", src, reason)
+            files.remove(file)
+            continue
+        if is_raw(src):
+            if raw_allowed(src, plugin.config.publish_raw):
+                log.warning("%s: published as it is (publish_raw): a browser opening it "
+                            "runs any script it holds on the site's origin", src)
+            else:
+                log.warning("%s: not published: a browser would run it as a page or "
+                            "script on the site's origin (list it in publish_raw to "
+                            "publish it)", src)
+                files.remove(file)
+                continue
+        elif src.lower().endswith(".svg"):
+            try:
+                clean = sanitize_svg(Path(str(file.abs_src_path)).read_bytes())
+            except (SvgError, OSError) as exc:
+                log.warning("%s: not published: %s", src, exc)
+                files.remove(file)
+                continue
+            files.remove(file)
+            files.append(File.generated(config, src, content=clean))
+            continue
+        _tolerate_vanishing(file)
+
+
+def _tolerate_vanishing(file: File) -> None:
+    """A note or attachment deleted or renamed after the vault was read (`mkdocs serve`
+    under file churn) is reported in one line instead of stopping the build: a note's page
+    is built from the text glosa read, an attachment is skipped."""
+    modified = file.is_modified
+    copy = file.copy_file
+
+    def is_modified() -> bool:
+        try:
+            return modified()
+        except OSError:
+            return True  # gone: a dirty build renders the page again from what glosa read
+
+    file.is_modified = is_modified  # type: ignore[method-assign]
+    if file.is_documentation_page():
+        return
+
+    def copy_file(dirty: bool = False) -> None:
+        try:
+            copy(dirty)
+        except FileNotFoundError:
+            log.warning("%s: not copied: the file was removed during the build", file.src_uri)
+
+    file.copy_file = copy_file  # type: ignore[method-assign]
+
+
+def _give_each_page_its_url(files: Files, config: MkDocsConfig) -> None:
+    """Two vault files that would be written to one place (same path once case-folded and
+    normalised, as on macOS, Windows and many web servers, or `Foo.md` beside
+    `Foo/index.md`): the first (by path) keeps it, the others get a numbered one, named
+    in a warning. Generated pages and theme files keep theirs."""
+    docs_dir = Path(config.docs_dir).resolve()
+    taken: dict[str, File] = {}
+    movable: list[File] = []
+    for file in files:
+        if _is_vault_file(file, docs_dir):
+            movable.append(file)
+        else:
+            taken.setdefault(fold_path(file.dest_uri), file)
+    for file in sorted(movable, key=lambda f: f.src_uri):
+        key = fold_path(file.dest_uri)
+        other = taken.get(key)
+        if other is None:
+            taken[key] = file
+            continue
+        number = 2
+        while fold_path(dest := _numbered_dest(file, number)) in taken:
+            number += 1
+        log.warning("%s: published at '%s': '%s' already has '%s'", file.src_uri, dest,
+                    other.src_uri, file.dest_uri)
+        file.dest_uri = dest
+        for cached in ("url", "abs_dest_path"):
+            file.__dict__.pop(cached, None)
+        taken[fold_path(dest)] = file
+
+
+def _numbered_dest(file: File, number: int) -> str:
+    dest = file.dest_uri
+    if file.is_documentation_page() and dest.endswith("/index.html"):
+        return numbered(dest[: -len("/index.html")], number) + "/index.html"
+    stem, ext = posixpath.splitext(dest)
+    return numbered(stem, number) + ext
+
+
+def _prune_docs_walk(core: GlosaConfig) -> None:
+    """Make MkDocs' own walk of docs_dir skip what glosa never reads: it follows symbolic
+    links to folders, and a link to `/` would make it list the whole machine before any
+    plugin sees a file (exclude_docs only filters what was already walked)."""
+    import mkdocs.commands.build as build_module
+
+    _pruned_walk.excluded = frozenset(core.exclude_dirs)
+    if getattr(build_module, "get_files", None) is not _pruned_get_files:
+        setattr(build_module, "get_files", _pruned_get_files)  # noqa: B010
+
+
+class _PrunedWalk:
+    excluded: frozenset[str] = frozenset()
+
+
+_pruned_walk = _PrunedWalk()
+
+
+def _pruned_get_files(config: MkDocsConfig) -> Files:
+    """MkDocs' get_files, walking only folders inside docs_dir: no symbolic link that
+    leaves it, no hidden or excluded folder, no folder twice."""
+    from mkdocs.structure.files import set_exclusions
+
+    docs_dir = str(config["docs_dir"])
+    root = Path(os.path.realpath(docs_dir))
+    seen = {root}
+    found: list[File] = []
+    conflicting: list[tuple[File, File]] = []
+    for source_dir, dirnames, filenames in os.walk(docs_dir, followlinks=True):
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith(".") or name in _pruned_walk.excluded:
+                continue
+            real = Path(os.path.realpath(os.path.join(source_dir, name)))
+            if real in seen or not real.is_relative_to(root):
+                continue
+            seen.add(real)
+            kept.append(name)
+        dirnames[:] = kept
+        relative_dir = os.path.relpath(source_dir, docs_dir)
+        filenames.sort(key=lambda f: (os.path.splitext(f)[0] not in ("index", "README"), f))
+        by_dest: dict[str, File] = {}
+        for filename in filenames:
+            file = File(os.path.join(relative_dir, filename), docs_dir,
+                        config["site_dir"], config["use_directory_urls"])
+            previous = by_dest.setdefault(file.dest_uri, file)
+            if previous is not file:
+                conflicting.append((previous, file))
+            found.append(file)
+    set_exclusions(found, config)
+    # As MkDocs does: README.md gives way to an index file in the same folder.
+    for a, b in conflicting:
+        loser = a if b.inclusion.is_included() else b  # type: ignore[no-untyped-call]
+        if loser is a and a.inclusion.is_included():  # type: ignore[no-untyped-call]
+            log.warning("Excluding '%s' from the site because it conflicts with '%s'.",
+                        a.src_uri, b.src_uri)
+        if loser in found:
+            found.remove(loser)
+    return Files(found)

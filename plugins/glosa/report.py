@@ -18,12 +18,17 @@ FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every control character, line ends included (a newline from a frontmatter value would
+# start a line of its own: a forged summary, or a workflow command in GitHub Actions), and
+# the Unicode line and paragraph separators and bidirectional controls.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069]")
 
 
 def _printable(text: str) -> str:
     """Control characters from notes shown as escapes: never sent to a terminal as is."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
 
 
 def _text(diagnostics: Sequence[Diagnostic], color: bool) -> str:
@@ -35,7 +40,7 @@ def _text(diagnostics: Sequence[Diagnostic], color: bool) -> str:
             severity = click.style(severity, fg=colour, bold=True)
         place = _printable(f"{d.path}:{d.line}:{d.column}")
         location = click.style(place, bold=True) if color else place
-        line = f"{location}: {severity} {d.rule}: {_printable(d.message)}"
+        line = f"{location}: {severity} {_printable(d.rule)}: {_printable(d.message)}"
         if d.suggestion:
             hint = click.style("hint", fg="cyan") if color else "hint"
             line += f"\n    {hint}: {_printable(d.suggestion)}"
@@ -58,7 +63,7 @@ def _github(diagnostics: Sequence[Diagnostic], vault: Path) -> str:
     lines = []
     for d in diagnostics:
         command = "error" if d.severity is Severity.ERROR else "warning"
-        file = _github_escape((vault / d.path).as_posix(), True)
+        file = _github_escape(_printable((vault / d.path).as_posix()), True)
         message = _printable(d.message + (f" ({d.suggestion})" if d.suggestion else ""))
         lines.append(f"::{command} file={file},line={d.line},col={d.column},"
                      f"title={_github_escape(d.rule, True)}::{_github_escape(message)}")

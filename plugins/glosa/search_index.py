@@ -33,6 +33,8 @@ from typing import Any
 
 from pagefind.service import get_executable
 
+from .safepaths import inside, is_language_code, remove_tree
+
 __all__ = ["SearchIndexError", "SearchIndexer", "search_record"]
 
 
@@ -151,7 +153,7 @@ class SearchIndexer:
             for bundle in self._bundles.values():
                 self._wait_written(bundle)
                 if bundle.rewrite:
-                    shutil.rmtree(self.output_dir / bundle.lang, ignore_errors=True)
+                    remove_tree(self.output_dir, self._bundle_dir(bundle.lang))
                     with self._lock:
                         bundle.written = None
                         self._write_when_indexed(bundle)
@@ -166,7 +168,15 @@ class SearchIndexer:
         """Stop Pagefind, whatever it is doing, and write nothing more."""
         self._stop(graceful=False)
 
+    def _bundle_dir(self, lang: str) -> Path:
+        """The folder of a language's bundle: a checked language code under the output
+        folder, never a path a page's language could name."""
+        if not is_language_code(lang):
+            raise SearchIndexError(f"{lang!r} is not a language code")
+        return inside(self.output_dir, self.output_dir / lang)
+
     def _new_bundle(self, lang: str) -> _Bundle:
+        self._bundle_dir(lang)
         config = {"force_language": lang, "exclude_selectors": self._exclude}
         reply: Future[dict[str, Any]] = Future()
         with self._lock:
@@ -183,7 +193,7 @@ class SearchIndexer:
         if bundle.complete and not bundle.outstanding and bundle.written is None:
             bundle.written = Future()
             self._send({"type": "WriteFiles", "index_id": bundle.index_id,
-                        "output_path": str(self.output_dir / bundle.lang)},
+                        "output_path": str(self._bundle_dir(bundle.lang))},
                        f"index '{bundle.lang}'", bundle.written)
             self._flush()
             self._lock.notify_all()

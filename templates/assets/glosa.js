@@ -206,6 +206,17 @@
   var cache = {};
   var bubble = null;
 
+  /* Previews only for glosa's own links (data-glosa-preview, which the sanitizer removes from a
+     note's HTML) to pages of this site: never a fetch to another origin or scheme. */
+  function previewable(link) {
+    if (!link || !link.hasAttribute("data-glosa-preview")) return false;
+    var url;
+    try { url = new URL(link.getAttribute("href") || "", window.location.href); }
+    catch (e) { return false; }
+    return (url.protocol === "http:" || url.protocol === "https:") &&
+      url.origin === window.location.origin;
+  }
+
   function previewOf(href) {
     var url = href.split("#")[0];
     if (!cache[url]) {
@@ -225,6 +236,7 @@
   function hide() { if (bubble) { bubble.remove(); bubble = null; } }
 
   function show(link) {
+    if (!previewable(link)) return;
     previewOf(link.href).then(function (data) {
       if (!data.text || !link.matches(":hover, :focus")) return;
       hide();
@@ -246,7 +258,7 @@
 
   function setupPreviews() {
     document.addEventListener("mouseover", function (e) {
-      var link = e.target.closest && e.target.closest("a.glosa-link[data-glosa-preview], .glosa-backlinks a, .glosa-list a");
+      var link = e.target.closest && e.target.closest("a[data-glosa-preview]");
       if (link) show(link);
     });
     document.addEventListener("mouseout", function (e) {
@@ -254,7 +266,7 @@
       if (link) hide();
     });
     document.addEventListener("focusin", function (e) {
-      if (e.target.matches && e.target.matches("a.glosa-link[data-glosa-preview]")) show(e.target);
+      if (e.target.matches && e.target.matches("a[data-glosa-preview]")) show(e.target);
     });
     document.addEventListener("focusout", hide);
   }
