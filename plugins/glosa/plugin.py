@@ -33,6 +33,13 @@ from mkdocs.utils.templates import TemplateContext
 from .checks import _parse_date, check_vault, find_roots
 from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
+from .exchange.site_exports import (
+    SiteExports,
+    build_site_exports,
+    download_label,
+    download_text,
+    with_same_as,
+)
 from .i18n import format_day, language_name, language_name_in, ui_text
 from .model import Note
 from .search_index import SearchIndexer, SearchIndexError, search_record
@@ -68,6 +75,8 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     embed_depth = c.Type(int, default=3)
     #: The editorial dashboard page: on in `mkdocs serve` unless set, off in builds unless set.
     dashboard = c.Optional(c.Type(bool))
+    #: The glossary as TBX, CSV, SKOS and JSON downloads under exports/.
+    exports = c.Type(bool, default=True)
 
 
 # Tags and attributes a rendered note may keep: what Markdown, its usual extensions and
@@ -182,6 +191,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.homes: dict[str, str] = {}
         self.generated: dict[str, dict[str, Any]] = {}
         self._indexer: SearchIndexer | None = None
+        self.exports: SiteExports | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
         self._nav_cache: dict[str, str] = {}
@@ -293,10 +303,38 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
         self.urls = {f.src_uri: f.url for f in files}
+        self._add_exports(files, config)
         for item in self.diagnostics:
             _log_diagnostic(item)
         self._start_search_index(files, config)
         return files
+
+    def _add_exports(self, files: Files, config: MkDocsConfig) -> None:
+        """The glossary's downloads (option ``exports``), from the notes the site publishes."""
+        self.exports = None
+        if not self.config.exports:
+            return
+        assert self.vault is not None and self.model is not None
+        published = set(self.urls)
+        site_url = self.site_url
+        self.exports = build_site_exports(
+            self.vault, self.model, title=self.site_name, site_url=site_url,
+            include=lambda note: note.path in published,
+            page_url=lambda note: site_url + self.url_of(note.path) if site_url else "")
+        for path, (_fmt, data) in self.exports.files.items():
+            file = File.generated(config, path, content=data)
+            files.append(file)
+            self.urls[path] = file.url
+
+    def _downloads(self, here: str, lang: str) -> dict[str, Any] | None:
+        """The download links of a generated page, or None when there are none."""
+        if self.exports is None or not self.exports.files:
+            return None
+        text = download_text(lang, self.config.ui_text)
+        return {"title": text["downloads"], "intro": text["downloads_intro"],
+                "files": [{"label": download_label(fmt), "url": self.href(here, path),
+                           "name": path.rsplit("/", 1)[-1], "size": len(data)}
+                          for path, (fmt, data) in self.exports.files.items()]}
 
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Start this build's search index, which pages feed as they are rendered."""
@@ -463,7 +501,17 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 # active) depends only on the folder its page is in.
                 extra["glosa_nav_cache"] = self._nav_cache
                 extra["glosa_nav_key"] = posixpath.dirname(page.url.rstrip("/"))
+            self._link_concept(page)
         return context
+
+    def _link_concept(self, page: Page) -> None:
+        """A term page's JSON-LD names its concept's SKOS IRI (``sameAs``)."""
+        if self.exports is None or self.vault is None:
+            return
+        note = self.vault.index.note_at(page.file.src_uri)
+        iri = self.exports.iris.get(id(note)) if note is not None else None
+        if iri is not None:
+            page.meta["glosa"]["json_ld"] = with_same_as(page.meta["glosa"]["json_ld"], iri)
 
     # Sanitizing runs after every other plugin has changed the page content.
     @event_priority(-100)
@@ -663,6 +711,8 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
     context: dict[str, Any] = {"ui": ui_text(lang, plugin.config.ui_text), "lang": lang,
                                "title": plugin._generated_title(spec)}
     kind = spec["kind"]
+    if kind in ("az", "home", "landing"):
+        context["downloads"] = plugin._downloads(here, lang)
     if kind == "az":
         context["groups"] = [(letter, [entry(n) for n in notes])
                              for letter, notes in model.az(lang)]

@@ -23,7 +23,7 @@ either direction); it has one :class:`Term` per language. Decisions made here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -330,15 +330,19 @@ def _cut_cycles(parents: dict[str, str]) -> None:
 def collect_glossary(vault: Vault, model: SiteModel | None = None, *, title: str = "",
                      languages: Sequence[str] | None = None,
                      statuses: dict[str, set[Any]] | None = None,
-                     base: str = "") -> Glossary:
-    """The vault's concepts: every readable note but legend notes, in the given languages
-    (default: the vault's) and editorial states (see :data:`STATUS_FILTERS`)."""
+                     base: str = "", include: Callable[[Note], bool] | None = None,
+                     url_of: Callable[[Note], str] | None = None) -> Glossary:
+    """The vault's concepts: every readable note but legend notes (and, with ``include``,
+    only the notes it accepts: a site passes the notes it publishes), in the given languages
+    (default: the vault's) and editorial states (see :data:`STATUS_FILTERS`). ``url_of``
+    gives each term's page address."""
     model = model or SiteModel(vault)
     config = vault.config
     order = [lang.lower() for lang in (languages or config.languages)]
     rank = {lang: position for position, lang in enumerate(config.languages)}
     legends = _legend_notes(vault)
-    notes = [n for n in model.notes if id(n) not in legends]
+    notes = [n for n in model.notes
+             if id(n) not in legends and (include is None or include(n))]
     groups = _groups(model, notes)
 
     def source_key(note: Note) -> tuple[int, str]:
@@ -369,6 +373,9 @@ def collect_glossary(vault: Vault, model: SiteModel | None = None, *, title: str
         if not by_lang:
             continue
         terms = {lang: term_of(by_lang[lang]) for lang in order if lang in by_lang}
+        if url_of is not None:
+            for lang, term in terms.items():
+                term.url = url_of(by_lang[lang])
         concepts.append(Concept(concept_id, terms))
         members[concept_id] = [by_lang[lang] for lang in terms]
 
