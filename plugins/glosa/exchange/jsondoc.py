@@ -56,4 +56,10 @@ def glossary_document(glossary: Glossary) -> dict[str, Any]:
 
 
 def write_json(glossary: Glossary) -> bytes:
-    return json.dumps(glossary_document(glossary), ensure_ascii=False, indent=1).encode("utf-8")
+    """The document with one concept a line (json's C encoder, which an ``indent`` turns
+    off, is four times faster on a large glossary)."""
+    document = glossary_document(glossary)
+    concepts = document.pop("concepts")
+    head = json.dumps(document, ensure_ascii=False)[:-1]
+    lines = ",\n".join(json.dumps(c, ensure_ascii=False) for c in concepts)
+    return f'{head}, "concepts": [\n{lines}\n]}}\n'.encode()
