@@ -390,9 +390,9 @@ def test_import_plan_parent_comes_from_the_file(tmp_path: Path) -> None:
         "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None),
         "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
     })
-    data = ("context,parent,level,term:es,definition:es\r\n"
-            "hija,madre,3,Hija,Una hija.\r\n"
-            "madre,,2,Madre,Una madre.\r\n").encode()
+    data = (b"context,parent,level,term:es,definition:es\r\n"
+            b"hija,madre,3,Hija,Una hija.\r\n"
+            b"madre,,2,Madre,Una madre.\r\n")
     glossary, problems = read_csv(data, "in.csv", ["es", "en"])
     assert problems == []
     plan = plan_import(load_vault(root), glossary, "in.csv")

@@ -198,10 +198,10 @@ def plan_import(vault: Vault, glossary: Glossary, where: str, *, legend: str | N
                                           "level; add one (1 to 6) or pass --level"))
         for term in concept.terms.values():
             if term.lang not in config.languages:
-                known = ", ".join(config.languages)
+                configured = ", ".join(config.languages)
                 problems.append(ImportProblem(where, concept.line, f"language '{term.lang}' of "
                                               f"'{term.term}' is not a language of the vault "
-                                              f"({known})"))
+                                              f"({configured})"))
                 continue
             try:
                 term.term = check_title(term.term)
@@ -255,21 +255,21 @@ def plan_import(vault: Vault, glossary: Glossary, where: str, *, legend: str | N
                 continue
             slot.stem = f"{term.term} {marker}"
         # Folders: beside the parent's note in the language (existing or planned).
-        parent = by_id.get(concept.parent or "")
+        broader = by_id.get(concept.parent or "")
         for lang, slot in mine.items():
             if slot.existing is not None:
                 continue
             folder = _lang_folder(vault, lang)
-            if parent is not None and id(parent) in slots:
-                parent_slot = slots[id(parent)].get(lang)
+            if broader is not None and id(broader) in slots:
+                parent_slot = slots[id(broader)].get(lang)
                 if parent_slot is not None:
                     parent_rel = (parent_slot.existing.path if parent_slot.existing is not None
                                   else parent_slot.rel)
                     folder = parent_rel.rpartition("/")[0]
             elif concept.parent and concept.parent in vault_concepts:
-                term = vault_concepts[concept.parent].terms.get(lang)
-                if term is not None:
-                    folder = term.path.rpartition("/")[0]
+                parent_term = vault_concepts[concept.parent].terms.get(lang)
+                if parent_term is not None:
+                    folder = parent_term.path.rpartition("/")[0]
             rel = posixpath.join(folder, f"{slot.stem}.md") if folder else f"{slot.stem}.md"
             target = (vault.root / rel).resolve()
             if not target.is_relative_to(vault.root.resolve()):
@@ -312,13 +312,13 @@ def plan_import(vault: Vault, glossary: Glossary, where: str, *, legend: str | N
             draft = Note(slot.rel, vault.root / slot.rel, slot.stem, slot.term.term,
                          LEVEL_MARKERS[level - 1], level, lang)
             translations = []
-            for other_lang, other in mine.items():
+            for other_lang, counterpart in mine.items():
                 if other_lang == lang:
                     continue
-                if other.existing is not None:
-                    translations.append(_link_text(vault, other.existing, draft))
+                if counterpart.existing is not None:
+                    translations.append(_link_text(vault, counterpart.existing, draft))
                 else:
-                    translations.append(other.link)
+                    translations.append(counterpart.link)
             parent_link = _parent_link(vault, draft, lang, parent, slots,
                                        vault_concepts.get(concept.parent or ""))
             term = slot.term
@@ -339,10 +339,10 @@ def plan_import(vault: Vault, glossary: Glossary, where: str, *, legend: str | N
             content = render_note(meta, slot.stem, parent_link, body,
                                   _link_text(vault, legends[lang], draft))
             plan.creates.append(PlannedFile(vault.root / slot.rel, slot.rel, content))
-            for other in mine.values():
-                if other.existing is None:
+            for counterpart in mine.values():
+                if counterpart.existing is None:
                     continue
-                note = other.existing
+                note = counterpart.existing
                 if any(normalize_key(link.target) in {normalize_key(slot.stem),
                                                       normalize_key(slot.term.term)}
                        for link in note.translations):

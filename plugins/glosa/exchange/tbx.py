@@ -103,7 +103,8 @@ def write_tbx(glossary: Glossary, *, edition: int = 3) -> bytes:
     source_lang = glossary.languages[0] if glossary.languages else "en"
     if edition == 3:
         root = etree.Element(names.root, {"type": "TBX-Basic", "style": "dca",
-                                          XML_LANG: source_lang}, nsmap={None: TBX_NS})
+                                          XML_LANG: source_lang},
+                             nsmap={None: TBX_NS})  # type: ignore[dict-item]
         # In a default namespace, child tags carry it too.
         ns = f"{{{TBX_NS}}}"
     else:
@@ -150,6 +151,12 @@ def _parser() -> etree.XMLParser:
                            remove_pis=True)
 
 
+def _line(element: etree._Element) -> int:
+    """The element's line in the file (0 when lxml does not know it)."""
+    line = element.sourceline
+    return line if isinstance(line, int) else 0
+
+
 def _local(tag: object) -> str:
     if not isinstance(tag, str):
         return ""
@@ -161,7 +168,7 @@ def _children(element: etree._Element, name: str) -> list[etree._Element]:
 
 
 def _text_of(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    return " ".join("".join(str(t) for t in element.itertext()).split())
 
 
 def read_tbx(data: bytes, where: str) -> tuple[Glossary, list[ImportProblem]]:
@@ -175,7 +182,8 @@ def read_tbx(data: bytes, where: str) -> tuple[Glossary, list[ImportProblem]]:
                                                     f"well-formed XML: {exc.msg}")]
     tree = root.getroottree()
     dtd = tree.docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
+    # lxml-stubs lack DTD.iterentities.
+    if isinstance(dtd, etree.DTD) and any(True for _ in dtd.iterentities()):  # type: ignore[attr-defined]
         return Glossary("", [], []), [ImportProblem(
             where, 1, "the document declares XML entities; refused (entity expansion and "
                       "external entities are never processed)")]
@@ -184,7 +192,7 @@ def read_tbx(data: bytes, where: str) -> tuple[Glossary, list[ImportProblem]]:
             where, 1, "the document uses undeclared entities; refused")]
     if _local(root.tag) not in ("tbx", "martif"):
         return Glossary("", [], []), [ImportProblem(
-            where, root.sourceline or 1,
+            where, _line(root) or 1,
             f"the root element is <{_local(root.tag)}>, not <tbx> or <martif>: not a TBX file")]
     title = ""
     for element in root.iter():
@@ -204,14 +212,14 @@ def read_tbx(data: bytes, where: str) -> tuple[Glossary, list[ImportProblem]]:
                 languages.append(lang)
         concepts.append(concept)
     if not concepts and not problems:
-        problems.append(ImportProblem(where, root.sourceline or 1,
+        problems.append(ImportProblem(where, _line(root) or 1,
                                       "no conceptEntry (or termEntry) in the file"))
     return Glossary(title, languages, concepts), problems
 
 
 def _read_concept(entry: etree._Element, where: str,
                   problems: list[ImportProblem]) -> Concept | None:
-    line = entry.sourceline or 0
+    line = _line(entry) or 0
     raw_id = entry.get("id") or ""
     concept_id = raw_id[2:] if raw_id.startswith("c-") else raw_id
     level: int | None = None
@@ -228,7 +236,7 @@ def _read_concept(entry: etree._Element, where: str,
         elif name == "note" and text.startswith("level:"):
             value = text[len("level:"):].strip()
             if not (value.isdigit() and 1 <= int(value) <= 6):
-                problems.append(ImportProblem(where, child.sourceline or line,
+                problems.append(ImportProblem(where, _line(child) or line,
                                               f"level must be 1 to 6, not {value!r}"))
             else:
                 level = int(value)
@@ -236,7 +244,7 @@ def _read_concept(entry: etree._Element, where: str,
     for section in entry:
         if _local(section.tag) not in ("langSec", "langSet"):
             continue
-        at = section.sourceline or line
+        at = _line(section) or line
         lang = (section.get(XML_LANG) or "").strip().lower()
         if not lang:
             problems.append(ImportProblem(where, at, "a language section without xml:lang"))
@@ -259,7 +267,7 @@ def _read_concept(entry: etree._Element, where: str,
 
 def _read_language(section: etree._Element, lang: str, level: int | None, where: str,
                    problems: list[ImportProblem]) -> Term | None:
-    at = section.sourceline or 0
+    at = _line(section) or 0
     term = Term(lang=lang, term="", level=level)
     names: list[str] = []
     for child in section:
@@ -285,7 +293,7 @@ def _read_language(section: etree._Element, lang: str, level: int | None, where:
                 try:
                     term.status = EditorialStatus.from_text(value)
                 except ValueError as exc:
-                    problems.append(ImportProblem(where, child.sourceline or at, str(exc)))
+                    problems.append(ImportProblem(where, _line(child) or at, str(exc)))
             elif key == "tags":
                 term.tags = [t.strip() for t in value.split(",") if t.strip()]
             elif key == "section":
@@ -295,7 +303,7 @@ def _read_language(section: etree._Element, lang: str, level: int | None, where:
         elif name in ("termSec", "tig", "ntig"):
             found = [t for t in child.iter() if _local(t.tag) == "term"]
             if not found or not _text_of(found[0]):
-                problems.append(ImportProblem(where, child.sourceline or at,
+                problems.append(ImportProblem(where, _line(child) or at,
                                               "a term entry with an empty <term>"))
                 continue
             names.append(_text_of(found[0]))
