@@ -409,3 +409,42 @@ def test_tbx_reader_reads_its_own_output(glossary: Glossary) -> None:
         assert problems == []
         assert back.title == "Glosario" and back.languages == ["es", "en"]
         assert comparable(back) == comparable(glossary)
+
+
+def test_tbx_preferred_term_is_the_title_wherever_it_stands() -> None:
+    data = ('<?xml version="1.0" encoding="UTF-8"?>\n<martif type="TBX-Basic"><text><body>\n'
+            '<termEntry id="c-kpi"><note>level: 3</note><langSet xml:lang="en">'
+            '<tig><term>KPI</term><termNote type="administrativeStatus">admittedTerm-admn-sts'
+            '</termNote></tig><tig><term>Key performance indicator</term>'
+            '<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>'
+            '</langSet></termEntry>\n</body></text></martif>\n').encode()
+    glossary, problems = read_tbx(data, "k.tbx")
+    assert problems == []
+    term = glossary.concepts[0].terms["en"]
+    assert (term.term, term.aliases, term.level) == ("Key performance indicator", ["KPI"], 3)
+
+
+def test_export_command_output_and_usage_errors(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {
+        "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+        "es/Cliente ⚫①.md": seed_note("Cliente ⚫①", body="Persona que *compra*."),
+    })
+    result = invoke("export", str(root), "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert [c["terms"]["es"]["definition"] for c in document["concepts"]
+            if c["id"] == "cliente"] == ["Persona que compra."]
+    assert document["base"] is None
+    out = tmp_path / "out.ttl"
+    result = invoke("export", str(root), "--format", "skos", "-o", str(out),
+                    "--base", "https://example.org/c/")
+    assert result.exit_code == 0 and f"{out}: 2 concepts" in result.stderr
+    graph = Graph().parse(out, format="turtle")
+    assert len(list(graph.query(SPARQL_PREFIX + "SELECT ?c WHERE { ?c a skos:Concept }"))) == 2
+    no_base = invoke("export", str(root), "--format", "skos")
+    assert no_base.exit_code == 2 and "SKOS needs an address" in no_base.output
+    bad_base = invoke("export", str(root), "--format", "skos", "--base", "concepts/")
+    assert bad_base.exit_code == 2 and "absolute IRI prefix" in bad_base.output
+    bad_lang = invoke("export", str(root), "--format", "csv", "--lang", "fr")
+    assert bad_lang.exit_code == 2 and "not a language of the vault" in bad_lang.output

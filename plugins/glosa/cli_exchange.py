@@ -94,6 +94,10 @@ def export(vault: Path | None, fmt: str, output: Path | None, langs: tuple[str, 
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     site_url = str(site.get("site_url") or "")
+    if base is not None and (not base.startswith(("http://", "https://", "urn:", "tag:"))
+                             or any(c in base for c in ' <>"{}|^`\\')):
+        raise click.UsageError(f"--base {base!r}: give an absolute IRI prefix such as "
+                               "https://example.org/concepts/")
     if base is None:
         base = (site_url.rstrip("/") + "/concepts/") if site_url else ""
     if fmt.startswith("skos") and not base:

@@ -270,6 +270,7 @@ def _read_language(section: etree._Element, lang: str, level: int | None, where:
     at = _line(section) or 0
     term = Term(lang=lang, term="", level=level)
     names: list[str] = []
+    preferred: list[str] = []
     for child in section:
         name = _local(child.tag)
         text = _text_of(child)
@@ -306,7 +307,14 @@ def _read_language(section: etree._Element, lang: str, level: int | None, where:
                 problems.append(ImportProblem(where, _line(child) or at,
                                               "a term entry with an empty <term>"))
                 continue
-            names.append(_text_of(found[0]))
+            status = [_text_of(n) for n in child.iter() if _local(n.tag) == "termNote"
+                      and n.get("type") == "administrativeStatus"]
+            if "preferredTerm-admn-sts" in status and not preferred:
+                preferred.append(_text_of(found[0]))
+            else:
+                names.append(_text_of(found[0]))
+    # The preferred term is the note's title; without one marked, the first term.
+    names = preferred + names
     if not names:
         problems.append(ImportProblem(where, at, f"the '{lang}' section has no term"))
         return None
