@@ -412,12 +412,12 @@ def test_tbx_reader_reads_its_own_output(glossary: Glossary) -> None:
 
 
 def test_tbx_preferred_term_is_the_title_wherever_it_stands() -> None:
-    data = ('<?xml version="1.0" encoding="UTF-8"?>\n<martif type="TBX-Basic"><text><body>\n'
-            '<termEntry id="c-kpi"><note>level: 3</note><langSet xml:lang="en">'
-            '<tig><term>KPI</term><termNote type="administrativeStatus">admittedTerm-admn-sts'
-            '</termNote></tig><tig><term>Key performance indicator</term>'
-            '<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>'
-            '</langSet></termEntry>\n</body></text></martif>\n').encode()
+    data = (b'<?xml version="1.0" encoding="UTF-8"?>\n<martif type="TBX-Basic"><text><body>\n'
+            b'<termEntry id="c-kpi"><note>level: 3</note><langSet xml:lang="en">'
+            b'<tig><term>KPI</term><termNote type="administrativeStatus">admittedTerm-admn-sts'
+            b'</termNote></tig><tig><term>Key performance indicator</term>'
+            b'<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>'
+            b'</langSet></termEntry>\n</body></text></martif>\n')
     glossary, problems = read_tbx(data, "k.tbx")
     assert problems == []
     term = glossary.concepts[0].terms["en"]

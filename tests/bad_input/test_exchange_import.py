@@ -30,15 +30,15 @@ CASES: list[tuple[str, str, bytes, str]] = [
      (TBX_HEAD + "<conceptEntry>\n<langSec xml:lang='es'>\n</conceptEntry>\n").encode(),
      "bad.tbx:6: column"),
     ("tbx-entity-bomb", "bomb.tbx", (
-        '<?xml version="1.0"?>\n<!DOCTYPE tbx [\n<!ENTITY a "aaaaaaaaaa">\n'
-        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">\n'
-        ']>\n<tbx><text><body><conceptEntry><langSec xml:lang="es"><termSec><term>&c;</term>'
-        "</termSec></langSec></conceptEntry></body></text></tbx>\n").encode(),
+        b'<?xml version="1.0"?>\n<!DOCTYPE tbx [\n<!ENTITY a "aaaaaaaaaa">\n'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">\n'
+        b']>\n<tbx><text><body><conceptEntry><langSec xml:lang="es"><termSec><term>&c;</term>'
+        b"</termSec></langSec></conceptEntry></body></text></tbx>\n"),
      "declares XML entities; refused"),
     ("tbx-external-entity", "xxe.tbx", (
-        '<?xml version="1.0"?>\n<!DOCTYPE tbx [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-        '<tbx><text><body><conceptEntry><langSec xml:lang="es"><termSec><term>&x;</term>'
-        "</termSec></langSec></conceptEntry></body></text></tbx>\n").encode(),
+        b'<?xml version="1.0"?>\n<!DOCTYPE tbx [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        b'<tbx><text><body><conceptEntry><langSec xml:lang="es"><termSec><term>&x;</term>'
+        b"</termSec></langSec></conceptEntry></body></text></tbx>\n"),
      "declares XML entities; refused"),
     ("tbx-not-tbx", "other.tbx", b'<?xml version="1.0"?>\n<html><body/></html>\n',
      "other.tbx:2: the root element is <html>"),
