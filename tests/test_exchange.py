@@ -448,3 +448,12 @@ def test_export_command_output_and_usage_errors(tmp_path: Path) -> None:
     assert bad_base.exit_code == 2 and "absolute IRI prefix" in bad_base.output
     bad_lang = invoke("export", str(root), "--format", "csv", "--lang", "fr")
     assert bad_lang.exit_code == 2 and "not a language of the vault" in bad_lang.output
+
+
+def test_tbx_with_an_external_dtd_is_read_without_loading_it() -> None:
+    """TBX v2 files name their DTD; it is neither fetched nor needed."""
+    data = (b'<?xml version="1.0"?>\n<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">\n'
+            b'<martif><text><body><termEntry><note>level: 1</note><langSet xml:lang="es">'
+            b"<tig><term>Hola</term></tig></langSet></termEntry></body></text></martif>\n")
+    glossary, problems = read_tbx(data, "d.tbx")
+    assert problems == [] and glossary.concepts[0].terms["es"].term == "Hola"

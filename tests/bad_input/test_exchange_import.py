@@ -40,6 +40,13 @@ CASES: list[tuple[str, str, bytes, str]] = [
         b'<tbx><text><body><conceptEntry><langSec xml:lang="es"><termSec><term>&x;</term>'
         b"</termSec></langSec></conceptEntry></body></text></tbx>\n"),
      "declares XML entities; refused"),
+    ("tbx-parameter-entity", "param.tbx", (
+        b'<?xml version="1.0"?>\n<!DOCTYPE tbx [<!ENTITY % x SYSTEM "http://127.0.0.1:9/x.dtd">'
+        b" %x;]>\n<tbx><text><body></body></text></tbx>\n"),
+     "declares XML entities; refused"),
+    ("tbx-undeclared-entity", "undeclared.tbx",
+     (TBX_HEAD + tbx_entry("&nope;") + "</body></text></tbx>\n").encode(),
+     "undeclared.tbx:4: column"),
     ("tbx-not-tbx", "other.tbx", b'<?xml version="1.0"?>\n<html><body/></html>\n',
      "other.tbx:2: the root element is <html>"),
     ("tbx-wrong-encoding", "latin.tbx",
