@@ -457,3 +457,42 @@ def test_tbx_with_an_external_dtd_is_read_without_loading_it() -> None:
             b"<tig><term>Hola</term></tig></langSet></termEntry></body></text></martif>\n")
     glossary, problems = read_tbx(data, "d.tbx")
     assert problems == [] and glossary.concepts[0].terms["es"].term == "Hola"
+
+
+def test_concept_known_by_id_under_another_title_is_reported(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {
+        "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+        "es/Cliente ⚫①.md": seed_note("Cliente ⚫①"),
+    })
+    data = b"context,level,term:es\r\ncliente,1,Cliente final\r\n"
+    glossary, problems = read_csv(data, "in.csv", ["es"])
+    assert problems == []
+    plan = plan_import(load_vault(root), glossary, "in.csv")
+    assert plan.problems == [] and plan.creates == []
+    assert plan.differences == [
+        f"{root / 'es/Cliente ⚫①.md'}: concept 'cliente' is 'Cliente' in the vault, "
+        "'Cliente final' in in.csv:2; kept as it is"]
+
+
+@pytest.mark.parametrize(("definition", "written"), [
+    ("# no es un título", "\\# no es un título"),
+    ("- ni una lista", "\\- ni una lista"),
+    ("1. ni numerada", "\\1. ni numerada"),
+    ("<script>x</script>", "\\<script>x</script>"),
+    ("---", "\\---"),
+    ("Texto  normal\ncon salto", "Texto normal con salto"),
+])
+def test_imported_definition_stays_a_paragraph(tmp_path: Path, definition: str,
+                                               written: str) -> None:
+    from glosa.exchange.concepts import Concept, Term
+
+    root = write_vault(tmp_path / "v", {
+        "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+    })
+    glossary = Glossary("T", ["es"], [Concept("x", {"es": Term(
+        "es", "Equis", level=2, definition=definition)}, None, [], 2)])
+    plan = plan_import(load_vault(root), glossary, "in.csv")
+    assert plan.problems == []
+    assert f"\n# Equis 🔴②\n\n{written}\n\n[[Leyenda 🔴②]]" in plan.creates[0].content

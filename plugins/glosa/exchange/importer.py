@@ -245,8 +245,9 @@ def plan_import(vault: Vault, glossary: Glossary, where: str, *, legend: str | N
                 else:
                     plan.unchanged += 1
                 continue
-            if known is not None and lang in known.terms:
-                other = vault.index.note_at(known.terms[lang].path)
+            other = (vault.index.note_at(known.terms[lang].path)
+                     if known is not None and lang in known.terms else None)
+            if known is not None and other is not None:
                 plan.differences.append(
                     f"{vault.root / known.terms[lang].path}: concept '{concept.id}' is "
                     f"'{known.terms[lang].term}' in the vault, '{term.term}' in "
