@@ -496,3 +496,18 @@ def test_imported_definition_stays_a_paragraph(tmp_path: Path, definition: str,
     plan = plan_import(load_vault(root), glossary, "in.csv")
     assert plan.problems == []
     assert f"\n# Equis 🔴②\n\n{written}\n\n[[Leyenda 🔴②]]" in plan.creates[0].content
+
+
+def test_export_benchmark_runs_on_a_generated_vault(tmp_path: Path) -> None:
+    from benchmarks.export import time_export
+    from benchmarks.generate import generate_vault
+
+    vault = generate_vault(tmp_path / "vault", 40, seed=3)
+    out = tmp_path / "g.ttl"
+    wall, cpu, size = time_export(vault.root, "skos", out)
+    assert wall > 0 and cpu > 0 and size == out.stat().st_size > 0
+    graph = Graph().parse(out, format="turtle")
+    for name, query in INTEGRITY.items():
+        assert list(graph.query(SPARQL_PREFIX + query)) == [], name
+    concepts = list(graph.query(SPARQL_PREFIX + "SELECT ?c WHERE { ?c a skos:Concept }"))
+    assert len(concepts) == 19  # 40 notes = 20 translated pairs, less the legend pair
