@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from glosa.exchange.export import EXPORT_FORMATS
+from glosa.exchange.formats import EXPORT_FORMATS
 
 __all__ = ["main", "time_export"]
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in EXPORT_FORMATS:
-            out = Path(tmp) / f"export.{EXPORT_FORMATS[fmt][1]}"
+            out = Path(tmp) / f"export.{EXPORT_FORMATS[fmt][0]}"
             load = os.getloadavg()[0]
             best = min((time_export(args.vault, fmt, out) for _ in range(args.runs)),
                        key=lambda result: result[0])

@@ -314,7 +314,7 @@ def _files(root: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("fmt", ["tbx", "tbx-v2", "csv"])
 def test_export_import_round_trip(glossary: Glossary, empty_vault: Path, tmp_path: Path,
                                   fmt: str) -> None:
-    exported = tmp_path / f"g.{EXPORT_FORMATS[fmt][1]}"
+    exported = tmp_path / f"g.{EXPORT_FORMATS[fmt][0]}"
     exported.write_bytes(export_bytes(glossary, fmt))
     before = _files(empty_vault)
     dry = invoke("import", str(exported), "--into", str(empty_vault), "--dry-run")

@@ -15,14 +15,7 @@ import click
 import yaml
 
 from .config import ConfigError, _LenientLoader, find_config, load_config
-from .exchange.concepts import collect_glossary, parse_status_filters
-from .exchange.export import EXPORT_FORMATS, export_bytes
-from .exchange.importer import (
-    IMPORT_FORMATS,
-    apply_import,
-    plan_import,
-    read_import_file,
-)
+from .exchange.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from .files import write_atomic
 from .vault import Vault, load_vault
 
@@ -83,6 +76,10 @@ def export(vault: Path | None, fmt: str, output: Path | None, langs: tuple[str, 
            config_file: Path | None) -> None:
     """Export the concepts of VAULT (a note and its translations each) as TBX-Basic, SKOS,
     CSV (Weblate's glossary columns) or JSON."""
+    # Loaded here: `glosa check` and the other commands need neither lxml nor the writers.
+    from .exchange.concepts import collect_glossary, parse_status_filters
+    from .exchange.export import export_bytes
+
     loaded, site = _load(vault, config_file)
     languages = [lang.lower() for lang in _split(langs)] or list(loaded.config.languages)
     unknown = [lang for lang in languages if lang not in loaded.config.languages]
@@ -117,7 +114,7 @@ def export(vault: Path | None, fmt: str, output: Path | None, langs: tuple[str, 
                    err=True)
         sys.exit(1)
     click.echo(f"{output}: {len(glossary.concepts)} concepts, {len(data):,} bytes "
-               f"({EXPORT_FORMATS[fmt][2]})", err=True)
+               f"({EXPORT_FORMATS[fmt][1]})", err=True)
 
 
 def _guess_format(path: Path) -> str | None:
@@ -150,6 +147,8 @@ def import_(file: Path, fmt: str | None, vault: Path | None, dry_run: bool,
     of the note format, H1 with level marker, parent link and legend line are written, and
     translations are linked both ways. A file with any problem writes nothing.
     """
+    from .exchange.importer import apply_import, plan_import, read_import_file
+
     fmt = fmt or _guess_format(file)
     if fmt is None:
         raise click.UsageError(f"{file}: cannot tell the format from the name; pass --format")

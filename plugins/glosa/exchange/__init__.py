@@ -2,11 +2,6 @@
 
 Every format goes through one intermediate form, :class:`~glosa.exchange.concepts.Glossary`
 (concepts, each with a term per language), so export and import agree on what a concept is.
-Nothing here imports MkDocs.
+Nothing here imports MkDocs. Submodules are imported where they are used: the ``glosa``
+command line loads none of them (nor lxml) until an export or import runs.
 """
-
-from __future__ import annotations
-
-from .concepts import Concept, EditorialStatus, Glossary, Term, collect_glossary
-
-__all__ = ["Concept", "EditorialStatus", "Glossary", "Term", "collect_glossary"]

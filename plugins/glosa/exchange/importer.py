@@ -52,10 +52,9 @@ from .errors import ImportProblem
 from .tabular import read_csv
 from .tbx import read_tbx
 
-__all__ = ["IMPORT_FORMATS", "MAX_IMPORT_BYTES", "ImportPlan", "apply_import", "plan_import",
+__all__ = ["MAX_IMPORT_BYTES", "ImportPlan", "apply_import", "plan_import",
            "read_import_file"]
 
-IMPORT_FORMATS = ("tbx", "csv")
 #: Larger files are refused before they are read (a glossary of 10,000 concepts in TBX is
 #: about 30 MB).
 MAX_IMPORT_BYTES = 64 * 1024 * 1024

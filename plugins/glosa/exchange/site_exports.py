@@ -72,7 +72,7 @@ def build_site_exports(vault: Vault, model: SiteModel, *, title: str, site_url: 
     for fmt in SITE_DOWNLOADS:
         if fmt.startswith("skos") and not base:
             continue
-        name = f"{EXPORTS_DIR}/glossary.{EXPORT_FORMATS[fmt][1]}"
+        name = f"{EXPORTS_DIR}/glossary.{EXPORT_FORMATS[fmt][0]}"
         out.files[name] = (fmt, export_bytes(glossary, fmt))
     if base:
         by_path = {n.path: n for n in model.notes}

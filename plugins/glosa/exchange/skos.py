@@ -18,12 +18,13 @@ outputs with rdflib and compare them with the graph.
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
-
 from .concepts import Glossary, concept_iri
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = ["PREFIXES", "skos_graph", "skos_statements", "write_jsonld", "write_turtle"]
 
@@ -116,6 +117,8 @@ def _expand(name: str) -> str:
 
 def skos_graph(glossary: Glossary) -> Graph:
     """The glossary as an rdflib graph."""
+    from rdflib import Graph, Literal, URIRef  # only here: the writers do not need it
+
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
