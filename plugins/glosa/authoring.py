@@ -427,10 +427,13 @@ def frontmatter_lines(
     *, lang: str, translations: list[str], created: str,
     version: tuple[int, int, int] = (0, 1, 0), nav_primary: str = "",
     nav_secondary: str = "", tags: list[str] | None = None,
+    modified: str | None = None, ia_status: int = 0, ia_model: str = "", checked: int = 0,
+    supervisado: str = "", aliases: list[str] | None = None,
 ) -> list[str]:
-    """Every key of the note format, in the format's order, as text lines."""
-    lines = ["iaStatus: 0", 'iaStatus_Model: ""', "a11y: 0", "checked: 0",
-             f"lang: {lang.upper()}"]
+    """Every key of the note format, in the format's order, as text lines (then
+    ``aliases``, when given)."""
+    lines = [f"iaStatus: {ia_status}", f"iaStatus_Model: {quote_scalar(ia_model)}", "a11y: 0",
+             f"checked: {checked}", f"lang: {lang.upper()}"]
     if not translations:
         lines.append("translations:")
     elif len(translations) == 1:
@@ -440,8 +443,8 @@ def frontmatter_lines(
         lines.extend(f"  - {quote_scalar(f'[[{t}]]')}" for t in translations)
     lines += [
         f"created: {created}",
-        f"modified: {created}",
-        'supervisado: ""',
+        f"modified: {modified or created}",
+        f"supervisado: {quote_scalar(supervisado)}",
         'ACCION: ""',
         f"ver_major: {version[0]}",
         f"ver_minor: {version[1]}",
@@ -451,6 +454,9 @@ def frontmatter_lines(
         "tags:",
     ]
     lines.extend(f"  - {yaml_scalar(tag)}" for tag in tags or [])
+    if aliases:
+        lines.append("aliases:")
+        lines.extend(f"  - {yaml_scalar(alias)}" for alias in aliases)
     return lines
 
 

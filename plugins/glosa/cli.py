@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .checks import check_folder
 from .cli_editing import EDITING_COMMANDS
+from .cli_exchange import EXCHANGE_COMMANDS
 from .config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
 from .diagnostics import Severity
 from .encoding import repair_bytes
@@ -217,5 +218,5 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
     sys.exit(1 if refused or (pending and not write) else 0)
 
 
-for _command in EDITING_COMMANDS:
+for _command in (*EDITING_COMMANDS, *EXCHANGE_COMMANDS):
     main.add_command(_command)

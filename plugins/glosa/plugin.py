@@ -36,6 +36,13 @@ from .checks import _parse_date, check_vault, find_roots
 from .config import ConfigError, GlosaConfig
 from .counterparts import counterpart_section, counterpart_tag
 from .diagnostics import Diagnostic, Severity
+from .exchange.site_exports import (
+    SiteExports,
+    build_site_exports,
+    download_label,
+    download_text,
+    with_same_as,
+)
 from .i18n import format_day, language_name, language_name_in, og_locale, ui_text
 from .listings import az_entries, by_level, furniture, newest, terms
 from .model import Note
@@ -88,6 +95,8 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: Globs of vault paths of HTML, JavaScript and other files a browser runs as script,
     #: published as they are (by default such files are not published).
     publish_raw = c.ListOfItems(c.Type(str), default=[])
+    #: The glossary as TBX, CSV, SKOS and JSON downloads under exports/.
+    exports = c.Type(bool, default=True)
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -155,6 +164,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.homes: dict[str, str] = {}
         self.generated: dict[str, dict[str, Any]] = {}
         self._indexer: SearchIndexer | None = None
+        self.exports: SiteExports | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
         self._rendered: dict[str, RenderedNote] = {}
@@ -330,10 +340,38 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 except UnsafePathError as exc:
                     raise PluginError(str(exc)) from None
         self.urls = {f.src_uri: f.url for f in files}
+        self._add_exports(files, config)
         for item in self.diagnostics:
             _log_diagnostic(item)
         self._start_search_index(files, config)
         return files
+
+    def _add_exports(self, files: Files, config: MkDocsConfig) -> None:
+        """The glossary's downloads (option ``exports``), from the notes the site publishes."""
+        self.exports = None
+        if not self.config.exports:
+            return
+        assert self.vault is not None and self.model is not None
+        published = set(self.urls)
+        site_url = self.site_url
+        self.exports = build_site_exports(
+            self.vault, self.model, title=self.site_name, site_url=site_url,
+            include=lambda note: note.path in published,
+            page_url=lambda note: site_url + self.url_of(note.path) if site_url else "")
+        for path, (_fmt, data) in self.exports.files.items():
+            file = File.generated(config, path, content=data)
+            files.append(file)
+            self.urls[path] = file.url
+
+    def _downloads(self, here: str, lang: str) -> dict[str, Any] | None:
+        """The download links of a generated page, or None when there are none."""
+        if self.exports is None or not self.exports.files:
+            return None
+        text = download_text(lang, self.config.ui_text)
+        return {"title": text["downloads"], "intro": text["downloads_intro"],
+                "files": [{"label": download_label(fmt), "url": self.href(here, path),
+                           "name": path.rsplit("/", 1)[-1], "size": len(data)}
+                          for path, (fmt, data) in self.exports.files.items()]}
 
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Start this build's search index, which pages feed as they are rendered."""
@@ -589,6 +627,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                     # The sidebar marks the section the term belongs to.
                     extra["glosa_nav_active"] = self.url_of(section_path)
                 extra["glosa_nav_key"] = (lang, posixpath.dirname(page.url.rstrip("/")))
+            self._link_concept(page)
         return context
 
     def on_template_context(self, context: TemplateContext, *, template_name: str,
@@ -647,6 +686,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         target = self._switch_target(spec, other)
         return {"lang": other, "name": language_name(other), "url": self.href(page.url, target),
                 "title": None}
+
+    def _link_concept(self, page: Page) -> None:
+        """A term page's JSON-LD names its concept's SKOS IRI (``sameAs``)."""
+        if self.exports is None or self.vault is None:
+            return
+        note = self.vault.index.note_at(page.file.src_uri)
+        iri = self.exports.iris.get(id(note)) if note is not None else None
+        if iri is not None:
+            page.meta["glosa"]["json_ld"] = with_same_as(page.meta["glosa"]["json_ld"], iri)
 
     # Sanitizing runs after every other plugin has changed the page content.
     @event_priority(-100)
@@ -928,6 +976,8 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
     context: dict[str, Any] = {"ui": ui_text(lang, plugin.config.ui_text), "lang": lang,
                                "title": plugin._generated_title(spec)}
     kind = spec["kind"]
+    if kind in ("az", "home", "landing"):
+        context["downloads"] = plugin._downloads(here, lang)
     if kind == "az":
         context["groups"] = [
             (letter, [{**entry(e.note), "title": e.title, "see": e.note.title}
