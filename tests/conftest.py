@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,3 +77,22 @@ def make_vault(tmp_path: Path) -> VaultFactory:
         return write_vault(tmp_path / "vault", files)
 
     return build
+
+
+#: The site engines the whole-site builds run under: MkDocs 1.6 and its continuation
+#: ProperDocs (a separate package, `properdocs`, installed beside mkdocs by the test extras;
+#: it reads the same mkdocs.yml and loads glosa from the same entry point).
+ENGINES = ("mkdocs", "properdocs")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def site_engine(request: pytest.FixtureRequest) -> str:
+    """The name of the engine a site-build test runs under (each test runs once per engine)."""
+    return str(request.param)
+
+
+def engine_command(engine: str) -> list[str]:
+    """The command that runs ``engine`` in this interpreter (``python -m mkdocs`` ...)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown site engine: {engine}")
+    return [sys.executable, "-m", engine]
