@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from .checks import check_folder
+from .cli_doctor import doctor
 from .cli_editing import EDITING_COMMANDS
 from .config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
 from .diagnostics import Severity
@@ -171,5 +172,5 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
     sys.exit(1 if refused or (pending and not write) else 0)
 
 
-for _command in EDITING_COMMANDS:
+for _command in (*EDITING_COMMANDS, doctor):
     main.add_command(_command)
