@@ -55,17 +55,20 @@ def broken_links(site: Path) -> tuple[int, int]:
     return checked, broken
 
 
-def _plain_config(workdir: Path) -> Path:
-    # Zensical wants docs_dir inside the folder of its configuration file.
+def _plain_config(workdir: Path, home: str) -> Path:
+    # Zensical wants docs_dir inside the folder of its configuration file. A one-page nav,
+    # as benchmarks.run gives plain MkDocs: a sidebar of every note on every page would
+    # make the build quadratic.
     path = workdir / "zensical-plain.yml"
     path.write_text("site_name: plain\ndocs_dir: vault\nsite_dir: zensical-plain-site\n"
-                    "theme:\n  name: material\n", encoding="utf-8")
+                    f"theme:\n  name: material\nnav:\n  - {json.dumps(home)}\n",
+                    encoding="utf-8")
     return path
 
 
 def run_size(notes: int, timeout: float, cases: list[str],
              previous: dict[str, Any] | None = None) -> dict[str, Any]:
-    _vault, configs, workdir = prepare_size(notes)
+    vault, configs, workdir = prepare_size(notes)
     glosa_config = configs["glosa"]
     out = workdir / "zensical"
     sites = {"mkdocs": glosa_config.parent / "site",
@@ -78,7 +81,7 @@ def run_size(notes: int, timeout: float, cases: list[str],
                        str(glosa_config), "-d", str(sites["properdocs"])],
         "zensical": [str(VENV_PYTHON), str(HERE / "build.py"), str(glosa_config), str(out)],
         "zensical-plain": [str(VENV_PYTHON), "-m", "zensical", "build", "--clean", "-f",
-                           str(_plain_config(workdir))],
+                           str(_plain_config(workdir, vault.index_notes["es"]))],
     }
     # Each command runs in a folder of its own: `python -m` puts the working folder on
     # sys.path, and the work folder holds a `glosa/` site folder that must not shadow the
