@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+if os.environ.get("GLOSA_TEST_ENGINE") == "properdocs":
+    # Every `mkdocs.*` import from here on (the in-process builds of
+    # test_site_robustness.py, glosa's plugin) resolves to ProperDocs, as under
+    # `properdocs build` (tests/test_engines.py runs that file so).
+    import properdocs.replacement  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
