@@ -109,12 +109,40 @@ def run_size(notes: int, timeout: float, cases: list[str],
     return result
 
 
+def render_table(data: dict[str, Any]) -> str:
+    """The README's table of build times, from ``results.json``."""
+    rows = ["| notes | build | wall s | CPU s | peak RSS MB | pages | links broken | load |",
+            "|---|---|---|---|---|---|---|---|"]
+    names = {"mkdocs": "MkDocs 1.6 + glosa", "properdocs": "ProperDocs 1.6 + glosa",
+             "zensical": "Zensical 0.0.73 + glosa spike",
+             "zensical-plain": "Zensical 0.0.73, raw vault, no glosa"}
+    for size in data.get("sizes", []):
+        for case in CASES:
+            entry = size["cases"].get(case)
+            if entry is None:
+                continue
+            if not entry["ok"]:
+                rows.append(f"| {size['notes']:,} | {names[case]} | failed | | | | | |")
+                continue
+            broken = ("–" if case == "zensical-plain"
+                      else f"{entry['links_broken']} of {entry['links_checked']:,}")
+            rows.append(f"| {size['notes']:,} | {names[case]} | {entry['wall_s']:.1f} | "
+                        f"{entry['cpu_s']:.1f} | {entry['max_rss_mb']:.0f} | "
+                        f"{entry['pages']:,} | {broken} | {entry['load1']:.1f} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--table", action="store_true",
+                        help="print the README's table from results.json and stop")
     args = parser.parse_args(argv)
+    if args.table:
+        print(render_table(json.loads(RESULTS.read_text("utf-8"))))
+        return 0
     if not VENV_PYTHON.is_file():
         print("run `bash benchmarks/zensical/setup.sh` first (Zensical's own venv)",
               file=sys.stderr)
