@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+if os.environ.get("GLOSA_TEST_ENGINE") == "properdocs":
+    # Every `mkdocs.*` import from here on (the in-process builds of
+    # test_site_robustness.py, glosa's plugin) resolves to ProperDocs, as under
+    # `properdocs build` (tests/test_engines.py runs that file so).
+    import properdocs.replacement  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -76,3 +84,22 @@ def make_vault(tmp_path: Path) -> VaultFactory:
         return write_vault(tmp_path / "vault", files)
 
     return build
+
+
+#: The site engines the whole-site builds run under: MkDocs 1.6 and its continuation
+#: ProperDocs (a separate package, `properdocs`, installed beside mkdocs by the test extras;
+#: it reads the same mkdocs.yml and loads glosa from the same entry point).
+ENGINES = ("mkdocs", "properdocs")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def site_engine(request: pytest.FixtureRequest) -> str:
+    """The name of the engine a site-build test runs under (each test runs once per engine)."""
+    return str(request.param)
+
+
+def engine_command(engine: str) -> list[str]:
+    """The command that runs ``engine`` in this interpreter (``python -m mkdocs`` ...)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown site engine: {engine}")
+    return [sys.executable, "-m", engine]

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import VaultFactory, seed_note, write_vault
+from .conftest import VaultFactory, engine_command, seed_note, write_vault
 
 HOSTILE = '<script>alert(1)</script> "q" <img src=x onerror=alert(2)>'
 
@@ -52,14 +51,14 @@ def vault_files() -> dict[str, str | bytes]:
 
 
 def build(root: Path, tmp_path: Path, *, strict: bool = False, extra: str = "",
-          directory_urls: bool = True) -> tuple[int, str, Path]:
+          directory_urls: bool = True, engine: str = "mkdocs") -> tuple[int, str, Path]:
     site = tmp_path / "site"
     config = tmp_path / "mkdocs.yml"
     config.write_text(
         f"site_name: Test\nsite_url: https://example.org/g/\ndocs_dir: {root}\n"
         f"use_directory_urls: {str(directory_urls).lower()}\n"
         "theme:\n  name: material\nplugins:\n  - glosa" + extra + "\n", encoding="utf-8")
-    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+    args = [*engine_command(engine), "build", "-f", str(config), "-d", str(site)]
     if strict:
         args.append("--strict")
     result = subprocess.run(args, capture_output=True, text=True, check=False)
@@ -67,10 +66,10 @@ def build(root: Path, tmp_path: Path, *, strict: bool = False, extra: str = "",
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    tmp = tmp_path_factory.mktemp("site")
+def built(tmp_path_factory: pytest.TempPathFactory, site_engine: str) -> tuple[Path, str]:
+    tmp = tmp_path_factory.mktemp(f"site-{site_engine}")
     root = write_vault(tmp / "vault", vault_files())
-    code, log, site = build(root, tmp)
+    code, log, site = build(root, tmp, engine=site_engine)
     assert code == 0, log
     return site, log
 
@@ -139,20 +138,21 @@ def test_broken_link_is_visible_and_logged(built: tuple[Path, str]) -> None:
     assert "es/temas/Cliente ⚫①.md:36:7: link-broken" in log and "link-broken" in log
 
 
-def test_strict_build_fails_naming_file_and_line(tmp_path: Path,
-                                                make_vault: VaultFactory) -> None:
+def test_strict_build_fails_naming_file_and_line(tmp_path: Path, make_vault: VaultFactory,
+                                                site_engine: str) -> None:
     root = make_vault(vault_files())
-    code, log, _ = build(root, tmp_path, strict=True)
+    code, log, _ = build(root, tmp_path, engine=site_engine, strict=True)
     assert code != 0
     assert "es/temas/Cliente ⚫①.md:36:7: link-broken" in log
 
 
 def test_clean_vault_builds_strict_with_zero_warnings(tmp_path: Path,
-                                                      make_vault: VaultFactory) -> None:
+                                                      make_vault: VaultFactory,
+                                                      site_engine: str) -> None:
     files = vault_files()
     files["es/temas/Cliente ⚫①.md"] = str(files["es/temas/Cliente ⚫①.md"]).replace(
         "Roto: [[No existe]].", "")
-    code, log, _ = build(make_vault(files), tmp_path, strict=True)
+    code, log, _ = build(make_vault(files), tmp_path, engine=site_engine, strict=True)
     assert code == 0, log
     assert "WARNING -" not in log
 
@@ -275,8 +275,10 @@ def test_no_third_party_requests(built: tuple[Path, str]) -> None:
             assert not url.startswith(("http:", "https:", "//")), (html_file, url)
 
 
-def test_without_directory_urls(tmp_path: Path, make_vault: VaultFactory) -> None:
-    code, log, site = build(make_vault(vault_files()), tmp_path, directory_urls=False)
+def test_without_directory_urls(tmp_path: Path, make_vault: VaultFactory,
+                                site_engine: str) -> None:
+    code, log, site = build(make_vault(vault_files()), tmp_path, engine=site_engine,
+                            directory_urls=False)
     assert code == 0, log
     soup = page(site, "es/Índice ⚫①.html")
     links = [unquote(str(a["href"])) for a in soup.select("article a.glosa-link")]
@@ -284,14 +286,16 @@ def test_without_directory_urls(tmp_path: Path, make_vault: VaultFactory) -> Non
     assert (site / "es" / "temas" / "Cliente ⚫①.html").is_file()
 
 
-def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory) -> None:
+def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory,
+                                     site_engine: str) -> None:
     root = make_vault({"Nota.md": "# Nota\n\nVer [[Otra]].\n", "Otra.md": "# Otra\n\nTexto.\n",
                        "en/Note.md": "# Note\n\nText.\n"})
-    code, log, site = build(root, tmp_path, strict=True,
+    code, log, site = build(root, tmp_path, engine=site_engine, strict=True,
                             extra="\n      - glosa:\n          profile: obsidian"
                             .replace("\n  - glosa\n", ""))
     assert code != 0 or "WARNING -" not in log
-    code, log, site = build(root, tmp_path, extra=":\n      profile: obsidian")
+    code, log, site = build(root, tmp_path, engine=site_engine,
+                            extra=":\n      profile: obsidian")
     assert code == 0, log
     assert (site / "Otra" / "index.html").is_file()
     assert (site / "es" / "index.html").is_file()  # a generated home: no vault index note
@@ -300,15 +304,17 @@ def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory) -
     assert entry["languages"]["es"]["page_count"] == 3  # two notes and the home
 
 
-def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory) -> None:
+def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory,
+                                        site_engine: str) -> None:
     files = vault_files()
     files["es/temas/Huérfana 🟡③.md"] = str(files["es/temas/Huérfana 🟡③.md"]).replace(
         'ACCION: ""', 'ACCION: "Revisar la definición"')
     root = make_vault(files)
-    code, log, site = build(root, tmp_path)
+    code, log, site = build(root, tmp_path, engine=site_engine)
     assert code == 0, log
     assert not (site / "es" / "dashboard").exists()
-    code, log, site = build(root, tmp_path, extra=":\n      dashboard: true")
+    code, log, site = build(root, tmp_path, engine=site_engine,
+                            extra=":\n      dashboard: true")
     assert code == 0, log
     soup = page(site, "es/dashboard/index.html")
     text = soup.get_text()
@@ -365,3 +371,18 @@ def test_sidebar_of_a_page_in_the_navigation_is_its_own(built: tuple[Path, str])
     other = page(site, "es/Última 🟡③/index.html")
     primary = other.select_one(".md-nav--primary")
     assert primary is not None and not primary.select('a[href="#portada"]')
+
+
+def test_the_engine_under_test_built_the_site(built: tuple[Path, str], site_engine: str) -> None:
+    # Each engine names itself in the generator tag: the parametrized builds really ran
+    # under MkDocs and under ProperDocs, not twice under whichever `mkdocs` resolves to.
+    site, _ = built
+    generator = page(site, "es/temas/Cliente ⚫①/index.html").find(
+        "meta", attrs={"name": "generator"})
+    assert generator is not None
+    content = str(generator["content"])
+    if site_engine == "properdocs":
+        assert "ProperDocs 1.6" in content
+    else:
+        assert content.startswith("mkdocs-1.6") and "ProperDocs" not in content
+    assert "mkdocs-material-9" in content

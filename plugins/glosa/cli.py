@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .checks import check_folder
+from .cli_doctor import doctor
 from .cli_editing import EDITING_COMMANDS
 from .cli_exchange import EXCHANGE_COMMANDS
 from .config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
@@ -218,5 +219,5 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
     sys.exit(1 if refused or (pending and not write) else 0)
 
 
-for _command in (*EDITING_COMMANDS, *EXCHANGE_COMMANDS):
+for _command in (*EDITING_COMMANDS, *EXCHANGE_COMMANDS, doctor):
     main.add_command(_command)

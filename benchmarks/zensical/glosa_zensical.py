@@ -1,0 +1,492 @@
+"""glosa on Zensical (a spike): the pages glosa pre-generates, and a Python-Markdown extension.
+
+Zensical reads ``mkdocs.yml`` and renders each page through Python-Markdown with the
+extensions it lists, but runs no MkDocs plugin. So glosa's work is split in two:
+
+* :func:`prepare` reads the vault once with glosa's core and writes a build folder: a
+  ``mkdocs.yml`` for Zensical, and a ``docs/`` folder with every published note (a small
+  frontmatter Zensical reads: title, description, hreflang alternates, the term furniture as
+  HTML), its attachments, glosa's assets and the pages the plugin would generate (homes,
+  A–Z, tags, sections), already rendered from glosa's own templates;
+* :class:`GlosaExtension` (``markdown_extensions: [glosa_zensical]``) rewrites each note's
+  wiki-links and embeds through ``glosa.site.render_body`` while Zensical renders it, puts
+  the links' HTML back after Markdown, and sends the page through glosa's sanitizer.
+
+Nothing here imports Zensical: the page being rendered comes from Zensical's rendering
+context when there is one, else from the extension's ``page`` option (tests, plain
+Python-Markdown).
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import secrets
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from glosa.checks import _parse_date, check_vault, find_roots
+from glosa.config import GlosaConfig, _mkdocs_glosa_options
+from glosa.diagnostics import Severity
+from glosa.i18n import format_day, language_name, language_name_in, ui_text
+from glosa.model import Note
+from glosa.plugin import TEMPLATES, az_page, sanitize_html, section_page, tag_page, tags_page
+from glosa.site import SiteModel, fill_placeholders, json_ld, relative_url, render_body
+from glosa.vault import Vault, load_vault
+
+__all__ = ["GlosaExtension", "PreparedSite", "makeExtension", "page_url", "prepare"]
+
+_CORE_KEYS = {"languages", "default_language", "profile", "rules", "roots", "level_labels",
+              "exclude_dirs"}
+_NOTE_SUFFIXES = (".md", ".markdown")
+
+
+def page_url(path: str, use_directory_urls: bool = True) -> str:
+    """The URL (relative to the site root, not encoded) Zensical gives the page of a docs
+    path, as MkDocs does: ``es/Cliente.md`` -> ``es/Cliente/``; ``es/index.md`` -> ``es/``."""
+    stem, ext = posixpath.splitext(path)
+    if ext.lower() not in _NOTE_SUFFIXES:
+        return path
+    folder, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        return f"{folder}/" if folder else ""
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
+@dataclass
+class PreparedSite:
+    """What glosa knows of a site once its vault is read: enough to render any page."""
+
+    settings: Path
+    vault: Vault
+    model: SiteModel
+    core: GlosaConfig
+    options: dict[str, Any]
+    site_name: str
+    site_url: str
+    use_directory_urls: bool
+    homes: dict[str, str] = field(default_factory=dict)
+    generated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Placeholders carry a random part, so no note text can forge one.
+    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    problems: int = 0
+
+    def url_of(self, path: str) -> str:
+        """A docs path's page URL from the site root, percent-encoded as MkDocs writes it."""
+        return quote(page_url(path, self.use_directory_urls), safe="/")
+
+    def href(self, here: str, path: str) -> str:
+        return relative_url(here, self.url_of(path)) or "./"
+
+    def link_base(self, path: str) -> str:
+        """What the links of the page of docs path ``path`` are written relative to.
+        Zensical resolves a page's relative links from its source file's folder (and
+        rewrites them for the page's URL), so that folder, not the page URL, is the base."""
+        folder = posixpath.dirname(path)
+        return quote(folder, safe="/") + "/" if folder else ""
+
+    def ui(self, lang: str) -> dict[str, str]:
+        return ui_text(lang, self.options.get("ui_text") or {})
+
+
+def load_site(settings: Path) -> PreparedSite:
+    """Read the vault an ``mkdocs.yml`` using glosa names, with that file's plugin options."""
+    data = yaml.safe_load(settings.read_text("utf-8")) or {}
+    options = _mkdocs_glosa_options(settings)
+    if options is None:
+        raise SystemExit(f"{settings}: no glosa plugin in this configuration")
+    core = GlosaConfig.from_mapping({k: v for k, v in options.items() if k in _CORE_KEYS},
+                                    str(settings))
+    docs_dir = settings.parent / str(data.get("docs_dir", "docs"))
+    vault = load_vault(docs_dir, core)
+    model = SiteModel(vault)
+    site_url = str(data.get("site_url") or "").rstrip("/")
+    site = PreparedSite(settings=settings, vault=vault, model=model, core=core,
+                        options=options, site_name=str(data.get("site_name", "Glossary")),
+                        site_url=site_url + "/" if site_url else "",
+                        use_directory_urls=bool(data.get("use_directory_urls", True)))
+    for item in check_vault(vault, model.resolutions):
+        if item.severity in (Severity.ERROR, Severity.WARNING):
+            site.problems += 1
+            print(f"WARNING - {item.path}:{item.line}:{item.column}: {item.rule}: "
+                  f"{item.message}", file=sys.stderr)
+    _plan_pages(site)
+    return site
+
+
+def _plan_pages(site: PreparedSite) -> None:
+    """Homes and generated pages per language, chosen as the MkDocs plugin chooses them."""
+    model = site.model
+    existing = {n.path for n in site.vault.notes} | {a.path for a in site.vault.attachments}
+    roots = find_roots(site.vault)
+    for lang in site.core.languages:
+        home = f"{lang}/index.md"
+        if home not in existing:
+            candidates = [n for n in model.notes if n.lang == lang and id(n) in roots]
+            candidates.sort(key=lambda n: (n.level or 9, -len(model.children(n)), n.path))
+            if candidates:
+                home = candidates[0].path
+            else:
+                site.generated[home] = {"kind": "home", "lang": lang}
+        site.homes[lang] = home
+        site.generated[az_page(lang)] = {"kind": "az", "lang": lang}
+        site.generated[tags_page(lang)] = {"kind": "tags", "lang": lang}
+        for tag, _ in model.tags(lang):
+            site.generated[tag_page(lang, tag)] = {"kind": "tag", "lang": lang, "tag": tag}
+        for section, _ in model.sections(lang):
+            site.generated[section_page(lang, section)] = {
+                "kind": "section", "lang": lang, "section": section}
+    if "index.md" not in existing and "README.md" not in existing:
+        site.generated["index.md"] = {"kind": "landing", "lang": site.core.default_language}
+    for path in [p for p in site.generated if p in existing]:
+        del site.generated[path]
+
+
+# --- pages glosa writes before Zensical runs -----------------------------------------------
+
+def _templates() -> Environment:
+    # glosa's term template includes Material's content partial; here the content is the
+    # note's HTML, which the extension has already sanitized.
+    return Environment(
+        loader=ChoiceLoader([DictLoader({"partials/content.html": "{{ page_content }}"}),
+                             FileSystemLoader(str(TEMPLATES)),
+                             FileSystemLoader(str(TEMPLATES / "glosa"))]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True, lstrip_blocks=True)
+
+
+def generated_title(site: PreparedSite, spec: dict[str, Any]) -> str:
+    text = site.ui(spec["lang"])
+    kind = spec["kind"]
+    if kind == "tag":
+        return f"{text['tag']}: {spec['tag']}"
+    if kind == "section":
+        return str(spec["section"])
+    if kind == "landing":
+        return site.site_name
+    return str(text.get(kind, kind))
+
+
+def render_generated(site: PreparedSite, env: Environment, path: str,
+                     spec: dict[str, Any]) -> str:
+    """The HTML listing of a generated page, from glosa's own template for it."""
+    lang = spec["lang"]
+    here = site.link_base(path)
+    model = site.model
+
+    def entry(note: Note) -> dict[str, Any]:
+        return {"title": note.title, "url": site.href(here, note.path), "level": note.level,
+                "marker": note.marker,
+                "level_label": site.core.level_label(note.level, lang) if note.level else "",
+                "summary": model.summary(note, 160)}
+
+    context: dict[str, Any] = {"ui": site.ui(lang), "lang": lang,
+                               "title": generated_title(site, spec)}
+    kind = spec["kind"]
+    if kind == "az":
+        context["groups"] = [(letter, [entry(n) for n in notes])
+                             for letter, notes in model.az(lang)]
+    elif kind == "tags":
+        context["tags"] = [{"name": tag, "count": len(notes),
+                            "url": site.href(here, tag_page(lang, tag))}
+                           for tag, notes in model.tags(lang)]
+    elif kind == "tag":
+        context["notes"] = [entry(n) for tag, notes in model.tags(lang) if tag == spec["tag"]
+                            for n in notes]
+    elif kind == "section":
+        context["groups"] = [(sub, [entry(n) for n in notes])
+                             for name, subs in model.sections(lang) if name == spec["section"]
+                             for sub, notes in subs]
+    else:  # home, landing
+        context["homes"] = [{"lang": code, "name": language_name(code),
+                             "url": site.href(here, home), "count": len(model.by_language(code))}
+                            for code, home in site.homes.items()]
+        context["sections"] = [{"name": name, "url": site.href(here, section_page(lang, name))}
+                               for name, _ in model.sections(lang)]
+        context["az_url"] = site.href(here, az_page(lang))
+        context["count"] = len(model.by_language(lang))
+    return env.get_template(f"{kind}.html").render(context)
+
+
+def note_context(site: PreparedSite, note: Note) -> dict[str, Any]:
+    """The term furniture of a note (breadcrumb, badge, version, translation, tags, aliases,
+    children, backlinks), as the MkDocs plugin hands it to glosa's term template."""
+    model = site.model
+    here = site.link_base(note.path)
+
+    def link(target: Note) -> dict[str, str]:
+        return {"title": target.title, "url": site.href(here, target.path)}
+
+    translations = model.translations.get(id(note), {})
+    switch = []
+    for lang in (code for code in site.core.languages if code != note.lang):
+        target = translations.get(lang)
+        switch.append({"lang": lang, "name": language_name(lang),
+                       "name_here": language_name_in(lang, note.lang),
+                       "url": site.href(here, target.path if target else site.homes[lang]),
+                       "title": target.title if target else None})
+    modified = _parse_date(note.meta.get("modified"))
+    parts = [note.meta.get(k) for k in ("ver_major", "ver_minor", "ver_rev")]
+    version = (".".join(str(p) for p in parts)
+               if all(isinstance(p, int) and not isinstance(p, bool) for p in parts) else None)
+    return {
+        "level": note.level, "marker": note.marker,
+        "level_label": site.core.level_label(note.level, note.lang) if note.level else None,
+        "breadcrumb": [link(n) for n in model.breadcrumb(note)],
+        "version": version,
+        "modified": format_day(modified, note.lang) if modified else None,
+        "modified_iso": modified.date().isoformat() if modified else None,
+        "tags": [{"name": t, "url": site.href(here, tag_page(note.lang, t))} for t in note.tags],
+        "aliases": note.aliases,
+        "backlinks": [{**link(source), "snippet": snippet}
+                      for source, snippet in model.backlinks_of(note)],
+        "children": [link(n) for n in model.children(note)],
+        "switch": switch,
+    }
+
+
+def _frontmatter(values: dict[str, Any]) -> str:
+    return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+def _navigation(site: PreparedSite) -> list[Any]:
+    """The plugin's sidebar: a handful of pages per language, never every note."""
+    nav: list[Any] = []
+    for lang in site.core.languages:
+        text = site.ui(lang)
+        items: list[Any] = [{text["home"]: site.homes[lang]}, {text["az"]: az_page(lang)}]
+        items += [{section: section_page(lang, section)}
+                  for section, _ in site.model.sections(lang)
+                  if section_page(lang, section) in site.generated]
+        items.append({text["tags"]: tags_page(lang)})
+        nav.append({language_name(lang): items})
+    return nav
+
+
+def prepare(settings: Path, out: Path) -> PreparedSite:
+    """Write ``out/mkdocs.yml`` and ``out/docs/`` for Zensical from a glosa site's
+    ``mkdocs.yml``; returns the site read (the extension renders from it in-process)."""
+    site = load_site(settings.resolve())
+    docs = out / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    env = _templates()
+    for note in site.model.notes:
+        target = docs / note.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        translations = site.model.translations.get(id(note), {})
+        meta = {
+            "title": note.title,
+            "description": site.model.summary(note),
+            # Read by the theme override (overrides/main.html) into <head>.
+            "glosa_lang": note.lang,
+            "glosa_alternates": [{"lang": lang, "url": site.url_of(t.path)}
+                                 for lang, t in sorted(translations.items())],
+        }
+        # The body is rendered by the extension; the file keeps glosa's decoded text so
+        # Zensical's own reading (title, search) sees the note as glosa read it.
+        target.write_text(_frontmatter(meta) + note.body, encoding="utf-8")
+    for attachment in site.vault.attachments:
+        target = docs / attachment.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(attachment.abs_path, target)
+    for path, spec in site.generated.items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        title = generated_title(site, spec)
+        listing = render_generated(site, env, path, spec)
+        target.write_text(_frontmatter({"title": title, "glosa_lang": spec["lang"]})
+                          + f"# {html.escape(title)}\n\n{listing}\n", encoding="utf-8")
+    assets = docs / "assets" / "glosa"
+    assets.mkdir(parents=True)
+    for name in ("glosa.css", "glosa.js"):
+        (assets / name).write_bytes((TEMPLATES / "assets" / name).read_bytes())
+    overrides = out / "overrides"
+    if overrides.exists():
+        shutil.rmtree(overrides)
+    overrides.mkdir()
+    (overrides / "main.html").write_text(_MAIN_OVERRIDE, encoding="utf-8")
+    (out / "mkdocs.yml").write_text(_zensical_config(site, settings), encoding="utf-8")
+    return site
+
+
+#: The one theme override: hreflang alternates in <head>, from the page's frontmatter.
+_MAIN_OVERRIDE = """{% extends "base.html" %}
+{% block extrahead %}
+  {% if page.meta and page.meta.glosa_alternates %}
+    <link rel="alternate " hreflang="{{ page.meta.glosa_lang }}" href="{{ page.url | url }}">
+    {% for alt in page.meta.glosa_alternates %}
+      <link rel="alternate " hreflang="{{ alt.lang }}" href="{{ alt.url | url }}">
+    {% endfor %}
+  {% endif %}
+{% endblock %}
+"""
+
+
+def _zensical_config(site: PreparedSite, settings: Path) -> str:
+    data = yaml.safe_load(settings.read_text("utf-8")) or {}
+    theme = dict(data.get("theme") or {"name": "material"})
+    theme["custom_dir"] = "overrides"
+    theme.setdefault("language", site.core.default_language)
+    # No web fonts: the site makes no third-party request.
+    theme["font"] = False
+    extensions: list[Any] = list(data.get("markdown_extensions") or [])
+    names = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
+    extensions += [e for e in ("tables", "attr_list") if e not in names]
+    extensions.append({"glosa_zensical": {"settings": str(settings.resolve())}})
+    config = {
+        "site_name": site.site_name,
+        "site_url": site.site_url or None,
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": site.use_directory_urls,
+        "theme": theme,
+        "nav": _navigation(site),
+        "extra_css": ["assets/glosa/glosa.css"],
+        "extra_javascript": ["assets/glosa/glosa.js"],
+        # Material's own language selector: one link per language, to its home.
+        "extra": {"alternate": [{"name": language_name(lang), "lang": lang,
+                                 "link": "/" + site.url_of(site.homes[lang])}
+                                for lang in site.core.languages]},
+        "markdown_extensions": extensions,
+    }
+    if not config["site_url"]:
+        del config["site_url"]
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+# --- the Python-Markdown extension ----------------------------------------------------------
+
+#: Sites read in this process, by settings file: Zensical makes a Markdown instance (and
+#: so an extension) per page, while the vault is read once.
+SITES: dict[str, PreparedSite] = {}
+
+
+def site_for(settings: str) -> PreparedSite:
+    site = SITES.get(settings)
+    if site is None:
+        site = SITES[settings] = load_site(Path(settings))
+    return site
+
+
+def _current_page(md: Markdown, fallback: str) -> tuple[str, str]:
+    """(docs path, page URL) of the page being rendered: Zensical's rendering context when
+    Zensical runs this, else the extension's ``page`` option."""
+    for processor in md.preprocessors:
+        page = getattr(processor, "page", None)
+        if page is not None and hasattr(page, "path"):
+            return str(page.path), str(getattr(page, "url", "") or "")
+    return fallback, ""
+
+
+class GlosaPreprocessor(Preprocessor):
+    """A note's wiki-links and embeds, rewritten by glosa's renderer."""
+
+    def __init__(self, md: Markdown, extension: GlosaExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        ext = self.extension
+        ext.fragments = []
+        ext.note = None
+        ext.document_ready = False
+        site = site_for(ext.getConfig("settings"))
+        path, _url = _current_page(self.md, ext.getConfig("page"))
+        ext.page_path = path
+        note = site.vault.index.note_at(path)
+        if note is None or note.path != path or not note.readable:
+            return lines
+        here = site.link_base(path)
+        # Broken links were reported with file:line when the vault was checked (load_site).
+        body, _unresolved, fragments = render_body(
+            site.model, note, site.url_of, here, int(site.options.get("embed_depth", 3)),
+            site.nonce)
+        ext.fragments = fragments
+        ext.note = note
+        return body.split("\n")
+
+
+class GlosaPostprocessor(Postprocessor):
+    """Links' HTML put back, everything sanitized, then glosa's term furniture around it."""
+
+    def __init__(self, md: Markdown, extension: GlosaExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        ext = self.extension
+        if not ext.document_ready:
+            # The toc extension runs the postprocessors on each heading's HTML while the
+            # tree is built (for its labels): only the whole page gets the furniture.
+            return text
+        site = site_for(ext.getConfig("settings"))
+        here = site.link_base(ext.page_path)
+        content = sanitize_html(fill_placeholders(text, ext.fragments, site.nonce), here)
+        note = ext.note
+        if note is None:
+            return content
+        furniture = note_context(site, note)
+        page_abs = site.site_url + site.url_of(note.path)
+        home_abs = site.site_url + site.url_of(site.homes.get(note.lang, ""))
+        jsonld = json_ld(note, page_abs, site.site_name, home_abs, site.model.summary(note))
+        # The content is sanitized HTML already: the template must not escape it again.
+        term = _TERM.render(g=furniture, glosa_ui=site.ui(note.lang),
+                            page_content=Markup(content))
+        # JSON-LD in the body (schema.org reads it there too); json_ld escapes < > &.
+        return f'{term}\n<script type="application/ld+json">{jsonld}</script>'
+
+
+class _DocumentReady(Treeprocessor):
+    """Marks the end of the tree stage: postprocessors after this see the whole page."""
+
+    def __init__(self, md: Markdown, extension: GlosaExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: Any) -> None:
+        self.extension.document_ready = True
+
+
+_TERM = _templates().get_template("partials/glosa-term.html")
+
+
+class GlosaExtension(Extension):
+    """``markdown_extensions: [{glosa_zensical: {settings: path/to/mkdocs.yml}}]``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "settings": ["mkdocs.yml", "the glosa site's mkdocs.yml (plugin options, vault)"],
+            "page": ["", "docs path of the page (when no Zensical context names it)"],
+        }
+        self.fragments: list[str] = []
+        self.page_path = ""
+        self.note: Note | None = None
+        self.document_ready = False
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        self.note = None
+        self.document_ready = False
+        # Before the HTML-block preprocessor (20) and whitespace normalisation (30).
+        md.preprocessors.register(GlosaPreprocessor(md, self), "glosa", 35)
+        # After raw HTML is put back (30) and ampersands are substituted (20).
+        md.treeprocessors.register(_DocumentReady(md, self), "glosa-ready", -100)
+        md.postprocessors.register(GlosaPostprocessor(md, self), "glosa", 1)
+
+
+def makeExtension(**kwargs: Any) -> GlosaExtension:
+    return GlosaExtension(**kwargs)

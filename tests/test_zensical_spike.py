@@ -1,0 +1,150 @@
+"""The Zensical spike's engine-free half (benchmarks/zensical/glosa_zensical.py): the docs
+folder glosa pre-generates, and the Python-Markdown extension that renders a note, run here
+through plain Python-Markdown (Zensical itself lives in the spike's own venv)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import markdown
+import pytest
+import yaml
+from benchmarks.zensical import glosa_zensical as gz
+
+from .conftest import write_vault
+from .test_site import vault_files
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, gz.PreparedSite]:
+    tmp = tmp_path_factory.mktemp("zensical")
+    write_vault(tmp / "vault", vault_files())
+    settings = tmp / "mkdocs.yml"
+    settings.write_text("site_name: Test\nsite_url: https://example.org/g/\ndocs_dir: vault\n"
+                        "theme:\n  name: material\nplugins:\n  - glosa\n"
+                        "markdown_extensions:\n  - toc:\n      permalink: true\n",
+                        encoding="utf-8")
+    out = tmp / "build"
+    site = gz.prepare(settings, out)
+    return settings, out, site
+
+
+def render(settings: Path, page: str) -> str:
+    md = markdown.Markdown(extensions=["toc", "tables", "attr_list", "md_in_html",
+                                       gz.GlosaExtension(settings=str(settings), page=page)],
+                           extension_configs={"toc": {"permalink": True}})
+    return md.convert("(the extension renders the note glosa read)")
+
+
+def resolve(source: str, href: str) -> str:
+    """The docs page a link written relative to the source file's folder points to."""
+    folder = source.rsplit("/", 1)[0] + "/" if "/" in source else ""
+    parts: list[str] = []
+    for part in (folder + unquote(href.split("#")[0])).split("/"):
+        if part == "..":
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+@pytest.mark.parametrize(("path", "directory_urls", "url"), [
+    ("es/temas/Cliente ⚫①.md", True, "es/temas/Cliente ⚫①/"),
+    ("es/temas/Cliente ⚫①.md", False, "es/temas/Cliente ⚫①.html"),
+    ("es/index.md", True, "es/"),
+    ("index.md", True, ""),
+    ("logo.png", True, "logo.png"),
+])
+def test_page_url_follows_the_engine(path: str, directory_urls: bool, url: str) -> None:
+    assert gz.page_url(path, directory_urls) == url
+
+
+def test_prepared_folder_holds_notes_attachments_and_generated_pages(
+        prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    settings, out, site = prepared
+    docs = out / "docs"
+    for note in site.model.notes:
+        text = (docs / note.path).read_text("utf-8")
+        front = yaml.safe_load(text.split("---\n")[1])
+        assert front["title"] == note.title  # without the level marker
+    assert (docs / "logo.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    for page in ("es/az.md", "en/az.md", "es/tags/index.md", "index.md",
+                 "assets/glosa/glosa.js", "assets/glosa/glosa.css"):
+        assert (docs / page).is_file(), page
+    cliente = yaml.safe_load((docs / "es/temas/Cliente ⚫①.md").read_text("utf-8")
+                             .split("---\n")[1])
+    assert cliente["glosa_alternates"] == [{"lang": "en",
+                                            "url": "en/Customer%20%E2%9A%AB%E2%91%A0/"}]
+    config = yaml.safe_load((out / "mkdocs.yml").read_text("utf-8"))
+    assert config["docs_dir"] == "docs" and config["theme"]["custom_dir"] == "overrides"
+    assert {"glosa_zensical": {"settings": str(settings.resolve())}} in config[
+        "markdown_extensions"]
+    nav_pages = [next(iter(item.values())) for group in config["nav"]
+                 for items in group.values() for item in items]
+    assert "es/az.md" in nav_pages and "es/Índice ⚫①.md" in nav_pages
+    assert not any("Cliente" in page for page in nav_pages)  # notes are not in the sidebar
+    assert [a["lang"] for a in config["extra"]["alternate"]] == ["es", "en"]
+
+
+def test_generated_listing_links_resolve_from_the_source_folder(
+        prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    _, out, _ = prepared
+    text = (out / "docs" / "es/az.md").read_text("utf-8")
+    hrefs = re.findall(r'<a href="([^"#]+)" data-preview>', text)
+    targets = {resolve("es/az.md", href).rstrip("/") + ".md" for href in hrefs}
+    assert "es/temas/Cliente ⚫①.md" in targets
+    assert all((out / "docs" / t).is_file() for t in targets), targets
+
+
+def test_extension_renders_links_embeds_and_furniture(
+        prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    settings, out, _ = prepared
+    page = "es/temas/Cliente ⚫①.md"
+    html = render(settings, page)
+    # The toc extension runs postprocessors on heading HTML: the H1 keeps its own id.
+    assert re.search(r'<h1 id="cliente">Cliente', html)
+    links = dict(re.findall(r'<a class="glosa-link" href="([^"]+)"[^>]*>([^<]+)</a>', html))
+    assert resolve(page, next(h for h, label in links.items() if label == "inicio")) == (
+        "es/Índice ⚫①")
+    assert '<span class="glosa-broken" title="missing: No existe">No existe</span>' in html
+    assert 'id="def"' in html  # the block id became an anchor
+    backlinks = html[html.index('class="glosa-backlinks"'):]
+    assert "Huérfana" in backlinks and "Índice" in backlinks
+    assert 'hreflang="en"' in html and "Customer" in html  # the translation link
+    assert '<script type="application/ld+json">{"@context": "https://schema.org"' in html
+    for href in re.findall(r'href="([^"#]+)', html):
+        if "://" not in href:
+            assert (out / "docs" / (resolve(page, href).rstrip("/") + ".md")).is_file(), href
+
+
+def test_extension_transcludes_embeds(prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    settings, _, _ = prepared
+    html = render(settings, "es/Índice ⚫①.md")
+    embed = html[html.index('<div class="glosa-embed">'):]
+    assert "Una tienda." in embed[:embed.index("</div>")]
+    assert '<img class="glosa-embed-image" src="../logo.png"' in html
+
+
+def test_extension_sanitizes_note_html(prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    settings, _, _ = prepared
+    html = render(settings, "es/Hostil 🟡③.md")
+    assert "Texto" in html
+    # Only glosa's own JSON-LD block is a script (its values escaped); the note's script
+    # element is gone with its content, and so is its javascript: link.
+    body, jsonld = html.split('<script type="application/ld+json">')
+    assert "<script" not in body and "alert(3)" not in body and "javascript:" not in body
+    assert "<" not in jsonld.removesuffix("</script>")
+    assert "<img src=x" not in body  # the hostile alias is shown as text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in body
+
+
+def test_pages_that_are_not_notes_pass_through(
+        prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    settings, _, _ = prepared
+    md = markdown.Markdown(extensions=[gz.GlosaExtension(settings=str(settings),
+                                                         page="es/az.md")])
+    html = md.convert("# Índice\n\n<div class=\"glosa-az\"><a href=\"x/\">X</a></div>\n")
+    assert '<div class="glosa-az"><a href="x/">X</a></div>' in html
+    assert "glosa-term" not in html
