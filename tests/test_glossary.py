@@ -309,8 +309,9 @@ def test_each_diagram_is_drawn_in_both_languages_with_translated_labels(vault: V
 # calculation, written `Name = expression = ... = result`: numbers in the note's
 # language (es `40.000` and `2,2`; en `40,000` and `2.2`), the operators × / ÷ + − ( )
 # and ^ for a power, `€` and `%` as unit labels only (a share is written as a decimal
-# inside the expression: `0,30`, not `30 %`). Every step must equal the result as far
-# as the result's own decimals show.
+# inside the expression: `0,30`, not `30 %`); numbers of five digits or more carry their
+# thousands separator. Every step must equal the result as far as the result's own
+# decimals show. Sentences of the callout hold no " = ".
 
 NUMBER = {
     "es": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
@@ -344,6 +345,8 @@ def python_expression(text: str, lang: str) -> tuple[str, list[Fraction]]:
         char = text[position]
         number = NUMBER[lang].match(text, position)
         if number:
+            if re.fullmatch(r"\d{5,}", number.group().partition(SEPARATORS[lang][1])[0]):
+                raise CalculationError(f"{number.group()} needs its thousands separator")
             out.append(f"n{len(numbers)}")
             numbers.append(to_number(number.group(), lang))
             position = number.end()
@@ -441,6 +444,8 @@ def test_a_right_calculation_is_accepted(line: str, lang: str, result: Fraction)
     ("CAC = 35.000 ÷ 700", "es", "expected 'Name = expression = result'"),
     ("45 = 45 / 1 = 45", "es", "must start with what it computes"),
     ("ROI = (25 × = 25 %", "es", "not an expression"),
+    ("Frecuencia = 300000 / 100.000 = 3", "es", "300000 needs its thousands separator"),
+    ("Frequency = 300,000 / 100000 = 3", "en", "100000 needs its thousands separator"),
 ])
 def test_a_wrong_calculation_is_refused(line: str, lang: str, error: str) -> None:
     with pytest.raises(CalculationError, match=re.escape(error)):
