@@ -123,8 +123,9 @@ CALLOUT_TITLES = {"es": {"warning": "Error frecuente", "summary": "En resumen"},
 FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 DISPLAY_MATH = re.compile(r"^\$\$\n(?P<tex>.+?)\n\$\$$", re.MULTILINE | re.DOTALL)
 CALLOUT_HEAD = re.compile(r"^>\s*\[!(?P<type>[^\]]+)\][+-]?[ \t]*(?P<title>.*)$")
+FOOTNOTE_LABEL = re.compile(r"^\[\^[^\]\s]+\]:")
 FOOTNOTE_DEF = re.compile(r"^\[\^(?P<id>[^\]\s]+)\]:[ \t]+\S", re.MULTILINE)
-FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
+FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\]")
 MERMAID_LABEL = re.compile(r"\[\"?([^\]\"]+)\"?\]|\(\"?([^)\"]+)\"?\)|\{\"?([^}\"]+)\"?\}"
                            r"|\|([^|]+)\|")
 MERMAID_EDGE = re.compile(r"-->|-\.->|==>|---")
@@ -227,7 +228,7 @@ def test_each_construct_is_used_enough(vault: Vault, lang: str,
 
 def test_counting_reads_the_constructs_and_skips_code() -> None:
     body = ("Texto con $x$ en línea.\n\n$$\na = b\n$$\n\n> [!tip] Consejo\n> Uno.\n\n"
-            "Dato[^1].\n\n```mermaid\nflowchart LR\n  A[Uno] --> B[Dos]\n```\n\n"
+            "Dato[^1]: otro.\n\n```mermaid\nflowchart LR\n  A[Uno] --> B[Dos]\n```\n\n"
             "```text\n$$\nno = math\n$$\n> [!tip] no es un aviso\n[^2]: tampoco\n```\n\n"
             "[^1]: Fuente.\n")
     assert formulas(body) == ["a = b"]
@@ -256,7 +257,9 @@ def test_every_footnote_is_defined_and_referenced(vault: Vault, lang: str) -> No
     for note in notes_of(vault, lang):
         text = prose(note.body)
         defined = footnote_definitions(note.body)
-        referenced = {m["id"] for m in FOOTNOTE_REF.finditer(text)}
+        # A definition's own label at the start of its line is not a reference.
+        referenced = {m["id"] for line in text.splitlines()
+                      for m in FOOTNOTE_REF.finditer(FOOTNOTE_LABEL.sub("", line, count=1))}
         assert len(defined) == len(set(defined)), f"{note.path}: a footnote defined twice"
         assert referenced == set(defined), (note.path, sorted(referenced), defined)
 
