@@ -324,8 +324,9 @@ def test_each_diagram_is_drawn_in_both_languages_with_translated_labels(vault: V
 # language (es `40.000` and `2,2`; en `40,000` and `2.2`), the operators × / ÷ + − ( )
 # and ^ for a power, `€` and `%` as unit labels only (a share is written as a decimal
 # inside the expression: `0,30`, not `30 %`); numbers of five digits or more carry their
-# thousands separator. Every step must equal the result as far as the result's own
-# decimals show. Sentences of the callout hold no " = ".
+# thousands separator. The result may name its unit in words (`= 25 meses`). Every step
+# must equal the result as far as the result's own decimals show. Sentences of the
+# callout hold no " = ".
 
 NUMBER = {
     "es": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
@@ -335,6 +336,7 @@ SEPARATORS = {"es": (".", ","), "en": (",", ".")}  # (thousands, decimals)
 OPERATORS = {"×": "*", "·": "*", "/": "/", "÷": "/", "+": "+", "−": "-", "-": "-",
              "(": "(", ")": ")", "^": "**"}
 UNITS = "€%"
+RESULT_UNIT = re.compile(r"(?<=[\d€%])\s+[^\W\d_]+(?:\s+[^\W\d_]+)*$")
 
 
 class CalculationError(ValueError):
@@ -418,7 +420,8 @@ def check_calculation(line: str, lang: str) -> Fraction:
         raise CalculationError(f"expected 'Name = expression = result': {line!r}")
     if NUMBER[lang].fullmatch(name.strip(UNITS + " ")):
         raise CalculationError(f"the line must start with what it computes: {line!r}")
-    result_text = steps[-1]
+    # The result may name its unit in words (`= 25 meses`); the expression may not.
+    result_text = RESULT_UNIT.sub("", steps[-1])
     result = evaluate(result_text, lang)
     tolerance = Fraction(1, 2 * 10 ** decimals_shown(result_text, lang))
     for step in steps[:-1]:
@@ -442,6 +445,8 @@ def calculations(note: Note) -> list[str]:
     ("NPS = 55 % − 15 % = 40", "es", Fraction(40)),
     ("Ticket medio = 18.000 € / 400 = 45 €", "es", Fraction(45)),
     ("Tasa = 880 / 40.000 × 100 = 0,022 × 100 = 2,2 %", "es", Fraction(22, 10)),
+    ("Vida media = 1 / 0,04 = 25 meses", "es", Fraction(25)),
+    ("Frequency = 300,000 / 100,000 = 3 impressions per person", "en", Fraction(3)),
 ])
 def test_a_right_calculation_is_accepted(line: str, lang: str, result: Fraction) -> None:
     assert check_calculation(line, lang) == result
@@ -455,6 +460,7 @@ def test_a_right_calculation_is_accepted(line: str, lang: str, result: Fraction)
     ("Tasa = 880 / 40,000 × 100 = 2.2 %", "es", "unexpected"),
     ("Rate = 45 / 1.500 × 100 = 3%", "en", "is 3000, not 3%"),
     ("CLV = 50 euros × 4 = 200 €", "es", "unexpected 'e'"),
+    ("Vida media = 1 / 0,04 = 25 meses, más o menos", "es", "unexpected 'm'"),
     ("CAC = 35.000 ÷ 700", "es", "expected 'Name = expression = result'"),
     ("45 = 45 / 1 = 45", "es", "must start with what it computes"),
     ("ROI = (25 × = 25 %", "es", "not an expression"),

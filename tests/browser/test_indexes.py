@@ -40,7 +40,7 @@ def test_az_lists_every_term(lang: str, site_dir: Path, open_page: OpenPage) -> 
     if lang == "es":
         screenshot(page, "desktop-az")
     listed = entries(page, ".glosa-az")
-    assert len(notes_of(lang)) == 75
+    assert notes_of(lang), f"no notes under {GLOSSARY / lang}"
     assert len(listed) == len(notes_of(lang)), (len(listed), len(notes_of(lang)))
     assert len({e["href"] for e in listed}) == len(listed), "a term is listed twice"
     # Each entry is a term page of this language, and every term page of it is listed.
