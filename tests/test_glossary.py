@@ -66,6 +66,7 @@ def test_format_of_every_note(vault: Vault) -> None:
         assert note.legend is not None, note.path
         assert note.meta["iaStatus"] == 2 and note.meta["iaStatus_Model"], note.path
         assert note.meta["checked"] == 0 and note.meta["supervisado"] == "", note.path
+        assert note.meta["a11y"] == 0, f"{note.path}: accessibility is not rated yet"
         targets = [resolve_link(vault.index, link, note).note for link in note.links
                    if link is not note.parent and link is not note.legend]
         others = {t.path for t in targets if t is not None and t is not note}
