@@ -153,6 +153,8 @@ def test_embeds_anywhere(obsidian_site: tuple[Path, str]) -> None:
     assert pdf is not None and pdf["src"] == "../doc.pdf#page=3"
     canvas = article.select_one("a.glosa-obsidian-canvas")
     assert canvas is not None and canvas["href"] == "../board.canvas"
+    kind = canvas.find_next_sibling("span")
+    assert kind is not None and kind.get_text() == "(Obsidian canvas)"
     assert "board.canvas" not in log
 
 
