@@ -5,6 +5,7 @@ block ids after tables, lists and callouts, section embeds, long file extensions
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,16 @@ def test_templater_folder_is_a_templates_folder(tmp_path: Path) -> None:
 )
 def test_attachment_folder_for_a_note(setting: str, note: str, folder: str) -> None:
     assert ObsidianSettings(attachment_folder_path=setting).attachment_folder_for(note) == folder
+
+
+def test_a_note_of_twenty_thousand_equal_headings_checks_in_half_a_second(
+        make_vault: VaultFactory) -> None:
+    root = make_vault({
+        "Big.md": "## Same\n\ntext\n\n" * 20_000 + "[[#Same]] [x](#Same) [[#Same_19999]]\n",
+        "Other.md": "[[Big#Same]] [y](Big.md#Same)\n",
+    })
+    # CPU time, not wall time: the budget is for the work, whatever else the machine runs.
+    start = time.process_time()
+    found = check_vault(load_vault(root, OBSIDIAN))
+    assert time.process_time() - start < 0.5
+    assert found == []

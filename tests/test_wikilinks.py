@@ -140,9 +140,10 @@ def test_not_markdown_links_into_the_vault(text: str) -> None:
 
 def test_twenty_thousand_equal_headings_scan_in_linear_time() -> None:
     body = "## Same\n\ntext\n\n" * 20_000
-    start = time.perf_counter()
+    # CPU time, not wall time: the budget is for the work, whatever else the machine runs.
+    start = time.process_time()
     scan = scan_body(body)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     slugs = [h.slug for h in scan.headings]
     # Python-Markdown's own ids, so that links land where the site puts the anchors.
     assert slugs[:3] == ["same", "same_1", "same_2"] and slugs[-1] == "same_19999"
@@ -151,10 +152,10 @@ def test_twenty_thousand_equal_headings_scan_in_linear_time() -> None:
 
 
 def test_twenty_thousand_links_on_one_line_scan_in_linear_time() -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     links = scan_body("[[a]] [b](c.md) " * 20_000).links
     assert len(links) == 40_000 and links[-1].column == 16 * 19_999 + 7
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_reference_links_resolve_through_their_definitions() -> None:

@@ -368,7 +368,7 @@ def resolve_link(index: NoteIndex, link: LinkLike, source: Note | None) -> LinkR
                 ResolutionStatus.BROKEN,
                 suggestions=index.suggest("attachments", target.rsplit("/", 1)[-1]),
             )
-        query = split_marker(target.rsplit("/", 1)[-1]).title
+        query = split_marker(_strip_md(target.rsplit("/", 1)[-1])).title
         return LinkResolution(ResolutionStatus.BROKEN, suggestions=index.suggest("notes", query))
     chosen, tied = _pick(result, source)
     return _resolve_anchor(index, link, chosen, tied)

@@ -363,8 +363,7 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
 
 
 # `[label]: destination "title"` opening a line (not `[^1]:`, a footnote).
-_REFERENCE_DEFINITION = re.compile(
-    r"^ {0,3}\[(?!\^)([^\[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
+_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)([^\[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)")
 # `[text][label]`, `[label][]` and `[label]` (the last only when such a label is defined).
 _REFERENCE_USE = re.compile(r"(!?)\[([^\[\]\n]*)\](?:\[([^\[\]\n]*)\])?(?![(:\[])")
 
@@ -379,9 +378,17 @@ def _reference_links(body: str, text: str, lines: _Lines, wiki_spans: list[tuple
     """Reference-style links and images whose definition points into the vault, each
     where it is used (the definition line itself is no link)."""
     definitions: dict[str, str] = {}
-    for match in _REFERENCE_DEFINITION.finditer(text):
-        definitions.setdefault(_reference_key(body[match.start(1):match.end(1)]),
-                               body[match.start(2):match.end(2)])
+    # Found from each `]:` back to its line's start: a `^`-anchored pattern would be tried
+    # at every offset of the body, and `[[Term]]: text` lines are common in a glossary.
+    at = text.find("]:")
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        match = _REFERENCE_DEFINITION.match(text, line_start)
+        if match is not None:
+            definitions.setdefault(_reference_key(body[match.start(1):match.end(1)]),
+                                   body[match.start(2):match.end(2)])
+        line_end = text.find("\n", at)
+        at = -1 if line_end < 0 else text.find("]:", line_end)
     if not definitions:
         return []
     taken = sorted(wiki_spans + [(link.start, link.end) for link in inline])

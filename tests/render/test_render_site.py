@@ -78,6 +78,10 @@ Again.
 
 OTHER = """# Other
 
+```mermaid
+graph TD; A-->B
+```
+
 ## Section two
 
 Section text ^blk
@@ -153,6 +157,8 @@ def test_embeds_anywhere(obsidian_site: tuple[Path, str]) -> None:
     assert pdf is not None and pdf["src"] == "../doc.pdf#page=3"
     canvas = article.select_one("a.glosa-obsidian-canvas")
     assert canvas is not None and canvas["href"] == "../board.canvas"
+    kind = canvas.find_next_sibling("span")
+    assert kind is not None and kind.get_text() == "(Obsidian canvas)"
     assert "board.canvas" not in log
 
 
@@ -255,3 +261,19 @@ def test_seed_titles_show_as_written(tmp_path: Path) -> None:
     labels = [a.get_text() for a in home.select("article a.glosa-link")]
     assert labels == ["A=b ~c <d> e_f", "A=b ~c <d> e_f"]
     assert "\\" not in home.select_one("article").get_text()  # type: ignore[union-attr]
+
+
+def test_page_assets_only_where_needed(obsidian_site: tuple[Path, str]) -> None:
+    site, _ = obsidian_site
+
+    def scripts(rel: str) -> list[str]:
+        return [str(s["src"]).rsplit("/", 1)[-1] for s in page(site, rel).select("script[src]")]
+
+    assert "mermaid.min.js" in scripts("Other/index.html")
+    assert "mermaid.min.js" not in scripts("Home/index.html")
+    assert "mermaid-init.js" in scripts("Home/index.html")
+    styles = [str(link["href"]) for link in page(site, "Home/index.html").select(
+        "link[rel=stylesheet]")]
+    assert any(href.endswith("assets/glosa/ofm.css") for href in styles)
+    assert (site / "assets/glosa/mermaid.min.js").is_file()
+    assert page(site, "Other/index.html").select_one("pre.mermaid") is not None

@@ -279,9 +279,11 @@ class RenderState:
                     f'loading="lazy"></iframe>')
         kind = OBSIDIAN_FILES.get(ext)
         if kind is not None:
+            # The site cannot draw a canvas or run a base's query: say what the file is.
             return (f'<a class="glosa-link glosa-attachment glosa-obsidian-{kind}" '
                     f'href="{href}" title="Obsidian {kind} file (not shown on the site)">'
-                    f"{html.escape(label or name)}</a>")
+                    f"{html.escape(label or name)}</a>"
+                    f' <span class="glosa-file-kind">(Obsidian {kind})</span>')
         return (f'<a class="glosa-link glosa-attachment" href="{href}">'
                 f"{html.escape(label or name)}</a>")
 
