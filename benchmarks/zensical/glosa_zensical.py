@@ -8,9 +8,11 @@ extensions it lists, but runs no MkDocs plugin. So glosa's work is split in two:
   frontmatter Zensical reads: title, description, hreflang alternates, the term furniture as
   HTML), its attachments, glosa's assets and the pages the plugin would generate (homes,
   A–Z, tags, sections), already rendered from glosa's own templates;
-* :class:`GlosaExtension` (``markdown_extensions: [glosa_zensical]``) rewrites each note's
-  wiki-links and embeds through ``glosa.site.render_body`` while Zensical renders it, puts
-  the links' HTML back after Markdown, and sends the page through glosa's sanitizer.
+* :class:`GlosaExtension` (``markdown_extensions: [glosa_zensical]``) renders each note with
+  glosa's own renderer (``glosa.render``, the one the MkDocs plugin uses) while Zensical
+  renders the page: Python-Markdown sees one placeholder, the note's HTML goes in after
+  it, and the page goes through glosa's sanitizer. (So Zensical's table of contents of a
+  note stays empty: its toc extension only sees what Python-Markdown parsed.)
 
 Nothing here imports Zensical: the page being rendered comes from Zensical's rendering
 context when there is one, else from the extension's ``page`` option (tests, plain
@@ -26,6 +28,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -42,8 +45,18 @@ from glosa.config import GlosaConfig, _mkdocs_glosa_options
 from glosa.diagnostics import Severity
 from glosa.i18n import format_day, language_name, language_name_in, ui_text
 from glosa.model import Note
-from glosa.plugin import TEMPLATES, az_page, sanitize_html, section_page, tag_page, tags_page
-from glosa.site import SiteModel, fill_placeholders, json_ld, relative_url, render_body
+from glosa.plugin import (
+    BACKLINKS_SHOWN,
+    TEMPLATES,
+    az_page,
+    sanitize_html,
+    section_page,
+    tag_page,
+    tags_page,
+)
+from glosa.render import NoteRenderer, RenderState
+from glosa.render.core import page_title
+from glosa.site import SiteModel, fill_placeholders, json_ld, relative_url
 from glosa.vault import Vault, load_vault
 
 __all__ = ["GlosaExtension", "PreparedSite", "makeExtension", "page_url", "prepare"]
@@ -81,6 +94,7 @@ class PreparedSite:
     generated: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Placeholders carry a random part, so no note text can forge one.
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    renderer: NoteRenderer | None = None
     problems: int = 0
 
     def url_of(self, path: str) -> str:
@@ -160,7 +174,11 @@ def _templates() -> Environment:
     # glosa's term template includes Material's content partial; here the content is the
     # note's HTML, which the extension has already sanitized.
     return Environment(
-        loader=ChoiceLoader([DictLoader({"partials/content.html": "{{ page_content }}"}),
+        loader=ChoiceLoader([DictLoader({
+            "partials/content.html": "{{ page_content }}",
+            # Material's page partials, which Zensical's theme draws around the content.
+            **{f"partials/{name}.html": "" for name in (
+                "tags", "actions", "source-file", "feedback", "comments")}}),
                              FileSystemLoader(str(TEMPLATES)),
                              FileSystemLoader(str(TEMPLATES / "glosa"))]),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -209,14 +227,20 @@ def render_generated(site: PreparedSite, env: Environment, path: str,
         context["groups"] = [(sub, [entry(n) for n in notes])
                              for name, subs in model.sections(lang) if name == spec["section"]
                              for sub, notes in subs]
-    else:  # home, landing
-        context["homes"] = [{"lang": code, "name": language_name(code),
-                             "url": site.href(here, home), "count": len(model.by_language(code))}
-                            for code, home in site.homes.items()]
-        context["sections"] = [{"name": name, "url": site.href(here, section_page(lang, name))}
-                               for name, _ in model.sections(lang)]
-        context["az_url"] = site.href(here, az_page(lang))
-        context["count"] = len(model.by_language(lang))
+    else:  # home, landing: each language's overview (the spike leaves out levels and
+        # the newest terms, which the MkDocs plugin adds)
+        context["homes"] = [
+            {"lang": code, "name": language_name(code), "ui": site.ui(code),
+             "url": site.href(here, home), "count": len(model.by_language(code)),
+             "az_url": site.href(here, az_page(code)), "levels": [], "newest": [],
+             "sections": [{"name": name, "url": site.href(here, section_page(code, name)),
+                           "count": sum(len(notes) for _, notes in subs)}
+                          for name, subs in model.sections(code)]}
+            for code, home in site.homes.items()]
+        context["home"] = next(h for h in context["homes"] if h["lang"] == lang)
+        context["sections"] = context["home"]["sections"]
+        context["az_url"] = context["home"]["az_url"]
+        context["count"] = context["home"]["count"]
     return env.get_template(f"{kind}.html").render(context)
 
 
@@ -252,6 +276,7 @@ def note_context(site: PreparedSite, note: Note) -> dict[str, Any]:
         "aliases": note.aliases,
         "backlinks": [{**link(source), "snippet": snippet}
                       for source, snippet in model.backlinks_of(note)],
+        "backlinks_shown": BACKLINKS_SHOWN,
         "children": [link(n) for n in model.children(note)],
         "switch": switch,
     }
@@ -412,12 +437,19 @@ class GlosaPreprocessor(Preprocessor):
             return lines
         here = site.link_base(path)
         # Broken links were reported with file:line when the vault was checked (load_site).
-        body, _unresolved, fragments = render_body(
-            site.model, note, site.url_of, here, int(site.options.get("embed_depth", 3)),
-            site.nonce)
-        ext.fragments = fragments
+        if site.renderer is None:
+            site.renderer = NoteRenderer(breaks=not site.vault.obsidian.strict_line_breaks)
+        state = RenderState(site.model, site.url_of, here, note,
+                            max_depth=int(site.options.get("embed_depth", 3)),
+                            preview_mark=site.nonce)
+        obsidian = site.core.profile == "obsidian"
+        rendered = site.renderer.render_note(
+            state, title_h1=None if obsidian else page_title(note, site.core.profile),
+            keep_structure_lines=obsidian)
+        ext.fragments = [rendered.html]
         ext.note = note
-        return body.split("\n")
+        # One placeholder paragraph: Python-Markdown does not parse the note again.
+        return [f"glosa{site.nonce}x0x"]
 
 
 class GlosaPostprocessor(Postprocessor):
@@ -435,7 +467,8 @@ class GlosaPostprocessor(Postprocessor):
             return text
         site = site_for(ext.getConfig("settings"))
         here = site.link_base(ext.page_path)
-        content = sanitize_html(fill_placeholders(text, ext.fragments, site.nonce), here)
+        content = sanitize_html(fill_placeholders(text, ext.fragments, site.nonce), here,
+                                preview_mark=site.nonce)
         note = ext.note
         if note is None:
             return content
@@ -445,7 +478,8 @@ class GlosaPostprocessor(Postprocessor):
         jsonld = json_ld(note, page_abs, site.site_name, home_abs, site.model.summary(note))
         # The content is sanitized HTML already: the template must not escape it again.
         term = _TERM.render(g=furniture, glosa_ui=site.ui(note.lang),
-                            page_content=Markup(content))
+                            page_content=Markup(content),
+                            page=SimpleNamespace(content=Markup(content), title=note.title))
         # JSON-LD in the body (schema.org reads it there too); json_ld escapes < > &.
         return f'{term}\n<script type="application/ld+json">{jsonld}</script>'
 

@@ -451,7 +451,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         state = RenderState(
             self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
             tag_href=functools.partial(self._tag_href, page.url, lang),
-            permalink=self._permalink, permalink_title=self._permalink_title)
+            permalink=self._permalink, permalink_title=self._permalink_title,
+            preview_mark=self._nonce)
         obsidian = self.core.profile == "obsidian"
         title = page_title(note, self.core.profile)
         rendered = self.renderer.render_note(
@@ -705,7 +706,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if page.meta["glosa_kind"] == "note":
             if self._rendered.pop(page.file.src_uri, None) is None:
                 return html_content
-            content = sanitize_html(html_content, page.url)
+            content = sanitize_html(html_content, page.url, preview_mark=self._nonce)
         else:
             fragments = self._fragments.pop(page.file.src_uri, [])
             # A generated page: its listing comes from glosa's templates, which escape

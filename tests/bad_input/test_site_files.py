@@ -163,13 +163,14 @@ def test_a_link_to_a_large_tree_outside_the_vault_is_not_walked(
 
 def test_raw_html_in_a_note_gets_no_hover_preview(tmp_path: Path, make_vault: VaultFactory,
                                                   caplog: pytest.LogCaptureFixture) -> None:
-    body = ('[[Índice ⚫①]] <a class="glosa-link" data-preview href="https://evil.example/">a'
-            '</a> <span data-preview="x">b</span> <a DATA-PREVIEW href="/x">c</a>')
+    body = ('[[Índice ⚫①]] <a class="glosa-link" data-glosa-preview href="https://evil.example/">a'
+            '</a> <span data-glosa-preview="x">b</span> <a DATA-GLOSA-PREVIEW href="/x">c</a>'
+            ' <a data-glosa-preview="1" href="/y">d</a>')
     root = make_vault({**BASE, "es/Nota 🟡③.md": seed_note("Nota 🟡③", body=body)})
     site, _log = build_site(root, tmp_path, caplog)
     html = (site / "es" / "Nota 🟡③" / "index.html").read_text("utf-8")
     article = html[html.index("<article"):html.index("</article>")]
-    previews = article.count("data-preview")
+    previews = article.count("data-glosa-preview")
     assert previews == 1, article  # only glosa's own link to the index
     assert 'href="https://evil.example/"' in article  # the link stays, without a preview
     script = (site / "assets" / "glosa" / "glosa.js").read_text("utf-8")

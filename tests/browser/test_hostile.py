@@ -114,7 +114,7 @@ def test_no_payload_runs_on_any_page(canary: Canary, hostile_site: Path) -> None
         assert canary.open(path) in (200, 404), path
         canary.assert_quiet()
         # Hover what previews; a preview shows text only.
-        for link in canary.page.locator("a[data-preview]").all()[:8]:
+        for link in canary.page.locator("a[data-glosa-preview]").all()[:8]:
             if link.is_visible():
                 link.hover()
                 canary.page.wait_for_timeout(150)
@@ -134,7 +134,7 @@ def test_hover_previews_fetch_only_glosas_own_links(canary: Canary) -> None:
             canary.page.wait_for_timeout(150)
     fetched = canary.watch.requests[before:]
     assert not [u for u in fetched if "evil.example" in u or u.startswith("javascript:")]
-    canary.page.locator('article a.glosa-link[data-preview]').first.hover()
+    canary.page.locator('article a.glosa-link[data-glosa-preview]').first.hover()
     expect(canary.page.locator(".glosa-preview")).to_be_visible()
     assert "onerror" not in canary.page.locator(".glosa-preview").inner_html()
     canary.assert_quiet()

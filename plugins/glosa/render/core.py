@@ -119,6 +119,9 @@ class RenderState:
     tag_href: TagHref = field(default=lambda tag: None)
     permalink: str | None = None
     permalink_title: str = "Permanent link"
+    #: The value of ``data-glosa-preview`` on links the renderer makes (the sanitizer
+    #: keeps the attribute only with it).
+    preview_mark: str = ""
     depth: int = 0
     #: File line of the first line of the text being parsed.
     line_offset: int = 1
@@ -209,8 +212,9 @@ class RenderState:
             return self.broken(link, text)
         target = res.note
         level = f' data-level="{target.level}"' if target.level else ""
+        mark = f'="{self.preview_mark}"' if self.preview_mark else ""
         return (f'<a class="glosa-link" href="{self.href(target.path, res)}"{level} '
-                f"data-glosa-preview>{html.escape(text)}</a>")
+                f"data-glosa-preview{mark}>{html.escape(text)}</a>")
 
     # -- embeds -----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ relative link climbs above the site root."""
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -45,7 +46,8 @@ _ALLOWED_TAGS = {
 }
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden"},
-    "a": {"href", "hreflang", "data-level", "data-glosa-preview", "data-footnote-ref"},
+    # `data-glosa-preview` is kept only with the build's own mark (see sanitize_html).
+    "a": {"href", "hreflang", "data-level", "data-footnote-ref"},
     "img": {"src", "alt", "width", "height", "loading"},
     "time": {"datetime"},
     "td": {"align", "colspan", "rowspan", "style"}, "th": {"align", "colspan", "rowspan",
@@ -99,11 +101,25 @@ def _disabled_input(match: re.Match[str]) -> str:
     return tag if " disabled" in tag else tag[:-1].rstrip("/ ") + ' disabled="">'
 
 
-def sanitize_html(content: str, page_url: str = "") -> str:
+@functools.lru_cache(maxsize=8)
+def _cleaner(preview_mark: str) -> nh3.Cleaner:
+    """The sanitizer of one build: hover previews (``data-glosa-preview``) survive only on
+    links that carry the build's random mark, which the renderer writes on the links it
+    makes; a note's own HTML cannot know it, so it cannot ask for a preview."""
+    if not preview_mark:
+        return _CLEANER
+    return nh3.Cleaner(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                       url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True,
+                       filter_style_properties={"text-align"},
+                       tag_attribute_values={"a": {"data-glosa-preview": {preview_mark}}})
+
+
+def sanitize_html(content: str, page_url: str = "", preview_mark: str = "") -> str:
     """Rendered page HTML with anything that could run script removed, and no relative
     link or image that climbs above the site root (``page_url`` is the page's URL relative
-    to the site root)."""
-    cleaned = _CLEANER.clean(content)
+    to the site root). ``preview_mark``: the value of ``data-glosa-preview`` on the links
+    the renderer made (any other is removed; without a mark, every one is)."""
+    cleaned = _cleaner(preview_mark).clean(content)
     if "<iframe" in cleaned:
         cleaned = _IFRAME.sub(_safe_frame, cleaned)
     if "<input" in cleaned:
