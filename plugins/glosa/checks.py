@@ -19,6 +19,7 @@ from .config import GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .markers import normalize_key, split_marker
 from .model import Attachment, Note, WikiLink
+from .publishing import unpublished_link_diagnostics
 from .resolver import LinkResolution, NoteIndex, ResolutionStatus, resolve_link
 from .vault import (
     Vault,
@@ -492,5 +493,6 @@ def _finish_checks(vault: Vault, out: list[Diagnostic],
         embeds.setdefault(id(notes[source]), []).append((link, notes[target]))
     _check_structure(vault, report)
     _check_embed_cycles(vault, embeds, report)
+    out.extend(unpublished_link_diagnostics(vault, vault.config.publish_exclude))
     out.sort(key=Diagnostic.sort_key)
     return out

@@ -34,7 +34,9 @@ from .checks import _parse_date, check_vault, find_roots
 from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, ui_text
+from .kb import KINDS, KnowledgeBase, Settings, after_title, choose_home, wording_overrides
 from .model import Note
+from .publishing import alias_redirects, permalink_of, published_vault, redirect_html
 from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
     SiteModel,
@@ -44,6 +46,7 @@ from .site import (
     render_body,
     slug_for_url,
 )
+from .tags import tag_slug, tags_with_parents
 from .vault import NoteCache, Vault, load_vault
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
@@ -68,6 +71,14 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     embed_depth = c.Type(int, default=3)
     #: The editorial dashboard page: on in `mkdocs serve` unless set, off in builds unless set.
     dashboard = c.Optional(c.Type(bool))
+    #: Knowledge-base shell (see kb.py): interface words, home note, panels, publishing.
+    kind = c.Optional(c.Choice(KINDS))
+    home = c.Optional(c.Type(str))
+    properties = c.Type((str, list), default="show")
+    publish_exclude = c.ListOfItems(c.Type(str), default=[])
+    explorer = c.Optional(c.Type(bool))
+    graph = c.Optional(c.Type(bool))
+    recent = c.Optional(c.Type(bool))
 
 
 # Tags and attributes a rendered note may keep: what Markdown, its usual extensions and
@@ -144,6 +155,7 @@ def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
                                    for lang, labels in options.level_labels.items()}
     if options.exclude_dirs is not None:
         mapping["exclude_dirs"] = list(options.exclude_dirs)
+    mapping["publish_exclude"] = list(options.publish_exclude)
     try:
         return GlosaConfig.from_mapping(mapping, "plugins.glosa")
     except (ConfigError, ValueError) as exc:
@@ -160,7 +172,7 @@ def tags_page(lang: str) -> str:
 
 
 def tag_page(lang: str, tag: str) -> str:
-    return f"{lang}/tags/{slug_for_url(tag)}.md"
+    return f"{lang}/tags/{tag_slug(tag, slug_for_url)}.md"
 
 
 def section_page(lang: str, section: str) -> str:
@@ -192,6 +204,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._indexed_once = False
         self._built_once = False
         self._env: Environment | None = None
+        self.kb: KnowledgeBase
+        self.kb_settings = Settings()
+        self._moves: dict[str, str] = {}
+        self._redirects: dict[str, str] = {}
+        self._tag_listings: dict[str, list[tuple[str, list[Note]]]] = {}
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -218,9 +235,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         _release_memory_settings()
         core = _core_config(self.config)
         self.core = core
-        self.vault = load_vault(Path(config.docs_dir), core, self._cache)
+        whole = load_vault(Path(config.docs_dir), core, self._cache)
+        # The site is built from the published notes only (publishing.py).
+        self.vault = published_vault(whole, core.publish_exclude)
         self.model = SiteModel(self.vault)
-        self.diagnostics = check_vault(self.vault, self.model.resolutions)
+        self.diagnostics = check_vault(
+            whole, self.model.resolutions if self.vault is whole else None)
+        self.kb_settings = self._kb_settings()
+        self.config["ui_text"] = wording_overrides(self.kb_settings.kind, core.languages,
+                                                   self.config.ui_text)
         self._nav_cache = {}
         self._plan_pages()
         _configure_theme(config, self)
@@ -235,9 +258,20 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         roots = find_roots(self.vault)
         self.generated = {}
         self.homes = {}
+        self._tag_listings = {}
+        single = len(self.core.languages) == 1
         for lang in self.core.languages:
             home = f"{lang}/index.md"
-            if home not in existing:
+            chosen = choose_home(self.vault.notes, lang, self.core.languages, self.config.home)
+            if chosen is not None:
+                home = chosen
+            elif single and self.kb_settings.kind == "notes":
+                # One language: its home is the site's front page.
+                home = "index.md"
+                self.generated[home] = {"kind": "home", "lang": lang}
+            elif home not in existing and self.kb_settings.kind == "notes":
+                self.generated[home] = {"kind": "home", "lang": lang}
+            elif home not in existing:
                 candidates = [n for n in self.model.notes
                               if n.lang == lang and id(n) in roots]
                 candidates.sort(key=lambda n: (n.level or 9, -len(model.children(n)),
@@ -249,7 +283,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self.homes[lang] = home
             self.generated[az_page(lang)] = {"kind": "az", "lang": lang}
             self.generated[tags_page(lang)] = {"kind": "tags", "lang": lang}
-            for tag, _ in self.model.tags(lang):
+            if self.kb_settings.graph:
+                self.generated[f"{lang}/graph.md"] = {"kind": "graph", "lang": lang}
+            if self.kb_settings.recent:
+                self.generated[f"{lang}/recent.md"] = {"kind": "recent", "lang": lang}
+            for tag, _ in self.tag_listing(lang):
                 self.generated[tag_page(lang, tag)] = {
                     "kind": "tag", "lang": lang, "tag": tag}
             for section, _ in self.model.sections(lang):
@@ -258,9 +296,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._dashboard_enabled:
             self.generated[f"{self.core.default_language}/dashboard.md"] = {
                 "kind": "dashboard", "lang": self.core.default_language}
-        if "index.md" not in existing and "README.md" not in existing:
+        # A single-language notes site has its home at the root: no language chooser.
+        root_home = single and self.kb_settings.kind == "notes"
+        if "index.md" not in existing and "README.md" not in existing and not root_home:
             self.generated["index.md"] = {"kind": "landing",
                                           "lang": self.core.default_language}
+        self._moves = self._planned_moves(root_home, existing)
         for path in list(self.generated):
             if path in existing:
                 log.warning("%s: the vault has a note at this path; glosa's generated page "
@@ -288,15 +329,112 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             if keep_listings and Path(file.abs_dest_path).is_file():
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             files.append(file)
-        for name in ("glosa.css", "glosa.js"):
+        for name in ("glosa.css", "glosa.js", "glosa-kb.css", "glosa-kb.js"):
             source = TEMPLATES / "assets" / name
             files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
+        self._apply_moves(files, config)
         self.urls = {f.src_uri: f.url for f in files}
+        self._add_kb_files(files, config)
         for item in self.diagnostics:
             _log_diagnostic(item)
         self._start_search_index(files, config)
         return files
+
+    # ---------------------------------------------------------------- knowledge-base shell
+
+    def _kb_settings(self) -> Settings:
+        options = self.config
+        kind = options.kind or ("notes" if self.core.profile == "obsidian" else "glossary")
+        notes = kind == "notes"
+        properties = options.properties
+        if isinstance(properties, list):
+            shown: str | list[str] = [str(key) for key in properties]
+        elif properties in ("show", "hide"):
+            shown = str(properties)
+        else:
+            raise PluginError("plugins.glosa: 'properties' is show, hide or a list of keys")
+        return Settings(kind=kind, properties=shown,
+                        explorer=notes if options.explorer is None else options.explorer,
+                        graph=notes if options.graph is None else options.graph,
+                        recent=notes if options.recent is None else options.recent)
+
+    def tag_listing(self, lang: str) -> list[tuple[str, list[Note]]]:
+        """A language's tags with their notes, nested tags' parents included."""
+        assert self.model is not None
+        listing = self._tag_listings.get(lang)
+        if listing is None:
+            listing = self._tag_listings[lang] = tags_with_parents(self.model.tags(lang))
+        return listing
+
+    def _planned_moves(self, root_home: bool, existing: set[str]) -> dict[str, str]:
+        """Notes whose page moves (a ``permalink``, or the home of a single-language notes
+        site to the root), to their page path ("" for the root)."""
+        assert self.vault is not None
+        moves: dict[str, str] = {}
+        for note in self.vault.notes:
+            target = permalink_of(note)
+            if target is not None:
+                moves[note.path] = target
+        home = self.homes.get(self.core.default_language, "")
+        if root_home and home != "index.md" and home in existing:
+            moves[home] = ""
+        return moves
+
+    def _apply_moves(self, files: Files, config: MkDocsConfig) -> None:
+        """Give moved notes their URL; their default URL redirects there."""
+        self._redirects = {}
+        if not self._moves:
+            return
+        taken = {f.url for f in files}
+        directory = config.use_directory_urls
+        for file in files.documentation_pages():
+            target = self._moves.get(file.src_uri)
+            if target is None:
+                continue
+            if directory:
+                dest, url = (f"{target}/index.html" if target else "index.html"), (
+                    f"{target}/" if target else "")
+            else:
+                dest = f"{target}.html" if target else "index.html"
+                url = dest
+            if url in taken and url != file.url:
+                log.warning("%s: permalink %r is the address of another page; not moved",
+                            file.src_uri, target)
+                continue
+            taken.discard(file.url)
+            self._redirects[file.url] = url
+            taken.add(url)
+            file.dest_uri = dest
+            file.url = url
+            file.abs_dest_path = str(Path(config.site_dir) / dest)
+
+    def _add_kb_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Redirects, explorer and graph data and feeds, once every URL is known."""
+        assert self.model is not None and self.vault is not None
+        self.kb = KnowledgeBase(self.model, self.core.languages, self.kb_settings,
+                                self.url_of, tag_page,
+                                lambda lang: ui_text(lang, self.config.ui_text),
+                                site_url=self.site_url)
+        taken = {f.url for f in files} | {f.dest_uri for f in files}
+        redirects = dict(self._redirects)
+        for note in self.vault.notes:
+            for alias in alias_redirects(note):
+                redirects.setdefault(f"{alias}/" if config.use_directory_urls
+                                     else f"{alias}.html", self.url_of(note.path))
+        directory = config.use_directory_urls
+        for source, target in redirects.items():
+            dest = (f"{source}index.html" if source.endswith("/") or not source
+                    else source if source.endswith(".html") else f"{source}/index.html")
+            if dest in taken or (source in taken and source not in self._redirects):
+                continue
+            taken.add(dest)
+            page_url = source if directory else dest
+            files.append(File.generated(config, dest, content=redirect_html(
+                relative_url(page_url, target) or "./")))
+        for path, content in self.kb.data_files(self.site_url,
+                                                self.site_name).items():
+            files.append(File.generated(config, path, content=content))
 
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Start this build's search index, which pages feed as they are rendered."""
@@ -366,6 +504,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if spec is not None:
             page.meta = {"title": html.escape(self._generated_title(spec)),
                          "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+            page.meta["glosa_kb"] = self.kb.page(None, spec["lang"], page.url)
             return _render_generated(self, spec, page)
         note = self.vault.index.note_at(src) if src.lower().endswith((".md", ".markdown")) else None
         if note is None or not note.readable:
@@ -381,7 +520,21 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "glosa_kind": "note",
             "glosa": self._note_context(note, page, description),
         }
+        self._kb_page_meta(note, page)
         return body
+
+    def _kb_page_meta(self, note: Note, page: Page) -> None:
+        """The shell's pieces of a note page; its own description, if any, for meta tags."""
+        pieces = page.meta["glosa_kb"] = self.kb.page(note, note.lang, page.url)
+        if "description" in pieces:
+            page.meta["description"] = html.escape(pieces["description"], quote=True)
+
+    def _kb_decorate(self, content: str, page: Page) -> str:
+        """Properties under the title, the local graph after the text."""
+        pieces = page.meta.get("glosa_kb")
+        if not pieces:
+            return content
+        return after_title(content, str(pieces["properties"])) + str(pieces["graph"])
 
     def _generated_title(self, spec: dict[str, Any]) -> str:
         text = ui_text(spec["lang"], self.config.ui_text)
@@ -484,7 +637,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                         self._nonce)
         if self._indexer is not None:
             self._add_search_record(page, content)
-        return content
+        return self._kb_decorate(content, page)
 
     def _add_search_record(self, page: Page, content: str) -> None:
         assert self._indexer is not None and self.vault is not None
@@ -595,12 +748,13 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
     theme["font"] = False
     if theme.get("language") is None:
         theme["language"] = plugin.core.default_language
-    for css in ("assets/glosa/glosa.css",):
+    for css in ("assets/glosa/glosa.css", "assets/glosa/glosa-kb.css"):
         if css not in config.extra_css:
             config.extra_css.append(css)
     scripts = [str(s) for s in config.extra_javascript]
-    if "assets/glosa/glosa.js" not in scripts:
-        config.extra_javascript.append("assets/glosa/glosa.js")
+    for script in ("assets/glosa/glosa.js", "assets/glosa/glosa-kb.js"):
+        if script not in scripts:
+            config.extra_javascript.append(script)
     for ext in ("tables", "attr_list"):
         if ext not in config.markdown_extensions:
             config.markdown_extensions.append(ext)
@@ -627,8 +781,13 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
                 # Material writes navigation titles unescaped; a section is note text.
                 items.append({html.escape(section): path})
         items.append({text["tags"]: tags_page(lang)})
+        for kind in ("graph", "recent"):
+            if f"{lang}/{kind}.md" in plugin.generated:
+                items.append({text[kind]: f"{lang}/{kind}.md"})
         if f"{lang}/dashboard.md" in plugin.generated:
             items.append({text["dashboard"]: f"{lang}/dashboard.md"})
+        if len(plugin.core.languages) == 1:
+            return items  # one language: no language heading in the sidebar
         nav.append({language_name(lang): items})
     return nav
 
@@ -669,10 +828,14 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
     elif kind == "tags":
         context["tags"] = [{"name": tag, "count": len(notes),
                             "url": plugin.href(here, tag_page(lang, tag))}
-                           for tag, notes in model.tags(lang)]
+                           for tag, notes in plugin.tag_listing(lang)]
     elif kind == "tag":
-        context["notes"] = [entry(n) for tag, notes in model.tags(lang) if tag == spec["tag"]
-                            for n in notes]
+        context["notes"] = [entry(n) for tag, notes in plugin.tag_listing(lang)
+                            if tag == spec["tag"] for n in notes]
+    elif kind == "graph":
+        context.update(plugin.kb.graph_page(lang, here))
+    elif kind == "recent":
+        context.update(plugin.kb.recent_page(lang, here))
     elif kind == "section":
         context["groups"] = [(sub, [entry(n) for n in notes])
                              for name, subs in model.sections(lang) if name == spec["section"]
