@@ -36,7 +36,14 @@ from .diagnostics import Diagnostic, Severity
 from .i18n import format_day, language_name, language_name_in, ui_text
 from .kb import KINDS, KnowledgeBase, Settings, after_title, choose_home, wording_overrides
 from .model import Note
-from .publishing import alias_redirects, permalink_of, published_vault, redirect_html
+from .publishing import (
+    alias_redirects,
+    permalink_of,
+    plain_unpublished,
+    published_vault,
+    redirect_html,
+    unpublished_links,
+)
 from .search_index import SearchIndexer, SearchIndexError, search_record
 from .site import (
     SiteModel,
@@ -207,6 +214,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.kb: KnowledgeBase
         self.kb_settings = Settings()
         self._moves: dict[str, str] = {}
+        self._unpublished: set[str] = set()
         self._redirects: dict[str, str] = {}
         self._tag_listings: dict[str, list[tuple[str, list[Note]]]] = {}
         # Placeholders carry a random part, so no note text can forge one.
@@ -242,6 +250,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.diagnostics = check_vault(
             whole, self.model.resolutions if self.vault is whole else None)
         self.kb_settings = self._kb_settings()
+        self._unpublished = {link.target for _, link, _ in
+                             unpublished_links(whole, core.publish_exclude)}
         self.config["ui_text"] = wording_overrides(self.kb_settings.kind, core.languages,
                                                    self.config.ui_text)
         self._nav_cache = {}
@@ -534,6 +544,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         pieces = page.meta.get("glosa_kb")
         if not pieces:
             return content
+        content = plain_unpublished(content, self._unpublished)
         return after_title(content, str(pieces["properties"])) + str(pieces["graph"])
 
     def _generated_title(self, spec: dict[str, Any]) -> str:

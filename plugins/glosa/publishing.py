@@ -10,19 +10,28 @@ each link to an unpublished note (``link-unpublished``).
 
 from __future__ import annotations
 
+import html
 import posixpath
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pathspec import PathSpec
 
 from .diagnostics import Diagnostic, Severity
-from .model import Note
+from .model import Note, WikiLink
 from .resolver import resolve_link
 from .vault import Vault
 
-__all__ = ["alias_redirects", "is_published", "permalink_of", "published_vault",
-           "unpublished_link_diagnostics"]
+__all__ = [
+    "alias_redirects",
+    "is_published",
+    "permalink_of",
+    "plain_unpublished",
+    "published_vault",
+    "unpublished_link_diagnostics",
+    "unpublished_links",
+]
 
 _FALSE_WORDS = {"false", "no", "off", "0"}
 _TRUE_WORDS = {"true", "yes", "on", "1"}
@@ -66,26 +75,35 @@ def published_vault(vault: Vault, patterns: Sequence[str]) -> Vault:
     return Vault(vault.root, vault.config, notes, attachments, list(vault.problems))
 
 
-def unpublished_link_diagnostics(vault: Vault, patterns: Sequence[str] = ()) -> list[Diagnostic]:
-    """A warning for each link from a published note to an unpublished one: on the site
-    it shows as plain text."""
+def unpublished_links(vault: Vault, patterns: Sequence[str]
+                      ) -> Iterator[tuple[Note, WikiLink, Note]]:
+    """(note, link, target) of each link from a published note to an unpublished one."""
     spec = exclude_spec(patterns)
     hidden = {id(n) for n in vault.notes if not is_published(n, spec)}
-    severity = vault.config.severity("link-unpublished")
-    if not hidden or severity is Severity.OFF:
-        return []
-    out: list[Diagnostic] = []
+    if not hidden:
+        return
     for note in vault.notes:
         if id(note) in hidden or not note.readable:
             continue
         for link in note.links:
             target = resolve_link(vault.index, link, note).note
             if target is not None and id(target) in hidden:
-                out.append(Diagnostic(
-                    "link-unpublished", severity, note.path, link.line, link.column,
-                    f"{link.raw} links to {target.path}, which is not published "
-                    "(publish: false, draft: true or publish_exclude)",
-                    "the site shows this link as plain text"))
+                yield note, link, target
+
+
+def unpublished_link_diagnostics(vault: Vault, patterns: Sequence[str] = ()) -> list[Diagnostic]:
+    """A warning for each link from a published note to an unpublished one: on the site
+    it shows as plain text."""
+    severity = vault.config.severity("link-unpublished")
+    if severity is Severity.OFF:
+        return []
+    out: list[Diagnostic] = []
+    for note, link, target in unpublished_links(vault, patterns):
+        out.append(Diagnostic(
+            "link-unpublished", severity, note.path, link.line, link.column,
+            f"{link.raw} links to {target.path}, which is not published "
+            "(publish: false, draft: true or publish_exclude)",
+            "the site shows this link as plain text"))
     return out
 
 
@@ -124,9 +142,7 @@ def alias_redirects(note: Note) -> list[str]:
 
 def redirect_html(target: str) -> str:
     """A page that sends readers (and search engines) to ``target``, a URL relative to it."""
-    from html import escape
-
-    safe = escape(target, quote=True)
+    safe = html.escape(target, quote=True)
     return ("<!doctype html><html><head><meta charset=\"utf-8\">"
             f"<title>Redirect</title><link rel=\"canonical\" href=\"{safe}\">"
             f"<meta http-equiv=\"refresh\" content=\"0; url={safe}\">"
@@ -134,5 +150,18 @@ def redirect_html(target: str) -> str:
             f"<p><a href=\"{safe}\">{safe}</a></p></body></html>")
 
 
-def published_paths(notes: Iterable[Note]) -> set[str]:
-    return {n.path for n in notes}
+_BROKEN_SPAN = re.compile(r'<span class="glosa-broken" title="missing: ([^"]*)">')
+
+
+def plain_unpublished(content: str, targets: set[str]) -> str:
+    """Links to unpublished notes as plain text rather than marked as broken (the target
+    named in a broken link's title is dropped too)."""
+    if not targets or "glosa-broken" not in content:
+        return content
+
+    def plain(match: re.Match[str]) -> str:
+        if html.unescape(match.group(1)) in targets:
+            return '<span class="glosa-unpublished">'
+        return match.group(0)
+
+    return _BROKEN_SPAN.sub(plain, content)

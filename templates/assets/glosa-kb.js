@@ -137,7 +137,7 @@
         var s = l[0], t = l[1];
         var ex = x[t] - x[s], ey = y[t] - y[s];
         var dist = Math.sqrt(ex * ex + ey * ey) + 0.01;
-        var pull = (dist - 30) * 0.02 / dist;
+        var pull = (dist - 50) * 0.02 / dist;
         vx[s] += ex * pull; vy[s] += ey * pull; vx[t] -= ex * pull; vy[t] -= ey * pull;
       });
       for (i = 0; i < count; i++) {
@@ -179,11 +179,20 @@
       minX = Math.min(minX, pos.x[i]); maxX = Math.max(maxX, pos.x[i]);
       minY = Math.min(minY, pos.y[i]); maxY = Math.max(maxY, pos.y[i]);
     }
-    var pad = 40;
+    var pad = 30;
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("class", "glosa-graph__svg");
-    svg.setAttribute("viewBox", [minX - pad, minY - pad, maxX - minX + 2 * pad || 1,
-                                 maxY - minY + 2 * pad || 1].join(" "));
+    box.appendChild(svg);
+    var width = svg.clientWidth || 600, height = svg.clientHeight || 300;
+    /* Positions scaled into the box's pixels, so that labels keep their size. */
+    var scale = Math.min((width - 2 * pad) / ((maxX - minX) || 1),
+                         (height - 2 * pad) / ((maxY - minY) || 1), 3);
+    var offsetX = (width - (maxX - minX) * scale) / 2, offsetY = (height - (maxY - minY) * scale) / 2;
+    for (i = 0; i < keep.length; i++) {
+      pos.x[i] = (pos.x[i] - minX) * scale + offsetX;
+      pos.y[i] = (pos.y[i] - minY) * scale + offsetY;
+    }
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     svg.setAttribute("role", "group");
     svg.setAttribute("aria-label", box.getAttribute("data-label") || "graph");
     var edges = document.createElementNS(SVG, "g");
@@ -221,7 +230,6 @@
       nodes.appendChild(link);
     });
     svg.appendChild(nodes);
-    box.appendChild(svg);
     box.setAttribute("data-nodes", String(keep.length));
   }
 
