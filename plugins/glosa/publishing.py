@@ -54,7 +54,12 @@ def _flag(value: Any) -> bool | None:
 
 def exclude_spec(patterns: Sequence[str]) -> PathSpec[Any] | None:
     """gitignore-style patterns (``private/``, ``**/*.draft.md``) over vault paths."""
-    return PathSpec.from_lines("gitwildmatch", patterns) if patterns else None
+    if not patterns:
+        return None
+    try:
+        return PathSpec.from_lines("gitignore", patterns)
+    except KeyError:  # pathspec before 1.0 names the same rules "gitwildmatch"
+        return PathSpec.from_lines("gitwildmatch", patterns)
 
 
 def is_published(note: Note, spec: PathSpec[Any] | None = None) -> bool:
