@@ -109,6 +109,12 @@ def test_permalink_moves_the_page_and_redirects_the_default_url(
     alias = soup(site, "people/ada/index.html").select_one("link[rel=canonical]")
     assert alias is not None and alias["href"] == "../../Personas/Ada%20Lovelace/"
     assert not (site / "Ada").exists()
+    # Folders with spaces: the redirect files are named as written, not percent-encoded.
+    moved = soup(site, "Archivo viejo/Vieja nota/index.html").select_one("link[rel=canonical]")
+    assert moved is not None and moved["href"] == "../../archive/old-note/"
+    old = soup(site, "Viejo archivo/nota antigua/index.html").select_one("link[rel=canonical]")
+    assert old is not None and old["href"] == "../../archive/old-note/"
+    assert not any("%" in path.name for path in site.rglob("*"))
 
 
 def test_cssclasses_description_and_image(kb_site: tuple[Path, str]) -> None:
@@ -176,8 +182,8 @@ def test_nested_tags_have_parent_pages(kb_site: tuple[Path, str]) -> None:
 def test_explorer_data_and_current_folder(kb_site: tuple[Path, str]) -> None:
     site, _ = kb_site
     tree = json.loads((site / "assets/glosa/explorer-en.json").read_text(encoding="utf-8"))
-    assert [item["n"] for item in tree] == ["Personas", "Proyectos", "Home"]
-    proyectos = tree[1]["c"]
+    assert [item["n"] for item in tree] == ["Archivo viejo", "Personas", "Proyectos", "Home"]
+    proyectos = tree[2]["c"]
     assert [item["n"] for item in proyectos] == ["Año 2", "Engine"]
     assert [item["n"] for item in proyectos[0]["c"]] == ["Nota 2", "Nota 10"]
     assert "Secret" not in json.dumps(tree) and "Borrador" not in json.dumps(tree)
@@ -284,6 +290,8 @@ def test_is_published(meta: dict[str, object], path: str, published: bool) -> No
     ("machines/engine", "machines/engine"),
     ("/machines/engine/", "machines/engine"),
     ("../outside", None),
+    ("%2e%2e/outside", None),
+    ("with%20space/x", "with space/x"),
     ("a/../../b", None),
     ("https://evil.example/x", None),
     (".hidden/x", None),

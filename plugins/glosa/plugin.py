@@ -17,7 +17,7 @@ import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import nh3
 from jinja2 import Environment
@@ -404,10 +404,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 continue
             if directory:
                 dest, url = (f"{target}/index.html" if target else "index.html"), (
-                    f"{target}/" if target else "")
+                    f"{quote(target)}/" if target else "")
             else:
                 dest = f"{target}.html" if target else "index.html"
-                url = dest
+                url = quote(dest)
             if url in taken and url != file.url:
                 log.warning("%s: permalink %r is the address of another page; not moved",
                             file.src_uri, target)
@@ -434,12 +434,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                      else f"{alias}.html", self.url_of(note.path))
         directory = config.use_directory_urls
         for source, target in redirects.items():
-            dest = (f"{source}index.html" if source.endswith("/") or not source
-                    else source if source.endswith(".html") else f"{source}/index.html")
-            if dest in taken or (source in taken and source not in self._redirects):
+            # Page URLs are percent-encoded, file paths are not.
+            path = unquote(source)
+            dest = (f"{path}index.html" if path.endswith("/") or not path
+                    else path if path.endswith(".html") else f"{path}/index.html")
+            if dest in taken or (quote(path) in taken and source not in self._redirects):
                 continue
             taken.add(dest)
-            page_url = source if directory else dest
+            page_url = quote(path if directory else dest)
             files.append(File.generated(config, dest, content=redirect_html(
                 relative_url(page_url, target) or "./")))
         for path, content in self.kb.data_files(self.site_url,

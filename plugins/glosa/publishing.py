@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from pathspec import PathSpec
 
@@ -122,7 +123,8 @@ def permalink_of(note: Note) -> str | None:
 
 
 def _site_path(value: str) -> str | None:
-    text = value.strip().strip("/")
+    # Decoded first: `%2e%2e` is `..` to a browser.
+    text = unquote(value).strip().strip("/")
     if not text or "\\" in text or "://" in text or text.startswith(("#", "?")):
         return None
     normal = posixpath.normpath(text)

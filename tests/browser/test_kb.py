@@ -181,7 +181,7 @@ def test_global_graph_page_draws_every_note(kb_page: Any) -> None:
     page = kb_page("en/graph/")
     graph = page.locator(".glosa-graph__canvas--global[data-nodes]")
     expect(graph).to_be_visible()
-    expect(graph.locator("a.glosa-graph__node")).to_have_count(6)
+    expect(graph.locator("a.glosa-graph__node")).to_have_count(7)
     screenshot(page, "kb-graph")
     graph.locator("a.glosa-graph__node[aria-label='Charles Babbage']").click()
     page.wait_for_url("**/Charles%20Babbage/")
