@@ -191,7 +191,8 @@ def test_explorer_data_and_current_folder(kb_site: tuple[Path, str]) -> None:
     assert nav is not None
     current = nav.select_one("a[aria-current=page]")
     assert current is not None and current.get_text() == "Nota 10"
-    assert [a.get_text() for a in nav.select("a")] == ["Nota 2", "Nota 10"]
+    assert [(a.get_text(), a["href"]) for a in nav.select("a")] == [
+        ("Nota 2", "../Nota%202/"), ("Nota 10", "../Nota%2010/")]
     assert nav["data-src"] == "../../../assets/glosa/explorer-en.json"
 
 
@@ -408,3 +409,24 @@ def test_dates_from_frontmatter_git_and_file_times(tmp_path: Path) -> None:
     assert dates["c.md"] == datetime(2020, 5, 5, tzinfo=timezone.utc)
     assert dates["d.md"].year >= 2026  # the file's own time
     assert git_dates(tmp_path) == {}  # no repository
+
+
+def test_explorer_page_shows_a_window_of_a_large_folder() -> None:
+    from glosa.explorer import FOLDER_LIMIT, Explorer
+    from glosa.model import Note
+
+    notes = [Note(f"big/n{i}.md", Path(f"big/n{i}.md"), f"n{i}", f"n{i}", None, None, "en")
+             for i in range(200)]
+    explorer = Explorer("en", notes, lambda path: path[:-3] + "/", strip_prefix=False)
+    piece = BeautifulSoup(explorer.folder_html("big/n150/", "big/n150.md", "Folders",
+                                               "../../x.json", "This folder"), "html.parser")
+    links = piece.select("a")
+    assert len(links) == FOLDER_LIMIT
+    current = piece.select_one("a[aria-current=page]")
+    assert current is not None and current.get_text() == "n150"
+    assert current["href"] == "../n150/"
+    assert piece.select_one("nav")["data-root"] == "../../"
+    tree = json.loads(explorer.data())
+    assert tree[0]["n"] == "big" and len(tree[0]["c"]) == 200
+    assert [c["n"] for c in tree[0]["c"][:3]] == ["n0", "n1", "n2"]
+    assert tree[0]["c"][10]["n"] == "n10"  # natural order

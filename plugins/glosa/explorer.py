@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,7 +73,11 @@ class Explorer:
                 folder = child
             folder.notes.append((note.title, url_of(note.path)))
             self.folder_of[note.path] = folder
-        self._listing: dict[str, tuple[list[_Folder], list[tuple[str, str]]]] = {}
+        # Per folder: its sorted subfolders and notes, and each note's place by URL (a page
+        # finds itself without scanning a folder of thousands).
+        self._listing: dict[str, tuple[list[_Folder], list[tuple[str, str]],
+                                       dict[str, int]]] = {}
+        self._html: dict[tuple[str, int, str], str] = {}
 
     def data(self) -> str:
         """The tree as JSON: folders ``{"n", "c"}`` and notes ``{"n", "u"}``, URLs from the
@@ -87,28 +92,37 @@ class Explorer:
         folder = self.folder_of.get(note_path or "", self.root)
         listing = self._listing.get(folder.path)
         if listing is None:
-            listing = self._listing[folder.path] = (folder.sorted_folders(),
-                                                    folder.sorted_notes())
-        folders, notes = listing
-        here = page_url
-        items: list[str] = []
-        if folder is not self.root:
-            items.append(f'<li class="glosa-explorer__folder glosa-explorer__current">'
-                         f'<span>{html.escape(folder.path)}</span></li>')
-        current_url = None
-        if note_path is not None:
-            current_url = next((u for t, u in notes if u == page_url), None)
-        window = notes
+            ordered = folder.sorted_notes()
+            listing = self._listing[folder.path] = (
+                folder.sorted_folders(), ordered,
+                {url: at for at, (_, url) in enumerate(ordered)})
+        folders, notes, place = listing
+        at = place.get(page_url) if note_path is not None else None
+        start = 0
         if len(notes) > FOLDER_LIMIT:
-            at = next((i for i, (_, u) in enumerate(notes) if u == current_url), 0)
-            start = max(0, min(at - FOLDER_LIMIT // 2, len(notes) - FOLDER_LIMIT))
-            window = notes[start:start + FOLDER_LIMIT]
-        for sub in folders[:FOLDER_LIMIT]:
-            items.append(f'<li class="glosa-explorer__folder">{html.escape(sub.name)}/</li>')
-        for title, url in window:
-            link = html.escape(relative_url(here, url) or "./", quote=True)
-            mark = ' aria-current="page"' if url == current_url else ""
-            items.append(f'<li><a href="{link}"{mark}>{html.escape(title)}</a></li>')
+            # Windows start at multiples of half the limit, so that pages share them.
+            step = FOLDER_LIMIT // 2
+            start = max(0, min(((at or 0) - step) // step * step, len(notes) - FOLDER_LIMIT))
+        # Links as seen from any page of this page's folder (siblings share the HTML).
+        sibling = posixpath.join(posixpath.dirname(page_url.rstrip("/")), "\0") + (
+            "/" if page_url.endswith("/") else "")
+        key = (folder.path, start, sibling)
+        items = self._html.get(key)
+        if items is None:
+            parts: list[str] = []
+            if folder is not self.root:
+                parts.append(f'<li class="glosa-explorer__folder glosa-explorer__current">'
+                             f'<span>{html.escape(folder.path)}</span></li>')
+            for sub in folders[:FOLDER_LIMIT]:
+                parts.append(f'<li class="glosa-explorer__folder">{html.escape(sub.name)}/</li>')
+            for title, url in notes[start:start + FOLDER_LIMIT]:
+                link = html.escape(relative_url(sibling, url) or "./", quote=True)
+                parts.append(f'<li><a href="{link}">{html.escape(title)}</a></li>')
+            items = self._html[key] = "".join(parts)
+        if at is not None:
+            link = html.escape(relative_url(sibling, page_url) or "./", quote=True)
+            items = items.replace(f'<a href="{link}">', f'<a href="{link}" aria-current="page">', 1)
+        here = page_url
         return (f'<nav class="glosa-explorer" aria-label="{html.escape(label, quote=True)}" '
                 f'data-src="{html.escape(data_url, quote=True)}" '
                 f'data-root="{html.escape(relative_url(here, "") or "./", quote=True)}" '
@@ -116,4 +130,4 @@ class Explorer:
                 f'data-folder="{html.escape(folder.path, quote=True)}">'
                 f'<p class="glosa-explorer__title">{html.escape(label)}</p>'
                 f'<ul class="glosa-explorer__here" aria-label="'
-                f'{html.escape(current_label, quote=True)}">{"".join(items)}</ul></nav>')
+                f'{html.escape(current_label, quote=True)}">{items}</ul></nav>')

@@ -39,5 +39,20 @@ def neighbours(model: SiteModel, note: Note, limit: int = 40) -> list[Note]:
             found.setdefault(id(target), target)
     for backlink in model.backlinks.get(id(note), []):
         found.setdefault(id(backlink.source), backlink.source)
-    ordered = sorted(found.values(), key=lambda n: sort_key(n.title))
+    rank = _ranks(model)
+    ordered = sorted(found.values(), key=lambda n: rank.get(id(n), 0))
     return ordered[:limit]
+
+
+_RANKS: dict[int, tuple[SiteModel, dict[int, int]]] = {}
+
+
+def _ranks(model: SiteModel) -> dict[int, int]:
+    """Each note's place in title order, computed once per model (sorting every page's
+    neighbours by a collation key would cost more than the rest of the page's graph)."""
+    held = _RANKS.get(id(model))
+    if held is None or held[0] is not model:
+        ordered = sorted(model.notes, key=lambda n: sort_key(n.title))
+        _RANKS.clear()
+        held = _RANKS[id(model)] = (model, {id(n): at for at, n in enumerate(ordered)})
+    return held[1]
