@@ -29,6 +29,8 @@ KINDS = ("glossary", "notes")
 _LANGUAGE_MARKS = re.compile(r"\s*\((?:[a-z]{2,3}/)+[a-z]{2,3}\)")
 _HOME_NAMES = ("index.md", "home.md", "inicio.md", "readme.md")
 _IMAGE_KEYS = ("image", "cover")
+#: Neighbours a page lists for readers without JavaScript (the drawn graph shows them all).
+NEIGHBOURS_LISTED = 24
 
 
 def wording_overrides(kind: str, languages: Sequence[str],
@@ -99,6 +101,7 @@ class KnowledgeBase:
     site_url: str = ""
     explorers: dict[str, Explorer] = field(default_factory=dict)
     _dates: dict[str, datetime] | None = None
+    _escaped_titles: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.settings.explorer:
@@ -195,9 +198,11 @@ class KnowledgeBase:
     def _local_graph(self, note: Note, lang: str, page_url: str, root: str,
                      href: Callable[[str], str]) -> str:
         ui = self.ui(lang)
-        near = neighbours(self.model, note)
+        near = neighbours(self.model, note, limit=NEIGHBOURS_LISTED)
+        titles = self._escaped_titles
         items = "".join(f'<li><a href="{html.escape(href(n.path), quote=True)}">'
-                        f"{html.escape(n.title)}</a></li>" for n in near)
+                        f"{titles.get(id(n)) or titles.setdefault(id(n), html.escape(n.title))}"
+                        "</a></li>" for n in near)
         listing = (f'<ul class="glosa-graph__list">{items}</ul>' if items else "")
         return (f'<section class="glosa-graph glosa-graph--local" aria-labelledby="glosa-graph">'
                 f'<h2 id="glosa-graph">{html.escape(ui["graph_local"])}</h2>'
