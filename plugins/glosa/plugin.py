@@ -428,7 +428,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                 site_url=self.site_url)
         taken = {f.url for f in files} | {f.dest_uri for f in files}
         redirects = dict(self._redirects)
-        for note in self.vault.notes:
+        # Aliases as old page paths are Obsidian Publish's convention; a glossary's aliases
+        # (`A/B testing`) are names.
+        for note in self.vault.notes if self.kb_settings.kind == "notes" else ():
             for alias in alias_redirects(note):
                 redirects.setdefault(f"{alias}/" if config.use_directory_urls
                                      else f"{alias}.html", self.url_of(note.path))
