@@ -430,3 +430,27 @@ def test_explorer_page_shows_a_window_of_a_large_folder() -> None:
     assert tree[0]["n"] == "big" and len(tree[0]["c"]) == 200
     assert [c["n"] for c in tree[0]["c"][:3]] == ["n0", "n1", "n2"]
     assert tree[0]["c"][10]["n"] == "n10"  # natural order
+
+
+def test_glossary_keeps_its_shell(tmp_path: Path) -> None:
+    """A seed-format glossary: no explorer, graph or feed unless asked for, editorial keys
+    not shown as properties, and aliases with a slash are names, not redirects."""
+    from .conftest import seed_note
+
+    root = write_vault(tmp_path / "vault", {
+        "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None, body="Ver [[Prueba 🔴②]]."),
+        "es/Prueba 🔴②.md": seed_note("Prueba 🔴②", extra="aliases:\n  - test A/B\n"
+                                      "fuente: libro\n"),
+    })
+    code, log, site = build(root, tmp_path)
+    assert code == 0, log
+    page = soup(site, "es/Prueba 🔴②/index.html")
+    assert page.select_one("nav.glosa-explorer") is None
+    assert page.select_one(".glosa-graph") is None
+    assert not (site / "assets/glosa/graph-es.json").exists()
+    assert not (site / "es/feed.xml").exists()
+    shown = [row["data-property"] for row in page.select(".glosa-property")]
+    assert shown == ["fuente"]
+    assert not (site / "test A").exists()
+    # Glossary words, and both languages named in the search box.
+    assert 'placeholder="Buscar términos (es/en)…"' in str(page)
