@@ -20,6 +20,7 @@ from .config import GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .markers import normalize_key, split_marker
 from .model import LINK_MARKDOWN, LINK_PROPERTY, LINK_WIKI, Attachment, Note, WikiLink
+from .publishing import unpublished_link_diagnostics
 from .resolver import (
     WHOLE_NOTE,
     LinkResolution,
@@ -536,5 +537,6 @@ def _finish_checks(vault: Vault, out: list[Diagnostic],
     report = _Reporter(vault.config, out)
     _check_structure(vault, report)
     _check_embed_cycles(vault, embeds, report)
+    out.extend(unpublished_link_diagnostics(vault, vault.config.publish_exclude))
     out.sort(key=Diagnostic.sort_key)
     return out

@@ -64,6 +64,8 @@ class GlosaConfig:
     )
     #: Folder names never read (Obsidian's own settings, trash, VCS data).
     exclude_dirs: tuple[str, ...] = (".obsidian", ".trash", ".git", "node_modules")
+    #: gitignore-style globs of vault paths never published (checked, not on the site).
+    publish_exclude: tuple[str, ...] = ()
 
     def severity(self, rule_id: str) -> Severity:
         """The severity of a rule once profile and overrides are applied."""
@@ -82,7 +84,7 @@ class GlosaConfig:
     def from_mapping(cls, data: Mapping[str, Any], source: str = "settings") -> GlosaConfig:
         """Build settings from a ``[tool.glosa]`` table or the plugin's options."""
         known = {"languages", "default_language", "profile", "rules", "roots", "level_labels",
-                 "exclude_dirs"}
+                 "exclude_dirs", "publish_exclude"}
         unknown = sorted(set(data) - known - _SITE_ONLY_KEYS)
         if unknown:
             raise ConfigError(f"{source}: unknown option(s) {', '.join(unknown)}")
@@ -120,6 +122,9 @@ class GlosaConfig:
         if "exclude_dirs" in data:
             changes["exclude_dirs"] = _string_list(data["exclude_dirs"],
                                                    f"{source}: 'exclude_dirs'", "folder names")
+        if "publish_exclude" in data:
+            changes["publish_exclude"] = _string_list(
+                data["publish_exclude"], f"{source}: 'publish_exclude'", "path globs")
         return replace(config, **changes)
 
 
@@ -131,7 +136,8 @@ def _string_list(value: Any, where: str, what: str) -> tuple[str, ...]:
 
 # Plugin options that concern the site only; accepted (and ignored) by the core.
 _SITE_ONLY_KEYS = {"enabled", "search", "dashboard", "backlinks", "previews", "home",
-                   "embed_depth", "jsonld", "strict_links"}
+                   "embed_depth", "jsonld", "strict_links", "kind", "properties",
+                   "explorer", "graph", "recent", "feed"}
 
 
 def _parse_rules(value: Any, source: str) -> dict[str, Severity]:

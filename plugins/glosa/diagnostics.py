@@ -98,5 +98,6 @@ RULES: dict[str, Rule] = _rules(
     ("link-block-missing", E, False, "a link to a block id the target does not have"),
     ("link-outside-vault", E, False, "a link that leaves the vault"),
     ("link-unsafe-url", E, False, "a link with a script or data URL"),
+    ("link-unpublished", W, False, "a link to a note the site does not publish"),
     ("embed-cycle", E, False, "notes that embed each other"),
 )

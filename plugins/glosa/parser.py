@@ -18,6 +18,7 @@ from .encoding import decode_note_bytes
 from .frontmatter_fast import load_simple_frontmatter
 from .markers import LEGEND_SEQUENCE, LEVEL_MARKERS, split_marker
 from .model import LINK_PROPERTY, Note, WikiLink
+from .tags import parse_tags
 from .wikilinks import WIKILINK_RE, parse_link, scan_body
 
 __all__ = ["FrontmatterError", "load_frontmatter", "parse_note", "read_note"]
@@ -415,7 +416,7 @@ def parse_note(data: bytes, rel_path: str, abs_path: Path, config: GlosaConfig) 
         if isinstance(title, str) and title.strip():
             note.title = title.strip()
     note.aliases = _as_strings(meta.get("aliases", meta.get("alias")))
-    note.tags = [t.lstrip("#") for t in _as_strings(meta.get("tags"))]
+    note.tags = parse_tags(meta.get("tags"))
     if "translations" in meta:
         note.translations = _as_links(meta["translations"], note.meta_line("translations"))
     _find_structure(note, scan.code_lines)

@@ -18,7 +18,7 @@ import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from jinja2 import Environment
 from mkdocs.config import base
@@ -44,8 +44,17 @@ from .exchange.site_exports import (
     with_same_as,
 )
 from .i18n import format_day, language_name, language_name_in, og_locale, ui_text
+from .kb import KINDS, KnowledgeBase, Settings, after_title, choose_home, wording_overrides
 from .listings import az_entries, by_level, furniture, newest, terms
 from .model import Note
+from .publishing import (
+    alias_redirects,
+    permalink_of,
+    plain_unpublished,
+    published_vault,
+    redirect_html,
+    unpublished_links,
+)
 from .render import MAX_EMBED_DEPTH, NoteRenderer, RenderedNote, RenderState, TocEntry
 from .render import sanitize_html as sanitize_html
 from .render.core import page_title
@@ -65,6 +74,7 @@ from .site import (
     relative_url,
     slug_for_url,
 )
+from .tags import tag_slug, tags_with_parents
 from .vault import NoteCache, Vault, load_vault
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
@@ -97,6 +107,14 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     publish_raw = c.ListOfItems(c.Type(str), default=[])
     #: The glossary as TBX, CSV, SKOS and JSON downloads under exports/.
     exports = c.Type(bool, default=True)
+    #: Knowledge-base shell (see kb.py): interface words, home note, panels, publishing.
+    kind = c.Optional(c.Choice(KINDS))
+    home = c.Optional(c.Type(str))
+    properties = c.Type((str, list), default="show")
+    publish_exclude = c.ListOfItems(c.Type(str), default=[])
+    explorer = c.Optional(c.Type(bool))
+    graph = c.Optional(c.Type(bool))
+    recent = c.Optional(c.Type(bool))
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -121,6 +139,7 @@ def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
         mapping["level_labels"] = labels
     if options.exclude_dirs is not None:
         mapping["exclude_dirs"] = list(options.exclude_dirs)
+    mapping["publish_exclude"] = list(options.publish_exclude)
     try:
         return GlosaConfig.from_mapping(mapping, "plugins.glosa")
     except (ConfigError, ValueError) as exc:
@@ -137,8 +156,9 @@ def tags_page(lang: str) -> str:
 
 
 def tag_page(lang: str, tag: str, slugs: dict[str, str] | None = None) -> str:
-    """Docs path of a tag's page; ``slugs`` are the language's unique tag slugs."""
-    return f"{lang}/tags/{(slugs or {}).get(tag) or slug_for_url(tag)}.md"
+    """Docs path of a tag's page (nested tags in nested folders); ``slugs`` are the
+    language's unique tag slugs."""
+    return f"{lang}/tags/{(slugs or {}).get(tag) or tag_slug(tag, slug_for_url)}.md"
 
 
 def level_page(lang: str, level: int) -> str:
@@ -190,6 +210,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.section_slugs: dict[str, dict[str, str]] = {}
         #: Each note by its exact vault path (not by the names links may use).
         self._notes_by_path: dict[str, Note] = {}
+        self.kb: KnowledgeBase
+        self.kb_settings = Settings()
+        self._moves: dict[str, str] = {}
+        self._unpublished: set[str] = set()
+        self._redirects: dict[str, str] = {}
+        self._tag_listings: dict[str, list[tuple[str, list[Note]]]] = {}
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -223,13 +249,21 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         _check_site_config(config)
         _prune_docs_walk(core)
         try:
-            self.vault = load_vault(Path(config.docs_dir), core, self._cache)
+            whole = load_vault(Path(config.docs_dir), core, self._cache)
         except OSError as exc:
             # `mkdocs serve` under file churn: a folder renamed while it was read.
             raise PluginError(f"{config.docs_dir}: cannot read the vault ({exc})") from None
+        # The site is built from the published notes only (publishing.py).
+        self.vault = published_vault(whole, core.publish_exclude)
         self._notes_by_path = {n.path: n for n in self.vault.notes}
         self.model = SiteModel(self.vault)
-        self.diagnostics = check_vault(self.vault, self.model.resolutions)
+        self.diagnostics = check_vault(
+            whole, self.model.resolutions if self.vault is whole else None)
+        self.kb_settings = self._kb_settings()
+        self._unpublished = {link.target for _, link, _ in
+                             unpublished_links(whole, core.publish_exclude)}
+        self.config["ui_text"] = wording_overrides(self.kb_settings.kind, core.languages,
+                                                   self.config.ui_text)
         self._diagnostic_lines = None
         self._nav_cache = {}
         self._rendered = {}
@@ -262,9 +296,20 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         roots = find_roots(self.vault)
         self.generated = {}
         self.homes = {}
+        self._tag_listings = {}
+        single = len(self.core.languages) == 1
         for lang in self.core.languages:
             home = f"{lang}/index.md"
-            if home not in existing:
+            chosen = choose_home(self.vault.notes, lang, self.core.languages, self.config.home)
+            if chosen is not None:
+                home = chosen
+            elif single and self.kb_settings.kind == "notes":
+                # One language: its home is the site's front page.
+                home = "index.md"
+                self.generated[home] = {"kind": "home", "lang": lang}
+            elif home not in existing and self.kb_settings.kind == "notes":
+                self.generated[home] = {"kind": "home", "lang": lang}
+            elif home not in existing:
                 candidates = [n for n in self.model.notes
                               if n.lang == lang and id(n) in roots]
                 candidates.sort(key=lambda n: (n.level or 9, -len(model.children(n)),
@@ -276,10 +321,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self.homes[lang] = home
             self.generated[az_page(lang)] = {"kind": "az", "lang": lang}
             self.generated[tags_page(lang)] = {"kind": "tags", "lang": lang}
-            self.tag_slugs[lang] = unique_slugs((t for t, _ in model.tags(lang)), slug_for_url)
+            if self.kb_settings.graph:
+                self.generated[f"{lang}/graph.md"] = {"kind": "graph", "lang": lang}
+            if self.kb_settings.recent:
+                self.generated[f"{lang}/recent.md"] = {"kind": "recent", "lang": lang}
+            self.tag_slugs[lang] = unique_slugs((t for t, _ in self.tag_listing(lang)),
+                                                lambda tag: tag_slug(tag, slug_for_url))
             self.section_slugs[lang] = unique_slugs((s for s, _ in model.sections(lang)),
                                                     slug_for_url)
-            for tag, _ in self.model.tags(lang):
+            for tag, _ in self.tag_listing(lang):
                 self.generated[self.tag_path(lang, tag)] = {
                     "kind": "tag", "lang": lang, "tag": tag}
             for section, _ in self.model.sections(lang):
@@ -293,9 +343,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._dashboard_enabled:
             self.generated[f"{self.core.default_language}/dashboard.md"] = {
                 "kind": "dashboard", "lang": self.core.default_language}
-        if "index.md" not in existing and "README.md" not in existing:
+        # A single-language notes site has its home at the root: no language chooser.
+        root_home = single and self.kb_settings.kind == "notes"
+        if "index.md" not in existing and "README.md" not in existing and not root_home:
             self.generated["index.md"] = {"kind": "landing",
                                           "lang": self.core.default_language}
+        self._moves = self._planned_moves(root_home, existing)
         for path in list(self.generated):
             if path in existing:
                 log.warning("%s: the vault has a note at this path; glosa's generated page "
@@ -332,6 +385,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, f"assets/glosa/{name}",
                                         content=source.read_bytes()))
         _give_each_page_its_url(files, config)
+        self._apply_moves(files, config)
         for file in files:
             if file.generated_by is not None:
                 # Generated pages are named by glosa's slugs; this asserts it.
@@ -340,6 +394,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 except UnsafePathError as exc:
                     raise PluginError(str(exc)) from None
         self.urls = {f.src_uri: f.url for f in files}
+        self._add_kb_files(files, config)
         self._add_exports(files, config)
         for item in self.diagnostics:
             _log_diagnostic(item)
@@ -372,6 +427,105 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 "files": [{"label": download_label(fmt), "url": self.href(here, path),
                            "name": path.rsplit("/", 1)[-1], "size": len(data)}
                           for path, (fmt, data) in self.exports.files.items()]}
+
+    # ---------------------------------------------------------------- knowledge-base shell
+
+    def _kb_settings(self) -> Settings:
+        options = self.config
+        kind = options.kind or ("notes" if self.core.profile == "obsidian" else "glossary")
+        notes = kind == "notes"
+        properties = options.properties
+        if isinstance(properties, list):
+            shown: str | list[str] = [str(key) for key in properties]
+        elif properties in ("show", "hide"):
+            shown = str(properties)
+        else:
+            raise PluginError("plugins.glosa: 'properties' is show, hide or a list of keys")
+        return Settings(kind=kind, properties=shown,
+                        explorer=notes if options.explorer is None else options.explorer,
+                        graph=notes if options.graph is None else options.graph,
+                        recent=notes if options.recent is None else options.recent)
+
+    def tag_listing(self, lang: str) -> list[tuple[str, list[Note]]]:
+        """A language's tags with their notes, nested tags' parents included."""
+        assert self.model is not None
+        listing = self._tag_listings.get(lang)
+        if listing is None:
+            listing = self._tag_listings[lang] = tags_with_parents(self.model.tags(lang))
+        return listing
+
+    def _planned_moves(self, root_home: bool, existing: set[str]) -> dict[str, str]:
+        """Notes whose page moves (a ``permalink``, or the home of a single-language notes
+        site to the root), to their page path ("" for the root)."""
+        assert self.vault is not None
+        moves: dict[str, str] = {}
+        for note in self.vault.notes:
+            target = permalink_of(note)
+            if target is not None:
+                moves[note.path] = target
+        home = self.homes.get(self.core.default_language, "")
+        if root_home and home != "index.md" and home in existing:
+            moves[home] = ""
+        return moves
+
+    def _apply_moves(self, files: Files, config: MkDocsConfig) -> None:
+        """Give moved notes their URL; their default URL redirects there."""
+        self._redirects = {}
+        if not self._moves:
+            return
+        taken = {f.url for f in files}
+        directory = config.use_directory_urls
+        for file in files.documentation_pages():
+            target = self._moves.get(file.src_uri)
+            if target is None:
+                continue
+            if directory:
+                dest, url = (f"{target}/index.html" if target else "index.html"), (
+                    f"{quote(target)}/" if target else "")
+            else:
+                dest = f"{target}.html" if target else "index.html"
+                url = quote(dest)
+            if url in taken and url != file.url:
+                log.warning("%s: permalink %r is the address of another page; not moved",
+                            file.src_uri, target)
+                continue
+            taken.discard(file.url)
+            self._redirects[file.url] = url
+            taken.add(url)
+            file.dest_uri = dest
+            file.url = url
+            file.abs_dest_path = str(Path(config.site_dir) / dest)
+
+    def _add_kb_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Redirects, explorer and graph data and feeds, once every URL is known."""
+        assert self.model is not None and self.vault is not None
+        self.kb = KnowledgeBase(self.model, self.core.languages, self.kb_settings,
+                                self.url_of, tag_page,
+                                lambda lang: ui_text(lang, self.config.ui_text),
+                                site_url=self.site_url)
+        taken = {f.url for f in files} | {f.dest_uri for f in files}
+        redirects = dict(self._redirects)
+        # Aliases as old page paths are Obsidian Publish's convention; a glossary's aliases
+        # (`A/B testing`) are names.
+        for note in self.vault.notes if self.kb_settings.kind == "notes" else ():
+            for alias in alias_redirects(note):
+                redirects.setdefault(f"{alias}/" if config.use_directory_urls
+                                     else f"{alias}.html", self.url_of(note.path))
+        directory = config.use_directory_urls
+        for source, target in redirects.items():
+            # Page URLs are percent-encoded, file paths are not.
+            path = unquote(source)
+            dest = (f"{path}index.html" if path.endswith("/") or not path
+                    else path if path.endswith(".html") else f"{path}/index.html")
+            if dest in taken or (quote(path) in taken and source not in self._redirects):
+                continue
+            taken.add(dest)
+            page_url = quote(path if directory else dest)
+            files.append(File.generated(config, dest, content=redirect_html(
+                relative_url(page_url, target) or "./")))
+        for path, content in self.kb.data_files(self.site_url,
+                                                self.site_name).items():
+            files.append(File.generated(config, path, content=content))
 
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Start this build's search index, which pages feed as they are rendered."""
@@ -442,6 +596,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if spec is not None:
             page.meta = {"title": html.escape(self._generated_title(spec)),
                          "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+            page.meta["glosa_kb"] = self.kb.page(None, spec["lang"], page.url)
             return _render_generated(self, spec, page)
         note = self._note_at(src)
         if note is None or not note.readable:
@@ -468,6 +623,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "glosa_uses": sorted(rendered.uses),
             "glosa": self._note_context(note, page, description),
         }
+        self._kb_page_meta(note, page)
         # MkDocs does not parse the note again: the page's render step (a new
         # Python-Markdown instance per page, its extensions looked up each time) is
         # replaced by one that takes glosa's HTML and headings.
@@ -500,6 +656,20 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if found is None:
             found = self._diagnostic_lines = {(d.path, d.line) for d in self.diagnostics}
         return found
+
+    def _kb_page_meta(self, note: Note, page: Page) -> None:
+        """The shell's pieces of a note page; its own description, if any, for meta tags."""
+        pieces = page.meta["glosa_kb"] = self.kb.page(note, note.lang, page.url)
+        if "description" in pieces:
+            page.meta["description"] = html.escape(pieces["description"], quote=True)
+
+    def _kb_decorate(self, content: str, page: Page) -> str:
+        """Properties under the title, the local graph after the text."""
+        pieces = page.meta.get("glosa_kb")
+        if not pieces:
+            return content
+        content = plain_unpublished(content, self._unpublished)
+        return after_title(content, str(pieces["properties"])) + str(pieces["graph"])
 
     def _generated_title(self, spec: dict[str, Any]) -> str:
         text = ui_text(spec["lang"], self.config.ui_text)
@@ -717,7 +887,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                         self._nonce)
         if self._indexer is not None:
             self._add_search_record(page, content)
-        return content
+        return self._kb_decorate(content, page)
 
     def _add_search_record(self, page: Page, content: str) -> None:
         assert self._indexer is not None and self.vault is not None
@@ -898,15 +1068,16 @@ def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
         theme["palette"] = default_palette()
     if theme.get("language") is None:
         theme["language"] = plugin.core.default_language
-    styles = ["assets/glosa/glosa.css"]
+    styles = ["assets/glosa/glosa.css", "assets/glosa/glosa-kb.css"]
     if "ofm.css" in _asset_names():
         styles.append("assets/glosa/ofm.css")  # callouts, highlights, tags, tasks, math
     for css in styles:
         if css not in config.extra_css:
             config.extra_css.append(css)
     scripts = [str(s) for s in config.extra_javascript]
-    if "assets/glosa/glosa.js" not in scripts:
-        config.extra_javascript.append("assets/glosa/glosa.js")
+    for script in ("assets/glosa/glosa.js", "assets/glosa/glosa-kb.js"):
+        if script not in scripts:
+            config.extra_javascript.append(script)
     plugin._own_nav = not config.nav
     if not config.nav:
         config.nav = _navigation(plugin)
@@ -945,8 +1116,13 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
                 # Material writes navigation titles unescaped; a section is note text.
                 items.append({html.escape(section): path})
         items.append({text["tags"]: tags_page(lang)})
+        for kind in ("graph", "recent"):
+            if f"{lang}/{kind}.md" in plugin.generated:
+                items.append({text[kind]: f"{lang}/{kind}.md"})
         if f"{lang}/dashboard.md" in plugin.generated:
             items.append({text["dashboard"]: f"{lang}/dashboard.md"})
+        if len(plugin.core.languages) == 1:
+            return items  # one language: no language heading in the sidebar
         nav.append({language_name(lang): items})
     return nav
 
@@ -990,10 +1166,14 @@ def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> 
     elif kind == "tags":
         context["tags"] = [{"name": tag, "count": len(notes),
                             "url": plugin.href(here, plugin.tag_path(lang, tag))}
-                           for tag, notes in model.tags(lang)]
+                           for tag, notes in plugin.tag_listing(lang)]
     elif kind == "tag":
-        context["notes"] = [entry(n) for tag, notes in model.tags(lang) if tag == spec["tag"]
-                            for n in notes]
+        context["notes"] = [entry(n) for tag, notes in plugin.tag_listing(lang)
+                            if tag == spec["tag"] for n in notes]
+    elif kind == "graph":
+        context.update(plugin.kb.graph_page(lang, here))
+    elif kind == "recent":
+        context.update(plugin.kb.recent_page(lang, here))
     elif kind == "section":
         context["groups"] = [(sub, [entry(n) for n in notes])
                              for name, subs in model.sections(lang) if name == spec["section"]
