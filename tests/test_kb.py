@@ -137,9 +137,13 @@ def test_properties_panel_shows_types_links_and_tags(kb_site: tuple[Path, str]) 
     ada = soup(site, "Personas/Ada Lovelace/index.html")
     panel = ada.select_one(".glosa-properties")
     assert panel is not None
-    # Under the title.
+    # Under the title (and its line of facts, when it has one).
     heading = ada.select_one("article h1")
-    assert heading is not None and heading.find_next_sibling() is panel
+    assert heading is not None
+    following = heading.find_next_sibling()
+    if following is not None and "glosa-termhead" in (following.get("class") or []):
+        following = following.find_next_sibling()
+    assert following is panel
     kinds = {row["data-property"]: row["class"][1] for row in panel.select(".glosa-property")}
     assert kinds["born"] == "glosa-property--date"
     assert kinds["alive"] == "glosa-property--checkbox"
@@ -166,8 +170,8 @@ def test_properties_panel_shows_types_links_and_tags(kb_site: tuple[Path, str]) 
 def test_nested_tags_have_parent_pages(kb_site: tuple[Path, str]) -> None:
     site, _ = kb_site
     people = soup(site, "en/tags/people/index.html")
-    titles = sorted(a.get_text(strip=True) for a in people.select(".md-content a[data-preview]")
-                    if a.get_text(strip=True))
+    links = people.select(".md-content a[data-glosa-preview]")
+    titles = sorted(a.get_text(strip=True) for a in links if a.get_text(strip=True))
     assert "Ada Lovelace" in titles and "Charles Babbage" in titles
     inventors = soup(site, "en/tags/people/inventors/index.html")
     assert "Charles Babbage" in inventors.get_text()

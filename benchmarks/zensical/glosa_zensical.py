@@ -479,7 +479,8 @@ class GlosaPostprocessor(Postprocessor):
         # The content is sanitized HTML already: the template must not escape it again.
         term = _TERM.render(g=furniture, glosa_ui=site.ui(note.lang),
                             page_content=Markup(content),
-                            page=SimpleNamespace(content=Markup(content), title=note.title))
+                            page=SimpleNamespace(content=Markup(content), title=note.title,
+                                                 meta={}))
         # JSON-LD in the body (schema.org reads it there too); json_ld escapes < > &.
         return f'{term}\n<script type="application/ld+json">{jsonld}</script>'
 

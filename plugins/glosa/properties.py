@@ -69,7 +69,7 @@ class _Panel:
             if res.note is not None and res.ok:
                 anchor = f"#{res.anchor}" if res.anchor else ""
                 url = html.escape(self.href(res.note.path) + anchor, quote=True)
-                pieces.append(f'<a class="glosa-link" href="{url}" data-preview>{label}</a>')
+                pieces.append(f'<a class="glosa-link" href="{url}" data-glosa-preview>{label}</a>')
             else:
                 pieces.append(f'<span class="glosa-property__plain">{label}</span>')
             cursor = match.end()
