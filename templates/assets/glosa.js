@@ -5,7 +5,11 @@
   "use strict";
 
   function siteRoot(base) {
-    return new URL((base || ".") + "/", window.location.href);
+    var folder = base || ".";
+    // The 404 page's base is the site's root path ("/"): no second slash (a "//" address
+    // would name a host).
+    return new URL(folder.charAt(folder.length - 1) === "/" ? folder : folder + "/",
+                   window.location.href);
   }
 
   /* ---------- search ---------- */
@@ -226,7 +230,8 @@
         // The heading's permalink mark (¶) is not part of the title.
         if (h1) h1.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
         var body = doc.querySelector(".glosa-term") || doc.querySelector("article");
-        var p = body ? body.querySelector(":scope > p, .md-content__inner > p, p") : null;
+        // The definition: the first plain paragraph (not the editorial notice).
+        var p = body ? body.querySelector(":scope > p:not([class]), .md-content__inner > p, p:not([class])") : null;
         return { title: h1 ? h1.textContent.trim() : "", text: p ? p.textContent.trim() : "" };
       }).catch(function () { return { title: "", text: "" }; });
     }

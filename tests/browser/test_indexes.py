@@ -30,7 +30,9 @@ def tag_counts(lang: str) -> Counter[str]:
 
 
 def entries(page: Any, scope: str) -> list[dict[str, str]]:
-    return page.eval_on_selector_all(f"{scope} .glosa-entry > a", """links => links.map(a => ({
+    """The terms a listing shows (not the cross-references from aliases)."""
+    return page.eval_on_selector_all(
+        f"{scope} .glosa-entry:not(.glosa-entry--see) > a", """links => links.map(a => ({
         title: a.textContent.trim(), href: a.href}))""")
 
 
@@ -41,21 +43,25 @@ def test_az_lists_every_term(lang: str, site_dir: Path, open_page: OpenPage) -> 
         screenshot(page, "desktop-az")
     listed = entries(page, ".glosa-az")
     assert notes_of(lang), f"no notes under {GLOSSARY / lang}"
-    assert len(listed) == len(notes_of(lang)), (len(listed), len(notes_of(lang)))
+    # Every note but the language's home and the legend, which are the site's furniture.
+    assert len(listed) == len(notes_of(lang)) - 2, (len(listed), len(notes_of(lang)))
     assert len({e["href"] for e in listed}) == len(listed), "a term is listed twice"
     # Each entry is a term page of this language, and every term page of it is listed.
     term_pages = {
         html.parent.relative_to(site_dir).as_posix() + "/"
         for html in (site_dir / lang).rglob("index.html")
-        if 'class="glosa-term"' in html.read_text(encoding="utf-8")}
+        if 'class="glosa-term"' in (text := html.read_text(encoding="utf-8"))
+        and 'class="glosa-home"' not in text and "⚫🔴🟡🟢🔵⚪" not in html.parent.name}
     assert {page_path(e["href"]) for e in listed} == term_pages
+    # Aliases and abbreviations are cross-references to their terms.
+    see = page.eval_on_selector_all(".glosa-entry--see a", "as => as.map(a => a.href)")
+    assert see and {page_path(h) for h in see} <= term_pages
     # Alphabetical, letter groups in order, the letters bar pointing at them.
     letters = page.eval_on_selector_all(".glosa-az h2", "hs => hs.map(h => h.id)")
     bar = page.eval_on_selector_all(".glosa-az__letters a",
                                     "as => as.map(a => a.getAttribute('href'))")
     assert bar == [f"#{letter}" for letter in letters]
-    # Letters in order; titles that start with no letter (the legend, named with the
-    # level circles) come last, under '#'.
+    # Letters in order; titles that start with no letter come last, under '#'.
     assert letters == sorted(letters, key=lambda letter: (letter == "az-#", letter))
     last = page.locator(".glosa-az__letters a").last
     last.click()
