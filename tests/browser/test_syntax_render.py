@@ -18,7 +18,6 @@ import pytest
 from markdown_it import MarkdownIt
 
 from glosa.render.syntax import use_obsidian_syntax
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 
 ASSETS = Path(__file__).resolve().parents[2] / "templates" / "assets"
 
@@ -77,49 +76,47 @@ def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.server_close()
 
 
-def test_callouts_math_and_mermaid_in_the_browser(page_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_callouts_math_and_mermaid_in_the_browser(page_url: str, browser: Any) -> None:
+    # The suite's one browser (a second Playwright in the same process cannot start).
     origin = page_url.rsplit("/", 1)[0] + "/"
     requests: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(page_url)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(page_url)
 
-            # The diagram outside the callout is drawn; the folded one waits.
-            page.wait_for_selector("article > pre.mermaid svg", timeout=30_000)
-            folded = page.locator("details.callout")
-            assert folded.get_attribute("open") is None
-            assert not page.locator("details.callout .callout-content").is_visible()
-            assert page.locator("details.callout pre.mermaid svg").count() == 0
+        # The diagram outside the callout is drawn; the folded one waits.
+        page.wait_for_selector("article > pre.mermaid svg", timeout=30_000)
+        folded = page.locator("details.callout")
+        assert folded.get_attribute("open") is None
+        assert not page.locator("details.callout .callout-content").is_visible()
+        assert page.locator("details.callout pre.mermaid svg").count() == 0
 
-            # The callout opens and closes; its diagram is drawn once it is open.
-            page.click("details.callout > summary")
-            assert folded.get_attribute("open") == ""
-            assert page.locator("details.callout .callout-content").is_visible()
-            page.wait_for_selector("details.callout pre.mermaid svg", timeout=30_000)
-            page.click("details.callout > summary")
-            assert folded.get_attribute("open") is None
+        # The callout opens and closes; its diagram is drawn once it is open.
+        page.click("details.callout > summary")
+        assert folded.get_attribute("open") == ""
+        assert page.locator("details.callout .callout-content").is_visible()
+        page.wait_for_selector("details.callout pre.mermaid svg", timeout=30_000)
+        page.click("details.callout > summary")
+        assert folded.get_attribute("open") is None
 
-            # MathML laid out by the browser, inline and as a block.
-            for selector in ("span.math.inline math", "div.math.block math"):
-                box = page.locator(selector).bounding_box()
-                assert box is not None and box["width"] > 0 and box["height"] > 0, selector
+        # MathML laid out by the browser, inline and as a block.
+        for selector in ("span.math.inline math", "div.math.block math"):
+            box = page.locator(selector).bounding_box()
+            assert box is not None and box["width"] > 0 and box["height"] > 0, selector
 
-            # A switch to the dark scheme draws the diagram again, in the dark theme.
-            page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-            page.wait_for_function(
-                "() => { const svg = document.querySelector('article > pre.mermaid svg');"
-                " return svg && getComputedStyle(svg.querySelector('.node rect, .node"
-                " polygon, rect')).fill !== 'rgb(236, 236, 255)'; }",
-                timeout=30_000,
-            )
-        finally:
-            browser.close()
+        # A switch to the dark scheme draws the diagram again, in the dark theme.
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        page.wait_for_function(
+            "() => { const svg = document.querySelector('article > pre.mermaid svg');"
+            " return svg && getComputedStyle(svg.querySelector('.node rect, .node"
+            " polygon, rect')).fill !== 'rgb(236, 236, 255)'; }",
+            timeout=30_000,
+        )
+    finally:
+        context.close()
     assert not errors
     assert requests and all(url.startswith(origin) for url in requests), requests
