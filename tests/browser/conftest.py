@@ -7,6 +7,7 @@ exception or a request that leaves the local server fails the test that made it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -49,15 +50,20 @@ def chromium_path() -> str:
 # ---------------------------------------------------------------- the built site
 
 
+def build_site(config: Path, site: Path, *,
+               cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build -q`` of ``config`` into ``site``, in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True,
+        text=True, timeout=300, check=False)
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled glossary (mkdocs.yml at the repository root), built once."""
     site = tmp_path_factory.mktemp("bundled-site") / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(REPO / "mkdocs.yml"),
-         "-d", str(site)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = build_site(REPO / "mkdocs.yml", site, cwd=REPO)
     if done.returncode != 0 or not (site / "index.html").is_file():
         pytest.fail(f"mkdocs build of the bundled glossary failed:\n{done.stdout}\n"
                     f"{done.stderr}", pytrace=False)
@@ -84,10 +90,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    """The site served by a static file server on a free port of 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """``folder`` served by a static file server on a free port of 127.0.0.1 (missing
+    pages answer with its 404.html); yields the server's root URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -98,6 +105,13 @@ def base_url(site_dir: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """The bundled site, served on 127.0.0.1."""
+    with serve_folder(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,7 @@ sets the global ``glosaCanary`` and opens a dialog; neither may ever happen."""
 
 from __future__ import annotations
 
-import functools
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import FIXTURES
-from .conftest import DESKTOP, Watch, _QuietHandler
+from .conftest import DESKTOP, Watch, build_site, serve_folder
 
 HOSTILE = FIXTURES / "hostile"
 
@@ -28,28 +22,15 @@ HOSTILE = FIXTURES / "hostile"
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("hostile-site") / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(HOSTILE / "mkdocs.yml"),
-         "-d", str(site)],
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True,
-        timeout=300, check=False)
+    done = build_site(HOSTILE / "mkdocs.yml", site)
     assert done.returncode == 0 and (site / "index.html").is_file(), done.stderr
     return site
 
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(hostile_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_folder(hostile_site) as url:
+        yield url
 
 
 class Canary:

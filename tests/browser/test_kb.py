@@ -4,14 +4,8 @@ property links, and no trace of an unpublished note (its page, its words in sear
 
 from __future__ import annotations
 
-import functools
-import os
 import shutil
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
@@ -22,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import FIXTURES
-from .conftest import DESKTOP, Watch, _QuietHandler, goto, screenshot
+from .conftest import DESKTOP, Watch, build_site, goto, screenshot, serve_folder
 
 KB_CONFIG = """site_name: KB
 site_url: http://127.0.0.1/
@@ -46,10 +40,7 @@ def kb_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = tmp / "mkdocs.yml"
     config.write_text(KB_CONFIG.format(docs=docs), encoding="utf-8")
     site = tmp / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True,
-        timeout=300, check=False)
+    done = build_site(config, site)
     if done.returncode != 0:
         pytest.fail(f"mkdocs build of the kb fixture failed:\n{done.stdout}\n{done.stderr}",
                     pytrace=False)
@@ -58,17 +49,8 @@ def kb_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def kb_url(kb_site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(kb_site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="kb-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_folder(kb_site_dir) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,11 +6,8 @@ switch to the dark scheme), and no request leaves the local server."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +15,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from glosa.render.syntax import use_obsidian_syntax
+
+from .conftest import serve_folder
 
 ASSETS = Path(__file__).resolve().parents[2] / "templates" / "assets"
 
@@ -43,11 +42,6 @@ Biology --> Chemistry
 """
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("ofm-page")
@@ -63,17 +57,8 @@ def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         '<script src="mermaid-init.js"></script></body></html>',
         encoding="utf-8",
     )
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root))
-    )
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/note.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(root) as url:
+        yield url + "note.html"
 
 
 def test_callouts_math_and_mermaid_in_the_browser(page_url: str, browser: Any) -> None:
