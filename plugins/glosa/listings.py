@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .checks import _parse_date
 from .model import Note
-from .resolver import resolve_link
+from .resolver import legend_notes
 from .site import SiteModel, initial_of, sort_key
 
 __all__ = ["AzEntry", "az_entries", "by_level", "furniture", "newest", "terms"]
@@ -30,19 +30,7 @@ def furniture(model: SiteModel, homes: Iterable[str]) -> set[int]:
     index = model.vault.index
     found = {id(note) for path in homes if (note := index.note_at(path)) is not None
              and note.path == path}
-    # The legend's name can be the same in every language (the seed format's is): resolved
-    # once per name and language.
-    targets: dict[tuple[str, str], int | None] = {}
-    for note in model.notes:
-        if note.legend is None:
-            continue
-        key = (note.legend.target, note.lang)
-        if key not in targets:
-            target = resolve_link(index, note.legend, note).note
-            targets[key] = id(target) if target is not None else None
-        if targets[key] is not None:
-            found.add(targets[key])  # type: ignore[arg-type]
-    return found
+    return found | legend_notes(index, model.notes)
 
 
 def terms(model: SiteModel, lang: str, skip: set[int]) -> list[Note]:

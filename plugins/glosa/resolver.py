@@ -31,6 +31,7 @@ from .model import Attachment, Heading, Note
 from .wikilinks import parse_markdown_destination, slugify
 
 __all__ = ["LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus", "block_lines",
+           "legend_notes",
            "resolve_link", "section_lines"]
 
 
@@ -442,3 +443,22 @@ def block_lines(note: Note, block: str) -> LineSpan:
     while first > 0 and lines[first - 1].strip():
         first -= 1
     return note.body_line + first, max(note.body_line + last, line)
+
+
+def legend_notes(index: NoteIndex, notes: Iterable[Note]) -> set[int]:
+    """ids of the notes that the legend lines of ``notes`` point to (the level legend: a
+    page about the site, not a term). Resolved once per name and language: the seed
+    format's legend has one name in every language, and every note carries the line."""
+    targets: dict[tuple[str, str], int | None] = {}
+    found: set[int] = set()
+    for note in notes:
+        if note.legend is None:
+            continue
+        key = (note.legend.target, note.lang)
+        if key not in targets:
+            target = resolve_link(index, note.legend, note).note
+            targets[key] = id(target) if target is not None else None
+        target_id = targets[key]
+        if target_id is not None and target_id != id(note):
+            found.add(target_id)
+    return found

@@ -30,7 +30,14 @@ from urllib.parse import unquote
 
 from ..markers import normalize_key
 from ..model import Note
-from ..resolver import LinkResolution, ResolutionStatus, _find_notes, _pick, resolve_link
+from ..resolver import (
+    LinkResolution,
+    ResolutionStatus,
+    _find_notes,
+    _pick,
+    legend_notes,
+    resolve_link,
+)
 from ..site import first_paragraph, slug_for_url
 from ..vault import Vault
 
@@ -327,16 +334,6 @@ class LinkFacts:
         return LinkResolution(ResolutionStatus.OK, note=_pick(found, note)[0])
 
 
-def _legend_notes(vault: Vault) -> set[int]:
-    found: set[int] = set()
-    for note in vault.notes:
-        if note.legend is not None:
-            target = resolve_link(vault.index, note.legend, note).note
-            if target is not None and target is not note:
-                found.add(id(target))
-    return found
-
-
 def _groups(model: LinkModel, notes: Sequence[Note]) -> list[list[Note]]:
     """Notes joined by translations (both directions: the model records each link on both
     sides), each group in path order."""
@@ -392,7 +389,7 @@ def collect_glossary(vault: Vault, model: LinkModel | None = None, *, title: str
     config = vault.config
     order = [lang.lower() for lang in (languages or config.languages)]
     rank = {lang: position for position, lang in enumerate(config.languages)}
-    legends = _legend_notes(vault)
+    legends = legend_notes(vault.index, vault.notes)
     notes = [n for n in model.notes
              if id(n) not in legends and (include is None or include(n))]
     groups = _groups(model, notes)
