@@ -265,3 +265,41 @@ def test_a_note_of_twenty_thousand_equal_headings_checks_in_half_a_second(
     found = check_vault(load_vault(root, OBSIDIAN))
     assert time.process_time() - start < 0.5
     assert found == []
+
+
+@pytest.mark.parametrize(("folders", "site_language", "languages"), [
+    ((), "en", ("en",)),                       # a plain English vault
+    ((), "es", ("es",)),                       # theme.language: es
+    (("en", "es"), "en", ("en", "es")),        # Obsidian help's layout, site language first
+    (("en", "es", "pt-br"), "es", ("es", "en", "pt-br")),
+    (("Notes", "Art", "Daily"), "en", ("en",)),  # folders that are no language codes
+    (("EN",), "en", ("en",)),                  # a code written otherwise is a folder name
+    (("xx",), "en", ("en",)),                  # not a language Babel knows
+])
+def test_obsidian_languages_come_from_the_vault(
+        tmp_path: Path, folders: tuple[str, ...], site_language: str,
+        languages: tuple[str, ...]) -> None:
+    from dataclasses import replace
+
+    from glosa.config import with_vault_languages
+
+    for folder in folders:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "Note.md").write_text("# Note\n", encoding="utf-8")
+    config = replace(GlosaConfig.from_mapping({"profile": "obsidian"}),
+                     site_language=site_language)
+    found = with_vault_languages(config, tmp_path)
+    assert found.languages == languages and found.default_language == languages[0]
+    # Named languages, and the glossary profile, are kept as they are.
+    named = GlosaConfig.from_mapping({"profile": "obsidian", "languages": ["es"]})
+    assert with_vault_languages(named, tmp_path).languages == ("es",)
+    assert with_vault_languages(GlosaConfig.from_mapping({}), tmp_path).languages == ("es", "en")
+
+
+def test_plain_english_vault_checks_as_english(tmp_path: Path) -> None:
+    (tmp_path / "Note.md").write_text("# Note\n\n[[Other]]\n", encoding="utf-8")
+    (tmp_path / "Other.md").write_text("# Other\n", encoding="utf-8")
+    vault = load_vault(tmp_path, GlosaConfig.from_mapping({"profile": "obsidian"}))
+    assert vault.config.languages == ("en",)
+    assert {note.lang for note in vault.notes} == {"en"}
+    assert check_vault(vault) == []

@@ -295,13 +295,34 @@ def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory,
                             .replace("\n  - glosa\n", ""))
     assert code != 0 or "WARNING -" not in log
     code, log, site = build(root, tmp_path, engine=site_engine,
-                            extra=":\n      profile: obsidian")
+                            extra=":\n      profile: obsidian\n      languages: [es, en]")
     assert code == 0, log
     assert (site / "Otra" / "index.html").is_file()
     assert (site / "es" / "index.html").is_file()  # a generated home: no vault index note
     # Spanish notes outside an es/ folder are still indexed, under their own URLs.
     entry = json.loads((site / "pagefind" / "es" / "pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["es"]["page_count"] == 3  # two notes and the home
+
+
+def test_obsidian_vault_takes_its_languages_from_its_folders(
+        tmp_path: Path, make_vault: VaultFactory, site_engine: str) -> None:
+    """Unset `languages` with the obsidian profile: an English vault without language
+    folders is an English site (no Spanish half), one with en/ and es/ is bilingual."""
+    root = make_vault({"Home.md": "# Home\n\nSee [[Other]].\n", "Other.md": "# Other\n\nText.\n"})
+    code, log, site = build(root, tmp_path, engine=site_engine,
+                            extra=":\n      profile: obsidian")
+    assert code == 0, log
+    assert page(site, "Other/index.html").html["lang"] == "en"
+    assert not (site / "es").exists() and not (site / "exports").exists()
+    entry = json.loads((site / "pagefind" / "en" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 2
+    both = write_vault(tmp_path / "both" / "vault", {"en/Note.md": "# Note\n\n[[Nota]]\n",
+                                                     "es/Nota.md": "# Nota\n\n[[Note]]\n"})
+    code, log, site = build(both, tmp_path / "both", engine=site_engine,
+                            extra=":\n      profile: obsidian")
+    assert code == 0, log
+    assert page(site, "es/Nota/index.html").html["lang"] == "es"
+    assert page(site, "en/Note/index.html").html["lang"] == "en"
 
 
 def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory,

@@ -66,6 +66,12 @@ class GlosaConfig:
     exclude_dirs: tuple[str, ...] = (".obsidian", ".trash", ".git", "node_modules")
     #: gitignore-style globs of vault paths never published (checked, not on the site).
     publish_exclude: tuple[str, ...] = ()
+    #: Whether the settings named the languages; when not, the obsidian profile takes them
+    #: from the vault (:func:`with_vault_languages`).
+    languages_given: bool = True
+    #: The language of the site's interface (Material's ``theme.language``): the language
+    #: of an obsidian-profile vault that names none.
+    site_language: str = "en"
 
     def severity(self, rule_id: str) -> Severity:
         """The severity of a rule once profile and overrides are applied."""
@@ -89,7 +95,7 @@ class GlosaConfig:
         if unknown:
             raise ConfigError(f"{source}: unknown option(s) {', '.join(unknown)}")
         config = cls()
-        changes: dict[str, Any] = {}
+        changes: dict[str, Any] = {"languages_given": "languages" in data}
         if "languages" in data:
             langs = data["languages"]
             if not isinstance(langs, list) or not langs or not all(
@@ -274,8 +280,51 @@ def load_config(path: Path | None) -> tuple[GlosaConfig, Path | None]:
     docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
     if not isinstance(docs_dir, str):
         raise ConfigError(f"{path}: docs_dir must be a folder path (text), not {docs_dir!r}")
-    return (GlosaConfig.from_mapping(plugin_options, f"{path}: plugins.glosa"),
-            path.parent / docs_dir)
+    config = GlosaConfig.from_mapping(plugin_options, f"{path}: plugins.glosa")
+    theme = data.get("theme") if isinstance(data, dict) else None
+    language = theme.get("language") if isinstance(theme, dict) else None
+    if isinstance(language, str) and is_language_code(language.lower()):
+        config = replace(config, site_language=language.lower())
+    return config, path.parent / docs_dir
+
+
+def with_vault_languages(config: GlosaConfig, root: Path) -> GlosaConfig:
+    """``config`` with the languages an obsidian-profile vault has, when the settings name
+    none: its top folders named after a language (``en/``, ``es/``, as Obsidian's own
+    multilingual help vault is laid out), else the site's one language. An English vault
+    is then an English site, not a Spanish one with an empty English half. The seed
+    profile keeps its Spanish/English default."""
+    if config.profile != "obsidian" or config.languages_given:
+        return config
+    try:
+        names = sorted(entry.name for entry in root.iterdir()
+                       if entry.is_dir() and entry.name not in config.exclude_dirs)
+    except OSError:
+        names = []
+    found = [name for name in names if _is_locale_folder(name)]
+    site = config.site_language.lower()
+    if not is_language_code(site):
+        site = "en"
+    if not found:
+        return replace(config, languages=(site,), default_language=site)
+    # The site's own language first: it is the default and the root's home.
+    languages = tuple(sorted(found, key=lambda code: (code != site, code)))
+    return replace(config, languages=languages, default_language=languages[0])
+
+
+def _is_locale_folder(name: str) -> bool:
+    """A folder named with a language code Babel knows (``es``, ``pt-br``), in lower case:
+    a folder named ``Art`` or ``it`` is read as a language only if it is a real code
+    written as one (a folder named ``Art`` or ``notes`` is not a language)."""
+    if name != name.lower() or not is_language_code(name):
+        return False
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(name, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 #: Values of Obsidian's ``newLinkFormat`` setting.

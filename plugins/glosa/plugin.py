@@ -15,6 +15,7 @@ import os
 import posixpath
 import re
 import secrets
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -62,6 +63,7 @@ from .safepaths import (
     UnsafePathError,
     fold_path,
     inside,
+    is_language_code,
     numbered,
     site_language,
     unique_slugs,
@@ -87,7 +89,8 @@ TEMPLATES = resources.files("glosa.templates")
 class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of ``plugins: [glosa]`` in mkdocs.yml (all optional)."""
 
-    languages = c.ListOfItems(c.Type(str), default=["es", "en"])
+    # None: es and en for a glossary; what the vault has for the obsidian profile.
+    languages = c.Optional(c.ListOfItems(c.Type(str)))
     default_language = c.Optional(c.Type(str))
     profile = c.Choice(("seed", "obsidian"), default="seed")
     rules = c.DictOfItems(c.Choice(("error", "warning", "off")), default={})
@@ -105,8 +108,9 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: Globs of vault paths of HTML, JavaScript and other files a browser runs as script,
     #: published as they are (by default such files are not published).
     publish_raw = c.ListOfItems(c.Type(str), default=[])
-    #: The glossary as TBX, CSV, SKOS and JSON downloads under exports/.
-    exports = c.Type(bool, default=True)
+    #: The glossary as TBX, CSV, SKOS and JSON downloads under exports/ (unset: on for a
+    #: glossary, off for a knowledge base, whose notes are no terminology).
+    exports = c.Optional(c.Type(bool))
     #: Knowledge-base shell (see kb.py): interface words, home note, panels, publishing.
     kind = c.Optional(c.Choice(KINDS))
     home = c.Optional(c.Type(str))
@@ -119,11 +123,12 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
     mapping: dict[str, Any] = {
-        "languages": list(options.languages),
         "profile": options.profile,
         "rules": dict(options.rules),
         "roots": list(options.roots),
     }
+    if options.languages is not None:
+        mapping["languages"] = list(options.languages)
     if options.default_language:
         mapping["default_language"] = options.default_language
     if options.level_labels:
@@ -241,7 +246,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         _release_memory_settings()
         core = _core_config(self.config)
-        self.core = core
+        language = config.theme.get("language")
+        if isinstance(language, str) and is_language_code(language.lower()):
+            core = replace(core, site_language=language.lower())
         depth = self.config.embed_depth
         if isinstance(depth, bool) or not 0 <= depth <= MAX_EMBED_DEPTH:
             raise PluginError(f"plugins.glosa.embed_depth: {depth!r} is not a whole number "
@@ -253,6 +260,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         except OSError as exc:
             # `mkdocs serve` under file churn: a folder renamed while it was read.
             raise PluginError(f"{config.docs_dir}: cannot read the vault ({exc})") from None
+        # With the languages the vault has, when the settings name none.
+        core = self.core = whole.config
         # The site is built from the published notes only (publishing.py).
         self.vault = published_vault(whole, core.publish_exclude)
         self._notes_by_path = {n.path: n for n in self.vault.notes}
@@ -404,7 +413,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def _add_exports(self, files: Files, config: MkDocsConfig) -> None:
         """The glossary's downloads (option ``exports``), from the notes the site publishes."""
         self.exports = None
-        if not self.config.exports:
+        wanted = self.config.exports
+        if not (self.kb_settings.kind == "glossary" if wanted is None else wanted):
             return
         assert self.vault is not None and self.model is not None
         published = set(self.urls)

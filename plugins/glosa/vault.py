@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .config import GlosaConfig, ObsidianSettings, read_obsidian_settings
+from .config import GlosaConfig, ObsidianSettings, read_obsidian_settings, with_vault_languages
 from .diagnostics import Diagnostic
 from .model import Attachment, Heading, Note, WikiLink
 from .parser import read_note
@@ -202,7 +202,7 @@ def load_vault(root: Path, config: GlosaConfig | None = None,
 
     With a ``cache``, notes whose file is unchanged since the cache's last load are reused.
     """
-    config = config or GlosaConfig()
+    config = with_vault_languages(config or GlosaConfig(), root)
     found = vault_files(root, config)
     with paused_garbage_collection():
         if cache is None:

@@ -14,7 +14,8 @@ from bs4 import Tag
 from ..conftest import seed_note, write_vault
 from ..test_site import build, page
 
-OBSIDIAN = ":\n      profile: obsidian"
+# Both languages named: these pages keep the two-language layout (Home/ is no site root).
+OBSIDIAN = ":\n      profile: obsidian\n      languages: [es, en]"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 HOME = """---
