@@ -77,7 +77,33 @@ def test_backlinks_carry_bounded_snippets(make_vault: VaultFactory) -> None:
         ("Una ![[Imagen.png]] y [un enlace](https://example.org/(x)).",
          "Una Imagen.png y un enlace."),
         ("<b>negrita</b> en HTML", "negrita en HTML"),
+        ("Tasa $\\text{CTR} = c / i$ y $x^2$", "Tasa CTR = c / i y x^2"),
+        ("$\\space$", ""),                       # a spacer: nothing to read
+        ("Cuesta $5 y $10 al mes", "Cuesta $5 y $10 al mes"),  # prices, no math
     ],
 )
 def test_plain_text(markdown: str, text: str) -> None:
     assert plain_text(markdown) == text
+
+
+def test_comments_and_spacers_never_reach_descriptions_or_snippets(
+        make_vault: VaultFactory) -> None:
+    """`%%` and HTML comments are a note's private text: not in its description (meta,
+    previews, A–Z, search excerpt) nor in the snippets other pages quote; a paragraph of
+    spacing math or display math is skipped for the next one."""
+    root = make_vault({
+        "Uno.md": "# Uno\n\n$\\space$\n\n$$\nx^2\n$$\n\nTexto %% secreto %% visible, ver "
+                  "[[Dos]].\n",
+        "Dos.md": "# Dos\n\n%%\nbloque [[Uno]] oculto\n%%\n\n<!-- nota privada -->Definición"
+                  " de dos, ver [[Uno]] %%oculto%%.\n",
+        "Tres.md": "# Tres\n\n`%% en código %%` y [[Uno]]\n",
+    })
+    vault = load_vault(root, GlosaConfig.from_mapping({"profile": "obsidian",
+                                                       "languages": ["es"]}))
+    model = SiteModel(vault)
+    notes = {note.title: note for note in vault.notes}
+    assert model.summary(notes["Uno"]) == "Texto visible, ver Dos."
+    assert model.summary(notes["Dos"]) == "Definición de dos, ver Uno ."
+    snippets = [snippet for _, snippet in model.backlinks_of(notes["Uno"])]
+    assert snippets and not any("oculto" in s or "privada" in s for s in snippets)
+    assert any("%% en código %%" in s for s in snippets)  # code shows what it holds

@@ -19,7 +19,7 @@ from typing import Any
 from .model import Note, WikiLink
 from .resolver import LinkResolution, resolve_link
 from .vault import Vault
-from .wikilinks import MARKDOWN_LINK_RE, link_label, link_labels
+from .wikilinks import MARKDOWN_LINK_RE, link_label, link_labels, without_comments
 
 __all__ = [
     "SiteModel",
@@ -88,7 +88,7 @@ def initial_of(title: str) -> str:
     return first if first.isalpha() else "#"
 
 
-_MARKUP_CHARS = re.compile(r"[\[\]*_`~=#>|<^!]|^\s*(?:[-+]\s|\d+\.\s)")
+_MARKUP_CHARS = re.compile(r"[\[\]*_`~=#>|<^!$]|^\s*(?:[-+]\s|\d+\.\s)")
 
 
 _TABLE_BARS = re.compile(r"\s*\|\s*")
@@ -97,12 +97,29 @@ _CALLOUT_MARK = re.compile(r"\[![\w-]*\][+-]?\s*")
 _TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$", re.M)
 
 
+# Inline math as Obsidian reads it: `$` then no blank, no blank before the closing `$`, no
+# digit after it (`$5 and $10` is no math).
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])([^$\n]*?[^\s\\$])\$(?!\d)")
+# TeX that only makes room (`\space`, `\quad`, `\,`): nothing to read in a description.
+_TEX_SPACING = re.compile(r"\\(?:space|quad|qquad|enspace|thinspace|[,;:! ])")
+_TEX_TEXT = re.compile(r"\\(?:text|mathrm|textbf|textit|mbox)\{([^{}]*)\}")
+
+
+def _math_source(match: re.Match[str]) -> str:
+    """Inline math in a description: its TeX source, without the dollars, the spacing
+    commands and the wrappers of plain words."""
+    tex = _TEX_SPACING.sub(" ", match.group(1))
+    return _TEX_TEXT.sub(r"\1", tex).strip()
+
+
 def plain_text(markdown: str) -> str:
     """Markdown reduced to text (for descriptions, previews and snippets). Each pass runs
     only on text that holds its mark: this runs for every line a backlink quotes."""
     if _MARKUP_CHARS.search(markdown) is None:
         return " ".join(markdown.split())
     text = link_labels(markdown)
+    if "$" in text:
+        text = _INLINE_MATH.sub(_math_source, text)
     if "[!" in text:
         text = _CALLOUT_MARK.sub("", text)
     if "](" in text:
@@ -129,8 +146,9 @@ def plain_text(markdown: str) -> str:
 
 
 def _content_lines(note: Note) -> list[str]:
-    """The body's lines with H1, parent line and legend line blanked (indexes kept)."""
-    lines = note.body.split("\n")
+    """The body's lines with H1, parent line, legend line and comments blanked (indexes
+    kept)."""
+    lines = without_comments(note.body).split("\n")
     skip: set[int] = set()
     if note.h1 is not None:
         skip.add(note.h1.line - note.body_line)
@@ -144,27 +162,37 @@ def _content_lines(note: Note) -> list[str]:
 def first_paragraph(note: Note, limit: int = 300) -> str:
     """The first paragraph of definition text, as plain text, cut at a word boundary."""
     paragraph: list[str] = []
-    in_fence = False
+    in_fence = in_math = False
+    text = ""
     for line in _content_lines(note):
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        if in_fence:
+        if not in_fence and stripped.startswith("$$"):
+            # Display math is no definition text; `$$x$$` on one line opens and closes.
+            if not (len(stripped) > 2 and stripped.endswith("$$") and stripped != "$$$"):
+                in_math = not in_math
             continue
-        if not stripped:
-            if paragraph:
-                break
+        if in_fence or in_math:
             continue
-        if stripped.startswith(("#", "|", "![[", "<")):
+        if not stripped or stripped.startswith(("#", "|", "![[", "<")):
             if paragraph:
-                break
+                text = plain_text(" ".join(paragraph))
+                if _has_words(text):
+                    break
+                paragraph = []  # a spacer paragraph (`$\space$`, `---`): the next one
             continue
         paragraph.append(stripped)
-    text = plain_text(" ".join(paragraph))
+    else:
+        text = plain_text(" ".join(paragraph))
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + "…"
     return text
+
+
+def _has_words(text: str) -> bool:
+    return any(char.isalnum() for char in text)
 
 
 def _snippet(note: Note, link: WikiLink, text: str, summary: str, width: int = 160) -> str:
@@ -260,7 +288,8 @@ class SiteModel:
         if text is None:
             lines = self._split.get(id(note))
             if lines is None:
-                lines = self._split[id(note)] = note.body.split("\n")
+                # Comments are never quoted: a `%%` note to self stays private.
+                lines = self._split[id(note)] = without_comments(note.body).split("\n")
             text = self._lines[key] = plain_text(lines[line - note.body_line])
         return text
 

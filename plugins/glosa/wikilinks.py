@@ -207,10 +207,19 @@ _MD_INLINE = re.compile(
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def _mask(body: str) -> tuple[str, set[int]]:
+def without_comments(body: str) -> str:
+    """The body with its ``%%`` and HTML comments blanked out (offsets and lines kept),
+    code left as it is: the text a reader sees, for descriptions and snippets."""
+    if "%%" not in body and "<!--" not in body:
+        return body
+    return _mask(body, keep_code=True)[0]
+
+
+def _mask(body: str, *, keep_code: bool = False) -> tuple[str, set[int]]:
     """The body with everything that holds no links blanked out, offsets kept: fenced
     code (inside quotes and callouts too), code spans, ``%%`` and HTML comments (which
     Obsidian's reading view hides, across lines too). Returns (masked body, code lines).
+    ``keep_code`` blanks the comments only (a ``%%`` in code is still no comment).
 
     Written by hand: a Markdown parser would give blocks, not the character offsets that
     positions of links and the rewriting of pages need."""
@@ -224,14 +233,16 @@ def _mask(body: str) -> tuple[str, set[int]]:
             stripped = line[_QUOTE_PREFIX.match(line).end():].strip()  # type: ignore[union-attr]
             if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
                 fence = None
-            lines[index] = " " * len(line)
+            if not keep_code:
+                lines[index] = " " * len(line)
             continue
         if comment is None and ("```" in line or "~~~" in line):
             opening = _FENCE_LINE.match(line)
             if opening is not None:
                 fence = opening.group(1)
                 code_lines.add(index)
-                lines[index] = " " * len(line)
+                if not keep_code:
+                    lines[index] = " " * len(line)
                 continue
         if comment is None and "`" not in line and "%%" not in line and "<!--" not in line:
             continue
@@ -260,7 +271,8 @@ def _mask(body: str) -> tuple[str, set[int]]:
                     pieces.append(text)  # an unmatched run is literal text
                     pos = mark.end()
                 else:
-                    pieces.append(" " * (closing - mark.start()))
+                    pieces.append(line[mark.start():closing] if keep_code
+                                  else " " * (closing - mark.start()))
                     pos = closing
                 continue
             comment = _COMMENT_END[text]
