@@ -32,7 +32,7 @@ from .run import measure as measure_run
 
 RESULTS = Path(__file__).resolve().parent / "kb_cost.json"
 #: The shell's switches: all on is the obsidian profile's default (``kind: notes``).
-SHELL = {"on": "", "off": "    explorer: false\n    graph: false\n    recent: false\n"}
+SHELL = {"on": "", "off": "      explorer: false\n      graph: false\n      recent: false\n"}
 
 
 def measure(vault_dir: Path, languages: list[str]) -> dict[str, float]:
@@ -81,7 +81,7 @@ def paired_build(notes: int, repeat: int, timeout: float) -> dict[str, Any]:
             docs = Path("..") / "vault"
             config.write_text(f"site_name: kb\ndocs_dir: {json.dumps(str(docs))}\n"
                               "theme:\n  name: material\nplugins:\n  - glosa:\n"
-                              f"    profile: obsidian\n{switches}", encoding="utf-8")
+                              f"      profile: obsidian\n{switches}", encoding="utf-8")
             # A folder of its own: `python -m` puts the working folder on sys.path.
             run = measure_run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
                               folder, workdir / "logs" / f"kb-{case}-{attempt + 1}.log", timeout)
