@@ -233,8 +233,13 @@ def prepare(settings: Path, out: Path) -> PreparedSite:
         target.parent.mkdir(parents=True, exist_ok=True)
         title = site.pages.title(spec)
         listing = render_generated(site, path, spec)
-        target.write_text(_frontmatter({"title": title, "glosa_lang": spec["lang"]})
-                          + f"# {html.escape(title)}\n\n{listing}\n", encoding="utf-8")
+        meta: dict[str, Any] = {"title": title, "glosa_lang": spec["lang"]}
+        if spec["kind"] != "home":
+            # Listings stay out of search, as on the MkDocs site; at 10,000 notes the A–Z's
+            # letter sections also pass Zensical's limit of 16,384 words a search field.
+            meta["search"] = {"exclude": True}
+        target.write_text(_frontmatter(meta) + f"# {html.escape(title)}\n\n{listing}\n",
+                          encoding="utf-8")
     assets = docs / "assets" / "glosa"
     assets.mkdir(parents=True)
     for name in ("glosa.css", "glosa.js"):
