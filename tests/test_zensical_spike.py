@@ -110,8 +110,11 @@ def test_extension_renders_links_embeds_and_furniture(
         "es/Índice ⚫①")
     assert '<span class="glosa-broken" title="missing: No existe">No existe</span>' in html
     assert 'id="def"' in html  # the block id became an anchor
+    # As on the MkDocs site: a child term is listed once, as a child, not as a backlink.
+    children = html[html.index('class="glosa-children"'):html.index('class="glosa-backlinks"')]
+    assert "Huérfana" in children and "Hostil" in children
     backlinks = html[html.index('class="glosa-backlinks"'):]
-    assert "Huérfana" in backlinks and "Índice" in backlinks
+    assert "Índice" in backlinks and "Huérfana" not in backlinks
     assert 'hreflang="en"' in html and "Customer" in html  # the translation link
     assert '<script type="application/ld+json">{"@context": "https://schema.org"' in html
     for href in re.findall(r'href="([^"#]+)', html):

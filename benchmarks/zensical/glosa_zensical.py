@@ -7,7 +7,8 @@ extensions it lists, but runs no MkDocs plugin. So glosa's work is split in two:
   ``mkdocs.yml`` for Zensical, and a ``docs/`` folder with every published note (a small
   frontmatter Zensical reads: title, description, hreflang alternates, the term furniture as
   HTML), its attachments, glosa's assets and the pages the plugin would generate (homes,
-  A–Z, tags, sections), already rendered from glosa's own templates;
+  A–Z, tags, sections, levels), chosen and rendered by the engine-free ``glosa.pages``
+  that the MkDocs plugin uses too;
 * :class:`GlosaExtension` (``markdown_extensions: [glosa_zensical]``) renders each note with
   glosa's own renderer (``glosa.render``, the one the MkDocs plugin uses) while Zensical
   renders the page: Python-Markdown sees one placeholder, the note's HTML goes in after
@@ -40,29 +41,23 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from glosa.checks import _parse_date, check_vault, find_roots
+from glosa.checks import check_vault
 from glosa.config import GlosaConfig, _mkdocs_glosa_options
 from glosa.diagnostics import Severity
-from glosa.i18n import format_day, language_name, language_name_in, ui_text
+from glosa.i18n import language_name
+from glosa.kb import Settings
 from glosa.model import Note
-from glosa.plugin import (
-    BACKLINKS_SHOWN,
-    TEMPLATES,
-    az_page,
-    sanitize_html,
-    section_page,
-    tag_page,
-    tags_page,
-)
-from glosa.render import NoteRenderer, RenderState
+from glosa.pages import TEMPLATES, SitePages, az_page, tags_page
+from glosa.publishing import published_vault
+from glosa.render import NoteRenderer, RenderState, sanitize_html
 from glosa.render.core import page_title
-from glosa.site import SiteModel, fill_placeholders, json_ld, relative_url
+from glosa.site import SiteModel, fill_placeholders
 from glosa.vault import Vault, load_vault
 
 __all__ = ["GlosaExtension", "PreparedSite", "makeExtension", "page_url", "prepare"]
 
 _CORE_KEYS = {"languages", "default_language", "profile", "rules", "roots", "level_labels",
-              "exclude_dirs"}
+              "exclude_dirs", "publish_exclude"}
 _NOTE_SUFFIXES = (".md", ".markdown")
 
 
@@ -90,19 +85,30 @@ class PreparedSite:
     site_name: str
     site_url: str
     use_directory_urls: bool
-    homes: dict[str, str] = field(default_factory=dict)
-    generated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The generated pages and note furniture, as the MkDocs plugin makes them.
+    pages: SitePages = field(init=False)
     #: Placeholders carry a random part, so no note text can forge one.
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
     renderer: NoteRenderer | None = None
     problems: int = 0
 
+    def __post_init__(self) -> None:
+        self.pages = SitePages(self.vault, self.model, self.core, self.url_of,
+                               ui_overrides=self.options.get("ui_text") or {},
+                               site_name=self.site_name, site_url=self.site_url,
+                               ai_notice=bool(self.options.get("ai_notice", True)))
+
+    @property
+    def homes(self) -> dict[str, str]:
+        return self.pages.homes
+
+    @property
+    def generated(self) -> dict[str, dict[str, Any]]:
+        return self.pages.generated
+
     def url_of(self, path: str) -> str:
         """A docs path's page URL from the site root, percent-encoded as MkDocs writes it."""
         return quote(page_url(path, self.use_directory_urls), safe="/")
-
-    def href(self, here: str, path: str) -> str:
-        return relative_url(here, self.url_of(path)) or "./"
 
     def link_base(self, path: str) -> str:
         """What the links of the page of docs path ``path`` are written relative to.
@@ -112,7 +118,7 @@ class PreparedSite:
         return quote(folder, safe="/") + "/" if folder else ""
 
     def ui(self, lang: str) -> dict[str, str]:
-        return ui_text(lang, self.options.get("ui_text") or {})
+        return self.pages.ui(lang)
 
 
 def load_site(settings: Path) -> PreparedSite:
@@ -124,55 +130,35 @@ def load_site(settings: Path) -> PreparedSite:
     core = GlosaConfig.from_mapping({k: v for k, v in options.items() if k in _CORE_KEYS},
                                     str(settings))
     docs_dir = settings.parent / str(data.get("docs_dir", "docs"))
-    vault = load_vault(docs_dir, core)
+    whole = load_vault(docs_dir, core)
+    # The site is built from the published notes only, as the plugin builds it.
+    vault = published_vault(whole, core.publish_exclude)
     model = SiteModel(vault)
     site_url = str(data.get("site_url") or "").rstrip("/")
     site = PreparedSite(settings=settings, vault=vault, model=model, core=core,
                         options=options, site_name=str(data.get("site_name", "Glossary")),
                         site_url=site_url + "/" if site_url else "",
                         use_directory_urls=bool(data.get("use_directory_urls", True)))
-    for item in check_vault(vault, model.resolutions):
+    for item in check_vault(whole, model.resolutions if vault is whole else None):
         if item.severity in (Severity.ERROR, Severity.WARNING):
             site.problems += 1
             print(f"WARNING - {item.path}:{item.line}:{item.column}: {item.rule}: "
                   f"{item.message}", file=sys.stderr)
-    _plan_pages(site)
+    # The spike has no knowledge-base shell (explorer, graph, recent changes): Zensical
+    # runs no plugin that would write its data files and decorate every page.
+    kind = str(options.get("kind") or ("notes" if core.profile == "obsidian" else "glossary"))
+    for path in site.pages.plan(Settings(kind=kind, explorer=False, graph=False, recent=False),
+                                options.get("home")):
+        print(f"WARNING - {path}: the vault has a note at this path; glosa's generated page "
+              "is not built", file=sys.stderr)
     return site
-
-
-def _plan_pages(site: PreparedSite) -> None:
-    """Homes and generated pages per language, chosen as the MkDocs plugin chooses them."""
-    model = site.model
-    existing = {n.path for n in site.vault.notes} | {a.path for a in site.vault.attachments}
-    roots = find_roots(site.vault)
-    for lang in site.core.languages:
-        home = f"{lang}/index.md"
-        if home not in existing:
-            candidates = [n for n in model.notes if n.lang == lang and id(n) in roots]
-            candidates.sort(key=lambda n: (n.level or 9, -len(model.children(n)), n.path))
-            if candidates:
-                home = candidates[0].path
-            else:
-                site.generated[home] = {"kind": "home", "lang": lang}
-        site.homes[lang] = home
-        site.generated[az_page(lang)] = {"kind": "az", "lang": lang}
-        site.generated[tags_page(lang)] = {"kind": "tags", "lang": lang}
-        for tag, _ in model.tags(lang):
-            site.generated[tag_page(lang, tag)] = {"kind": "tag", "lang": lang, "tag": tag}
-        for section, _ in model.sections(lang):
-            site.generated[section_page(lang, section)] = {
-                "kind": "section", "lang": lang, "section": section}
-    if "index.md" not in existing and "README.md" not in existing:
-        site.generated["index.md"] = {"kind": "landing", "lang": site.core.default_language}
-    for path in [p for p in site.generated if p in existing]:
-        del site.generated[path]
 
 
 # --- pages glosa writes before Zensical runs -----------------------------------------------
 
 def _templates() -> Environment:
-    # glosa's term template includes Material's content partial; here the content is the
-    # note's HTML, which the extension has already sanitized.
+    # The term template (the listings are glosa.pages'): it includes Material's content
+    # partial; here the content is the note's HTML, which the extension has sanitized.
     return Environment(
         loader=ChoiceLoader([DictLoader({
             "partials/content.html": "{{ page_content }}",
@@ -185,101 +171,16 @@ def _templates() -> Environment:
         trim_blocks=True, lstrip_blocks=True)
 
 
-def generated_title(site: PreparedSite, spec: dict[str, Any]) -> str:
-    text = site.ui(spec["lang"])
-    kind = spec["kind"]
-    if kind == "tag":
-        return f"{text['tag']}: {spec['tag']}"
-    if kind == "section":
-        return str(spec["section"])
-    if kind == "landing":
-        return site.site_name
-    return str(text.get(kind, kind))
-
-
-def render_generated(site: PreparedSite, env: Environment, path: str,
-                     spec: dict[str, Any]) -> str:
-    """The HTML listing of a generated page, from glosa's own template for it."""
-    lang = spec["lang"]
-    here = site.link_base(path)
-    model = site.model
-
-    def entry(note: Note) -> dict[str, Any]:
-        return {"title": note.title, "url": site.href(here, note.path), "level": note.level,
-                "marker": note.marker,
-                "level_label": site.core.level_label(note.level, lang) if note.level else "",
-                "summary": model.summary(note, 160)}
-
-    context: dict[str, Any] = {"ui": site.ui(lang), "lang": lang,
-                               "title": generated_title(site, spec)}
-    kind = spec["kind"]
-    if kind == "az":
-        context["groups"] = [(letter, [entry(n) for n in notes])
-                             for letter, notes in model.az(lang)]
-    elif kind == "tags":
-        context["tags"] = [{"name": tag, "count": len(notes),
-                            "url": site.href(here, tag_page(lang, tag))}
-                           for tag, notes in model.tags(lang)]
-    elif kind == "tag":
-        context["notes"] = [entry(n) for tag, notes in model.tags(lang) if tag == spec["tag"]
-                            for n in notes]
-    elif kind == "section":
-        context["groups"] = [(sub, [entry(n) for n in notes])
-                             for name, subs in model.sections(lang) if name == spec["section"]
-                             for sub, notes in subs]
-    else:  # home, landing: each language's overview (the spike leaves out levels and
-        # the newest terms, which the MkDocs plugin adds)
-        context["homes"] = [
-            {"lang": code, "name": language_name(code), "ui": site.ui(code),
-             "url": site.href(here, home), "count": len(model.by_language(code)),
-             "az_url": site.href(here, az_page(code)), "levels": [], "newest": [],
-             "sections": [{"name": name, "url": site.href(here, section_page(code, name)),
-                           "count": sum(len(notes) for _, notes in subs)}
-                          for name, subs in model.sections(code)]}
-            for code, home in site.homes.items()]
-        context["home"] = next(h for h in context["homes"] if h["lang"] == lang)
-        context["sections"] = context["home"]["sections"]
-        context["az_url"] = context["home"]["az_url"]
-        context["count"] = context["home"]["count"]
-    return env.get_template(f"{kind}.html").render(context)
+def render_generated(site: PreparedSite, path: str, spec: dict[str, Any]) -> str:
+    """The HTML listing of a generated page, its links relative to its source folder."""
+    return site.pages.listing(spec, site.link_base(path))
 
 
 def note_context(site: PreparedSite, note: Note) -> dict[str, Any]:
-    """The term furniture of a note (breadcrumb, badge, version, translation, tags, aliases,
-    children, backlinks), as the MkDocs plugin hands it to glosa's term template."""
-    model = site.model
-    here = site.link_base(note.path)
-
-    def link(target: Note) -> dict[str, str]:
-        return {"title": target.title, "url": site.href(here, target.path)}
-
-    translations = model.translations.get(id(note), {})
-    switch = []
-    for lang in (code for code in site.core.languages if code != note.lang):
-        target = translations.get(lang)
-        switch.append({"lang": lang, "name": language_name(lang),
-                       "name_here": language_name_in(lang, note.lang),
-                       "url": site.href(here, target.path if target else site.homes[lang]),
-                       "title": target.title if target else None})
-    modified = _parse_date(note.meta.get("modified"))
-    parts = [note.meta.get(k) for k in ("ver_major", "ver_minor", "ver_rev")]
-    version = (".".join(str(p) for p in parts)
-               if all(isinstance(p, int) and not isinstance(p, bool) for p in parts) else None)
-    return {
-        "level": note.level, "marker": note.marker,
-        "level_label": site.core.level_label(note.level, note.lang) if note.level else None,
-        "breadcrumb": [link(n) for n in model.breadcrumb(note)],
-        "version": version,
-        "modified": format_day(modified, note.lang) if modified else None,
-        "modified_iso": modified.date().isoformat() if modified else None,
-        "tags": [{"name": t, "url": site.href(here, tag_page(note.lang, t))} for t in note.tags],
-        "aliases": note.aliases,
-        "backlinks": [{**link(source), "snippet": snippet}
-                      for source, snippet in model.backlinks_of(note)],
-        "backlinks_shown": BACKLINKS_SHOWN,
-        "children": [link(n) for n in model.children(note)],
-        "switch": switch,
-    }
+    """The term furniture of a note, as the MkDocs plugin hands it to glosa's term
+    template, its links relative to the note's source folder."""
+    return site.pages.note_context(note, site.link_base(note.path), site.url_of(note.path),
+                                   site.model.summary(note))
 
 
 def _frontmatter(values: dict[str, Any]) -> str:
@@ -292,9 +193,9 @@ def _navigation(site: PreparedSite) -> list[Any]:
     for lang in site.core.languages:
         text = site.ui(lang)
         items: list[Any] = [{text["home"]: site.homes[lang]}, {text["az"]: az_page(lang)}]
-        items += [{section: section_page(lang, section)}
+        items += [{section: site.pages.section_path(lang, section)}
                   for section, _ in site.model.sections(lang)
-                  if section_page(lang, section) in site.generated]
+                  if site.pages.section_path(lang, section) in site.generated]
         items.append({text["tags"]: tags_page(lang)})
         nav.append({language_name(lang): items})
     return nav
@@ -308,7 +209,6 @@ def prepare(settings: Path, out: Path) -> PreparedSite:
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
-    env = _templates()
     for note in site.model.notes:
         target = docs / note.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -331,10 +231,15 @@ def prepare(settings: Path, out: Path) -> PreparedSite:
     for path, spec in site.generated.items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        title = generated_title(site, spec)
-        listing = render_generated(site, env, path, spec)
-        target.write_text(_frontmatter({"title": title, "glosa_lang": spec["lang"]})
-                          + f"# {html.escape(title)}\n\n{listing}\n", encoding="utf-8")
+        title = site.pages.title(spec)
+        listing = render_generated(site, path, spec)
+        meta: dict[str, Any] = {"title": title, "glosa_lang": spec["lang"]}
+        if spec["kind"] != "home":
+            # Listings stay out of search, as on the MkDocs site; at 10,000 notes the A–Z's
+            # letter sections also pass Zensical's limit of 16,384 words a search field.
+            meta["search"] = {"exclude": True}
+        target.write_text(_frontmatter(meta) + f"# {html.escape(title)}\n\n{listing}\n",
+                          encoding="utf-8")
     assets = docs / "assets" / "glosa"
     assets.mkdir(parents=True)
     for name in ("glosa.css", "glosa.js"):
@@ -473,16 +378,13 @@ class GlosaPostprocessor(Postprocessor):
         if note is None:
             return content
         furniture = note_context(site, note)
-        page_abs = site.site_url + site.url_of(note.path)
-        home_abs = site.site_url + site.url_of(site.homes.get(note.lang, ""))
-        jsonld = json_ld(note, page_abs, site.site_name, home_abs, site.model.summary(note))
         # The content is sanitized HTML already: the template must not escape it again.
         term = _TERM.render(g=furniture, glosa_ui=site.ui(note.lang),
                             page_content=Markup(content),
                             page=SimpleNamespace(content=Markup(content), title=note.title,
                                                  meta={}))
         # JSON-LD in the body (schema.org reads it there too); json_ld escapes < > &.
-        return f'{term}\n<script type="application/ld+json">{jsonld}</script>'
+        return f'{term}\n<script type="application/ld+json">{furniture["json_ld"]}</script>'
 
 
 class _DocumentReady(Treeprocessor):

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import quote, unquote
 
-from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,9 +32,8 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from .attachments import SvgError, is_raw, raw_allowed, reserved_reason, sanitize_svg
-from .checks import _parse_date, check_vault, find_roots
+from .checks import check_vault
 from .config import ConfigError, GlosaConfig
-from .counterparts import counterpart_section, counterpart_tag
 from .diagnostics import Diagnostic, Severity
 from .exchange.site_exports import (
     SiteExports,
@@ -44,10 +42,16 @@ from .exchange.site_exports import (
     download_text,
     with_same_as,
 )
-from .i18n import format_day, language_name, language_name_in, og_locale, ui_text
-from .kb import KINDS, KnowledgeBase, Settings, after_title, choose_home, wording_overrides
-from .listings import az_entries, by_level, furniture, newest, terms
+from .i18n import language_name, og_locale, ui_text
+from .kb import KINDS, KnowledgeBase, Settings, after_title, wording_overrides
 from .model import Note
+from .pages import (
+    TEMPLATES,
+    SitePages,
+    az_page,
+    tag_page,
+    tags_page,
+)
 from .publishing import (
     alias_redirects,
     permalink_of,
@@ -66,24 +70,14 @@ from .safepaths import (
     is_language_code,
     numbered,
     site_language,
-    unique_slugs,
 )
 from .search_index import SearchIndexer, SearchIndexError, search_record
-from .site import (
-    SiteModel,
-    fill_placeholders,
-    json_ld,
-    relative_url,
-    slug_for_url,
-)
-from .tags import tag_slug, tags_with_parents
+from .site import SiteModel, fill_placeholders, relative_url
 from .vault import NoteCache, Vault, load_vault
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
 
 log = get_plugin_logger(__name__)
-
-TEMPLATES = resources.files("glosa.templates")
 
 
 class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -151,29 +145,6 @@ def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
         raise PluginError(str(exc)) from None
 
 
-def az_page(lang: str) -> str:
-    """Docs path of a language's generated A–Z index."""
-    return f"{lang}/az.md"
-
-
-def tags_page(lang: str) -> str:
-    return f"{lang}/tags/index.md"
-
-
-def tag_page(lang: str, tag: str, slugs: dict[str, str] | None = None) -> str:
-    """Docs path of a tag's page (nested tags in nested folders); ``slugs`` are the
-    language's unique tag slugs."""
-    return f"{lang}/tags/{(slugs or {}).get(tag) or tag_slug(tag, slug_for_url)}.md"
-
-
-def level_page(lang: str, level: int) -> str:
-    return f"{lang}/levels/{level}.md"
-
-
-def section_page(lang: str, section: str, slugs: dict[str, str] | None = None) -> str:
-    return f"{lang}/sections/{(slugs or {}).get(section) or slug_for_url(section)}.md"
-
-
 class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-call]
     """Builds a bilingual glossary site from a vault of notes."""
 
@@ -206,7 +177,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.dirty = False
         self._indexed_once = False
         self._built_once = False
-        self._env: Environment | None = None
         self._own_nav = False
         # Notes that are the site's furniture (homes, the legend), not terms.
         self.furniture: set[int] = set()
@@ -216,11 +186,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         #: Each note by its exact vault path (not by the names links may use).
         self._notes_by_path: dict[str, Note] = {}
         self.kb: KnowledgeBase
+        #: The generated pages and note furniture (pages.py); made in on_config.
+        self.pages: SitePages
         self.kb_settings = Settings()
         self._moves: dict[str, str] = {}
         self._unpublished: set[str] = set()
         self._redirects: dict[str, str] = {}
-        self._tag_listings: dict[str, list[tuple[str, list[Note]]]] = {}
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -279,6 +250,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._setup_renderer(config)
         self._plan_pages()
         _configure_theme(config, self)
+        self.pages.site_name = self.site_name
+        self.pages.site_description = self.site_description
+        self.pages.site_url = self.site_url
         _hold_memory_settings()
         return config
 
@@ -298,77 +272,27 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self._renderer_key = key
 
     def _plan_pages(self) -> None:
-        """Decide the homes and generated pages of every language."""
+        """Decide the homes and generated pages of every language (pages.py)."""
         assert self.vault is not None and self.model is not None
-        model = self.model
+        self.pages = SitePages(self.vault, self.model, self.core, self.url_of,
+                               ui_overrides=self.config.ui_text,
+                               ai_notice=bool(self.config.ai_notice),
+                               downloads=self._downloads)
+        for path in self.pages.plan(self.kb_settings, self.config.home,
+                                    dashboard=self._dashboard_enabled):
+            log.warning("%s: the vault has a note at this path; glosa's generated page "
+                        "is not built", path)
+        self.homes, self.generated = self.pages.homes, self.pages.generated
+        self.furniture = self.pages.furniture
+        self.tag_slugs, self.section_slugs = self.pages.tag_slugs, self.pages.section_slugs
         existing = {n.path for n in self.vault.notes} | {a.path for a in self.vault.attachments}
-        roots = find_roots(self.vault)
-        self.generated = {}
-        self.homes = {}
-        self._tag_listings = {}
-        single = len(self.core.languages) == 1
-        for lang in self.core.languages:
-            home = f"{lang}/index.md"
-            chosen = choose_home(self.vault.notes, lang, self.core.languages, self.config.home)
-            if chosen is not None:
-                home = chosen
-            elif single and self.kb_settings.kind == "notes":
-                # One language: its home is the site's front page.
-                home = "index.md"
-                self.generated[home] = {"kind": "home", "lang": lang}
-            elif home not in existing and self.kb_settings.kind == "notes":
-                self.generated[home] = {"kind": "home", "lang": lang}
-            elif home not in existing:
-                candidates = [n for n in self.model.notes
-                              if n.lang == lang and id(n) in roots]
-                candidates.sort(key=lambda n: (n.level or 9, -len(model.children(n)),
-                                               n.path))
-                if candidates:
-                    home = candidates[0].path
-                else:
-                    self.generated[home] = {"kind": "home", "lang": lang}
-            self.homes[lang] = home
-            self.generated[az_page(lang)] = {"kind": "az", "lang": lang}
-            self.generated[tags_page(lang)] = {"kind": "tags", "lang": lang}
-            if self.kb_settings.graph:
-                self.generated[f"{lang}/graph.md"] = {"kind": "graph", "lang": lang}
-            if self.kb_settings.recent:
-                self.generated[f"{lang}/recent.md"] = {"kind": "recent", "lang": lang}
-            self.tag_slugs[lang] = unique_slugs((t for t, _ in self.tag_listing(lang)),
-                                                lambda tag: tag_slug(tag, slug_for_url))
-            self.section_slugs[lang] = unique_slugs((s for s, _ in model.sections(lang)),
-                                                    slug_for_url)
-            for tag, _ in self.tag_listing(lang):
-                self.generated[self.tag_path(lang, tag)] = {
-                    "kind": "tag", "lang": lang, "tag": tag}
-            for section, _ in self.model.sections(lang):
-                self.generated[self.section_path(lang, section)] = {
-                    "kind": "section", "lang": lang, "section": section}
-        self.furniture = furniture(self.model, self.homes.values())
-        for lang in self.core.languages:
-            for level in by_level(self.model, lang, self.furniture):
-                self.generated[level_page(lang, level)] = {
-                    "kind": "level", "lang": lang, "level": level}
-        if self._dashboard_enabled:
-            self.generated[f"{self.core.default_language}/dashboard.md"] = {
-                "kind": "dashboard", "lang": self.core.default_language}
-        # A single-language notes site has its home at the root: no language chooser.
-        root_home = single and self.kb_settings.kind == "notes"
-        if "index.md" not in existing and "README.md" not in existing and not root_home:
-            self.generated["index.md"] = {"kind": "landing",
-                                          "lang": self.core.default_language}
-        self._moves = self._planned_moves(root_home, existing)
-        for path in list(self.generated):
-            if path in existing:
-                log.warning("%s: the vault has a note at this path; glosa's generated page "
-                            "is not built", path)
-                del self.generated[path]
+        self._moves = self._planned_moves(self.pages.root_home, existing)
 
     def tag_path(self, lang: str, tag: str) -> str:
-        return tag_page(lang, tag, self.tag_slugs.get(lang))
+        return self.pages.tag_path(lang, tag)
 
     def section_path(self, lang: str, section: str) -> str:
-        return section_page(lang, section, self.section_slugs.get(lang))
+        return self.pages.section_path(lang, section)
 
     def _note_at(self, src_uri: str) -> Note | None:
         """The note whose file is ``src_uri`` exactly (two notes whose names differ only
@@ -457,12 +381,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                         recent=notes if options.recent is None else options.recent)
 
     def tag_listing(self, lang: str) -> list[tuple[str, list[Note]]]:
-        """A language's tags with their notes, nested tags' parents included."""
-        assert self.model is not None
-        listing = self._tag_listings.get(lang)
-        if listing is None:
-            listing = self._tag_listings[lang] = tags_with_parents(self.model.tags(lang))
-        return listing
+        return self.pages.tag_listing(lang)
 
     def _planned_moves(self, root_home: bool, existing: set[str]) -> dict[str, str]:
         """Notes whose page moves (a ``permalink``, or the home of a single-language notes
@@ -513,6 +432,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                 self.url_of, tag_page,
                                 lambda lang: ui_text(lang, self.config.ui_text),
                                 site_url=self.site_url)
+        self.pages.kb = self.kb
         taken = {f.url for f in files} | {f.dest_uri for f in files}
         redirects = dict(self._redirects)
         # Aliases as old page paths are Obsidian Publish's convention; a glossary's aliases
@@ -682,91 +602,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return after_title(content, str(pieces["properties"])) + str(pieces["graph"])
 
     def _generated_title(self, spec: dict[str, Any]) -> str:
-        text = ui_text(spec["lang"], self.config.ui_text)
-        kind = spec["kind"]
-        if kind == "tag":
-            return f"{text['tag']}: {spec['tag']}"
-        if kind == "section":
-            return str(spec["section"])
-        if kind == "level":
-            level = int(spec["level"])
-            return f"{text['level']} {level} · {self.core.level_label(level, spec['lang'])}"
-        if kind == "landing":
-            return self.site_name
-        return str(text.get(kind, kind))
+        return self.pages.title(spec)
 
     def _note_context(self, note: Note, page: Page, description: str) -> dict[str, Any]:
-        assert self.model is not None
-        here = page.url
-
-        def link(target: Note) -> dict[str, str]:
-            return {"title": target.title, "url": self.href(here, target.path)}
-
-        translations = self.model.translations.get(id(note), {})
-        others = [lang for lang in self.core.languages if lang != note.lang]
-        switch = []
-        for lang in others:
-            target = translations.get(lang)
-            switch.append({"lang": lang, "name": language_name(lang),
-                           "name_here": language_name_in(lang, note.lang),
-                           "url": self.href(here, target.path if target else self.homes[lang]),
-                           "title": target.title if target else None})
-        modified = _parse_date(note.meta.get("modified"))
-        version = None
-        parts = [note.meta.get(k) for k in ("ver_major", "ver_minor", "ver_rev")]
-        if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
-            version = ".".join(str(p) for p in parts)
-        tags = [{"name": t, "url": self.href(here, self.tag_path(note.lang, t))}
-                for t in note.tags]
-        children = self.model.children(note)
-        # Child terms link to their parent: they are listed once, as children.
-        listed = {id(child) for child in children}
-        backlinks = [{**link(source), "snippet": snippet}
-                     for source, snippet in self.model.backlinks_of(note)
-                     if id(source) not in listed]
-        is_home = note.path == self.homes.get(note.lang)
-        overview = None
-        if is_home:
-            # A language's home note: its text, then the overview of the language (no term
-            # furniture: level, version, backlinks).
-            context = {"home": _overview(self, here, note.lang,
-                                         _entry_of(self, here, note.lang))["home"],
-                       "ui": ui_text(note.lang, self.config.ui_text)}
-            overview = _template_env(self).get_template("home.html").render(context)
-        notice = None
-        if self.config.ai_notice and _ai_draft(note.meta) and not is_home:
-            notice = ui_text(note.lang, self.config.ui_text)["ai_notice"]
-        site_url = self.site_url
-        page_abs = site_url + page.url if site_url else page.url
-        home_path = self.homes.get(note.lang, "")
-        home_abs = (site_url + self.url_of(home_path)) if site_url else self.url_of(home_path)
-        return {
-            "level": note.level,
-            "marker": note.marker,
-            "level_label": self.core.level_label(note.level, note.lang) if note.level else None,
-            "breadcrumb": [link(n) for n in self.model.breadcrumb(note)],
-            "version": version,
-            "modified": format_day(modified, note.lang) if modified else None,
-            "modified_iso": modified.date().isoformat() if modified else None,
-            "tags": tags,
-            "aliases": note.aliases,
-            "backlinks": backlinks,
-            "backlinks_shown": BACKLINKS_SHOWN,
-            "children": [link(n) for n in children],
-            "notice": notice,
-            "level_url": (self.href(here, level_page(note.lang, note.level))
-                          if note.level and level_page(note.lang, note.level) in self.generated
-                          else None),
-            "is_home": is_home,
-            "overview": overview,
-            "switch": switch,
-            # Absolute when the site's address is known: search engines want it so.
-            "alternates": [{"lang": lang, "url": self.url_of(t.path), "locale": og_locale(lang),
-                            "absolute": site_url + self.url_of(t.path) if site_url else ""}
-                           for lang, t in sorted(translations.items())],
-            "absolute_url": page_abs if site_url else "",
-            "json_ld": json_ld(note, page_abs, self.site_name, home_abs, description),
-        }
+        # MkDocs writes a page's links relative to its URL.
+        return self.pages.note_context(note, page.url, page.url, description)
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
@@ -840,27 +680,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return note.title if note is not None and note.path == home else self.site_name
 
     def _switch_target(self, spec: dict[str, Any] | None, other: str) -> str:
-        """The page of language ``other`` matching a generated page: A–Z to A–Z, tags to
-        tags, a tag or section to the same one where the translations say which, else the
-        other language's home."""
-        assert self.model is not None
-        if spec is None:
-            return self.homes[other]
-        kind, lang = spec["kind"], spec["lang"]
-        if kind == "az":
-            return az_page(other)
-        if kind == "level" and level_page(other, spec["level"]) in self.generated:
-            return level_page(other, spec["level"])
-        if kind == "tags":
-            return tags_page(other)
-        if kind == "tag":
-            tag = counterpart_tag(self.model, lang, spec["tag"], other)
-            return self.tag_path(other, tag) if tag else tags_page(other)
-        if kind == "section":
-            section = counterpart_section(self.model, lang, spec["section"], other)
-            if section and self.section_path(other, section) in self.generated:
-                return self.section_path(other, section)
-        return self.homes[other]
+        return self.pages.switch_target(spec, other)
 
     def _switch_item(self, page: Page, spec: dict[str, Any] | None,
                      other: str) -> dict[str, Any]:
@@ -953,16 +773,6 @@ def _add_backlinks_to_toc(page: Page, title: str) -> None:
 
 #: The favicon Material uses when a site sets none.
 MATERIAL_FAVICON = "assets/images/favicon.png"
-
-#: Backlinks shown with their snippet on a term page; the rest are listed collapsed.
-BACKLINKS_SHOWN = 5
-
-
-def _ai_draft(meta: dict[str, Any]) -> bool:
-    """The note format's editorial keys say: drafted by an AI model, not checked yet."""
-    status, checked = meta.get("iaStatus"), meta.get("checked")
-    return status == 2 and checked in (0, None) and not isinstance(status, bool)
-
 
 def _take_rendered(page: Page, rendered: RenderedNote, config: MkDocsConfig,
                    files: Files) -> None:
@@ -1137,152 +947,12 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
     return nav
 
 
-def _template_env(plugin: GlosaPlugin) -> Environment:
-    env = plugin._env
-    if env is None:
-        from jinja2 import FileSystemLoader, select_autoescape
-
-        env = Environment(
-            loader=FileSystemLoader(str(TEMPLATES / "glosa")),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True, lstrip_blocks=True,
-        )
-        plugin._env = env
-    return env
-
-
 def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> str:
-    """The Markdown (an H1 and an HTML block) of a generated page, from its template."""
-    assert plugin.model is not None
-    lang = spec["lang"]
-    here = page.url
-    model = plugin.model
-
-    entry = _entry_of(plugin, here, lang)
-
-    context: dict[str, Any] = {"ui": ui_text(lang, plugin.config.ui_text), "lang": lang,
-                               "title": plugin._generated_title(spec)}
-    kind = spec["kind"]
-    if kind in ("az", "home", "landing"):
-        context["downloads"] = plugin._downloads(here, lang)
-    if kind == "az":
-        context["groups"] = [
-            (letter, [{**entry(e.note), "title": e.title, "see": e.note.title}
-                      if e.see else entry(e.note) for e in entries])
-            for letter, entries in az_entries(model, lang, plugin.furniture)]
-    elif kind == "level":
-        context["notes"] = [entry(n) for n in by_level(model, lang, plugin.furniture).get(
-            int(spec["level"]), [])]
-    elif kind == "tags":
-        context["tags"] = [{"name": tag, "count": len(notes),
-                            "url": plugin.href(here, plugin.tag_path(lang, tag))}
-                           for tag, notes in plugin.tag_listing(lang)]
-    elif kind == "tag":
-        context["notes"] = [entry(n) for tag, notes in plugin.tag_listing(lang)
-                            if tag == spec["tag"] for n in notes]
-    elif kind == "graph":
-        context.update(plugin.kb.graph_page(lang, here))
-    elif kind == "recent":
-        context.update(plugin.kb.recent_page(lang, here))
-    elif kind == "section":
-        context["groups"] = [(sub, [entry(n) for n in notes])
-                             for name, subs in model.sections(lang) if name == spec["section"]
-                             for sub, notes in subs]
-    elif kind == "dashboard":
-        context.update(_dashboard_context(plugin, here, entry))
-    elif kind in ("home", "landing"):
-        context.update(_overview(plugin, here, lang, entry))
-        context["description"] = plugin.site_description
-    template = _template_env(plugin).get_template(f"{kind}.html")
-    # The listing is HTML already: it goes in after Markdown, which need not parse it.
-    plugin._fragments[page.file.src_uri] = [template.render(context)]
-    title = html.escape(context["title"]).replace("#", "&#35;")
+    """The Markdown (an H1 and a placeholder) of a generated page; its listing's HTML
+    (pages.py) goes in after Markdown, which need not parse it."""
+    plugin._fragments[page.file.src_uri] = [plugin.pages.listing(spec, page.url)]
+    title = html.escape(plugin._generated_title(spec)).replace("#", "&#35;")
     return f"# {title}\n\nglosa{plugin._nonce}x0x\n"
-
-
-def _entry_of(plugin: GlosaPlugin, here: str, lang: str) -> Any:
-    """How a listing on the page at ``here`` shows a note (title, link, level, summary)."""
-    assert plugin.model is not None
-    model = plugin.model
-
-    def entry(note: Note) -> dict[str, Any]:
-        return {"title": note.title, "url": plugin.href(here, note.path),
-                "level": note.level, "marker": note.marker,
-                "level_label": plugin.core.level_label(note.level, lang) if note.level else "",
-                "summary": model.summary(note, 160)}
-
-    return entry
-
-
-def _overview(plugin: GlosaPlugin, here: str, lang: str,
-              entry: Any) -> dict[str, Any]:
-    """What a home or the landing page shows: each language with its count of terms, its
-    sections and levels with their counts, and its newest terms."""
-    assert plugin.model is not None
-    model, skip = plugin.model, plugin.furniture
-
-    def language(code: str) -> dict[str, Any]:
-        text = ui_text(code, plugin.config.ui_text)
-        return {
-            "lang": code, "name": language_name(code), "ui": text,
-            "url": plugin.href(here, plugin.homes[code]),
-            "az_url": plugin.href(here, az_page(code)),
-            "count": len(terms(model, code, skip)),
-            "sections": [{"name": name, "url": plugin.href(here, plugin.section_path(code, name)),
-                          "count": sum(len(notes) for _, notes in subs)}
-                         for name, subs in model.sections(code)],
-            "levels": [{"level": level, "marker": notes[0].marker,
-                        "label": plugin.core.level_label(level, code), "count": len(notes),
-                        "url": plugin.href(here, level_page(code, level))}
-                       for level, notes in by_level(model, code, skip).items()],
-            "newest": [entry(n) for n in newest(model, code, skip)],
-        }
-
-    languages = [language(code) for code in plugin.homes]
-    own = next((item for item in languages if item["lang"] == lang), languages[0])
-    return {"homes": languages, "home": own, "count": own["count"],
-            "sections": own["sections"], "az_url": own["az_url"]}
-
-
-def _dashboard_context(plugin: GlosaPlugin, here: str,
-                       entry: Any) -> dict[str, Any]:
-    """Counts and lists editors need: editorial fields, pending actions, translations,
-    the notes left longest without changes."""
-    from collections import Counter
-
-    from .translation_status import translation_report
-
-    assert plugin.model is not None and plugin.vault is not None
-    notes = plugin.model.notes
-    ui = ui_text(plugin.core.default_language, plugin.config.ui_text)
-
-    def shown(value: Any) -> str:
-        if value is None or value == "":
-            return ui["dash_empty"]
-        return str(value)
-
-    counts = []
-    for field in ("iaStatus", "checked", "supervisado", "a11y", "lang"):
-        tally = Counter(shown(n.meta.get(field)) for n in notes)
-        counts.append((field, sorted(tally.items(), key=lambda item: (-item[1], item[0]))))
-
-    def link(note: Note) -> dict[str, Any]:
-        return {"title": note.title, "lang": note.lang,
-                "url": plugin.href(here, note.path)}
-
-    actions = [{**link(n), "action": str(n.meta["ACCION"])} for n in notes
-               if isinstance(n.meta.get("ACCION"), str) and n.meta["ACCION"].strip()]
-    report = translation_report(plugin.vault)
-    missing = [{**link(c.source), "langs": c.missing} for c in report.concepts if c.missing]
-    by_path = {n.path: n for n in notes}
-    stale = [{**link(by_path[s.path]), "reasons": s.reasons} for c in report.concepts
-             for s in c.stale if s.path in by_path]
-    dated = [(d, n) for n in notes if (d := _parse_date(n.meta.get("modified"))) is not None]
-    dated.sort(key=lambda item: item[0])
-    oldest = [{**link(n), "modified": d.date().isoformat()} for d, n in dated[:15]]
-    return {"counts": counts, "actions": actions, "missing": missing, "stale": stale,
-            "oldest": oldest, "total": len(notes),
-            "languages": [language_name(code) for code in plugin.core.languages]}
 
 
 # --- what of the vault is published, and where (see attachments and safepaths) ---------
