@@ -28,7 +28,7 @@ from glosa.exchange.concepts import (
 )
 from glosa.exchange.export import EXPORT_FORMATS, export_bytes
 from glosa.exchange.importer import plan_import
-from glosa.exchange.jsondoc import json_schema
+from glosa.exchange.jsondoc import json_schema, read_json
 from glosa.exchange.skos import skos_graph
 from glosa.exchange.tabular import read_csv
 from glosa.exchange.tbx import TBX_NS, read_tbx
@@ -61,8 +61,10 @@ def glossary(bundled: Vault) -> Glossary:
 
 
 def comparable(glossary: Glossary) -> dict[str, tuple[object, ...]]:
-    """What a round trip must keep: per concept id, parent and every term's content."""
-    return {c.id: (c.parent, tuple(t.comparable() for t in c.terms.values()))
+    """What a round trip must keep: per concept id, parent, related concepts and every
+    term's content."""
+    return {c.id: (c.parent, tuple(sorted(c.related)),
+                   tuple(t.comparable() for t in c.terms.values()))
             for c in glossary.concepts}
 
 
@@ -313,7 +315,14 @@ def _files(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("fmt", ["tbx", "tbx-v2", "csv"])
+def test_the_bundled_glossary_has_related_concepts(glossary: Glossary) -> None:
+    """The round trips below compare related concepts: there must be some to compare."""
+    segment = glossary.by_id()["segmentacion-de-clientes"]
+    assert {"perfil-de-comprador", "personalizacion"} <= set(segment.related)
+    assert sum(len(c.related) for c in glossary.concepts) > len(glossary.concepts)
+
+
+@pytest.mark.parametrize("fmt", ["tbx", "tbx-v2", "csv", "json"])
 def test_export_import_round_trip(glossary: Glossary, empty_vault: Path, tmp_path: Path,
                                   fmt: str) -> None:
     exported = tmp_path / f"g.{EXPORT_FORMATS[fmt][0]}"
@@ -361,6 +370,11 @@ def test_imported_note_has_every_key_marker_parent_and_translation(glossary: Glo
     assert body.rstrip().endswith(f"[[{LEGEND}]] | ①②③④⑤⑥ | ⚫① 🔴② 🟡③ 🟢④ 🔵⑤ ⚪⑥")
     english = (empty_vault / "en" / "Customer segmentation 🔴②.md").read_text("utf-8")
     assert 'translations: "[[Segmentación de clientes 🔴②]]"' in english
+    # Related concepts come back as the related-terms section, before the legend line.
+    related = body.split("\n## Términos relacionados\n\n", 1)[1].split("\n\n")[0]
+    assert "- [[Perfil de comprador 🟡③]]" in related.splitlines()
+    assert "- [[Personalización 🔴②]]" in related.splitlines()
+    assert "\n## Related terms\n\n- [[" in english
 
 
 def test_existing_notes_are_reported_not_overwritten(tmp_path: Path) -> None:
@@ -514,3 +528,154 @@ def test_export_benchmark_runs_on_a_generated_vault(tmp_path: Path) -> None:
         assert list(graph.query(SPARQL_PREFIX + query)) == [], name
     concepts = list(graph.query(SPARQL_PREFIX + "SELECT ?c WHERE { ?c a skos:Concept }"))
     assert len(concepts) == 19  # 40 notes = 20 translated pairs, less the legend pair
+
+
+# --- related concepts, JSON import, TBX text, one link model -------------------------------
+
+
+def _related_vault(tmp_path: Path) -> Path:
+    return write_vault(tmp_path / "v", {
+        "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+        "es/Cliente ⚫①.md": seed_note("Cliente ⚫①", body="Persona que compra."),
+        "es/Lead 🔴②.md": seed_note("Lead 🔴②", body="Contacto interesado."),
+    })
+
+
+def test_related_concepts_of_a_file_become_links_in_new_notes(tmp_path: Path) -> None:
+    root = _related_vault(tmp_path)
+    data = (b"context,level,related,term:es,definition:es\r\n"
+            b'nuevo,2,"cliente\nhermano\nfantasma",Nuevo,Un concepto nuevo.\r\n'
+            b"hermano,3,,Hermano,Otro concepto nuevo.\r\n")
+    source = tmp_path / "in.csv"
+    source.write_bytes(data)
+    result = invoke("import", str(source), "--into", str(root))
+    assert result.exit_code == 0, result.output
+    assert (f"glosa: warning: {source}:2: related concept 'fantasma' is neither in the file "
+            "nor in the vault; not linked") in result.stderr
+    text = (root / "es" / "Nuevo 🔴②.md").read_text("utf-8")
+    assert ("\nUn concepto nuevo.\n\n## Términos relacionados\n\n- [[Cliente ⚫①]]\n"
+            "- [[Hermano 🟡③]]\n\n[[Leyenda 🔴②]]") in text
+    # The vault's export now finds the relations the file gave.
+    again = collect_glossary(load_vault(root)).by_id()
+    assert again["nuevo"].related == ["cliente", "hermano"]
+    assert again["hermano"].related == []
+
+
+def test_related_link_goes_to_another_language_when_the_concept_lacks_one(
+        tmp_path: Path) -> None:
+    root = _related_vault(tmp_path)
+    document = {
+        "format": "glosa-glossary", "version": 1, "title": "T", "languages": ["es", "en"],
+        "concepts": [
+            {"id": "solo-en", "level": 2, "parent": None, "related": [], "subject": "",
+             "terms": {"en": {"term": "Only English"}}},
+            {"id": "ambos", "level": 2, "parent": None, "related": ["solo-en"],
+             "terms": {"es": {"term": "Ambos"}, "en": {"term": "Both"}}},
+        ]}
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    result = invoke("import", str(source), "--into", str(root), "--legend", "Leyenda 🔴②")
+    assert result.exit_code == 0, result.output
+    spanish = (root / "es" / "Ambos 🔴②.md").read_text("utf-8")
+    assert "\n## Términos relacionados\n\n- [[Only English 🔴②]]\n" in spanish
+    english = (root / "Both 🔴②.md").read_text("utf-8")  # the vault has no en/ folder
+    assert "\n## Related terms\n\n- [[Only English 🔴②]]\n" in english
+
+
+def test_json_reader_reads_its_own_output(glossary: Glossary) -> None:
+    back, problems = read_json(export_bytes(glossary, "json"), "g.json")
+    assert problems == []
+    assert back.title == "Glosario" and back.languages == ["es", "en"]
+    assert comparable(back) == comparable(glossary)
+    lines = export_bytes(glossary, "json").decode().split("\n")
+    for concept in back.concepts:  # each concept's line is the one that holds it
+        assert lines[concept.line - 1].startswith(f'{{"id": "{concept.id}"')
+
+
+def test_json_reader_finds_concept_lines_in_indented_json(glossary: Glossary) -> None:
+    document = json.loads(export_bytes(glossary, "json"))
+    document["concepts"] = document["concepts"][:3]
+    document["concepts"][2]["terms"]["es"]["aliases"] = "not a list"
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    lines = text.split("\n")
+    back, problems = read_json(text.encode(), "g.json")
+    assert len(back.concepts) == 2 and len(problems) == 1
+    assert [lines[c.line - 1] for c in back.concepts] == ["    {", "    {"]
+    assert lines[back.concepts[1].line].strip() == f'"id": "{back.concepts[1].id}",'
+    third = document["concepts"][2]["id"]
+    assert str(problems[0]).startswith(f"g.json:{lines.index('    {', back.concepts[1].line)+1}:")
+    assert f"concept 3 ('{third}'): terms.es.aliases must be a list of strings" in str(
+        problems[0])
+
+
+def test_tbx_text_is_escaped_and_control_characters_replaced() -> None:
+    from glosa.exchange.concepts import Concept, Term
+
+    hostile = Glossary('T & <"T">', ["es"], [
+        Concept("a", {"es": Term("es", 'A & <b> "c"', level=2, aliases=["x\x07y"],
+                                 definition="uno < dos & tres > cero\x0b",
+                                 tags=["t&t"], nav_primary="<s>")}, None, ["b"]),
+        Concept("b", {"es": Term("es", "B]]>", level=2)}, "a"),
+    ])
+    for fmt in ("tbx", "tbx-v2"):
+        data = export_bytes(hostile, fmt)
+        root = etree.fromstring(data)  # well-formed, whatever the text held
+        terms = [t.text for t in root.iter() if etree.QName(t).localname == "term"]
+        assert terms == ['A & <b> "c"', "x\ufffdy", "B]]>"]
+        back, problems = read_tbx(data, "h.tbx")
+        assert problems == []
+        first, second = back.concepts
+        assert first.terms["es"].definition == "uno < dos & tres > cero\ufffd"
+        assert first.terms["es"].tags == ["t&t"] and first.subject == "<s>"
+        assert (first.related, second.parent, second.related) == (["b"], "a", [])
+        assert back.title == 'T & <"T">'
+
+
+def test_tbx_cross_references_without_a_broader_note_are_related() -> None:
+    """A TBX file from another tool: its cross-references say "see also", not "broader"."""
+    data = (b'<?xml version="1.0" encoding="UTF-8"?>\n<martif type="TBX-Basic"><text><body>\n'
+            b'<termEntry id="c-a"><ref type="crossReference" target="c-b">B</ref>'
+            b'<note>level: 2</note><langSet xml:lang="es"><tig><term>A</term></tig>'
+            b'</langSet></termEntry>\n<termEntry id="c-b"><note>level: 2</note>'
+            b'<langSet xml:lang="es"><tig><term>B</term></tig></langSet></termEntry>\n'
+            b"</body></text></martif>\n")
+    glossary, problems = read_tbx(data, "other.tbx")
+    assert problems == []
+    assert [(c.id, c.parent, c.related) for c in glossary.concepts] == [
+        ("a", None, ["b"]), ("b", None, [])]
+
+
+def test_site_model_and_link_facts_give_the_same_glossary(bundled: Vault) -> None:
+    from glosa.exchange.concepts import LinkFacts
+    from glosa.site import SiteModel
+
+    by_site = collect_glossary(bundled, SiteModel(bundled), title="G", base=BASE)
+    by_facts = collect_glossary(bundled, LinkFacts(bundled), title="G", base=BASE)
+    assert comparable(by_site) == comparable(by_facts)
+    assert [c.id for c in by_site.concepts] == [c.id for c in by_facts.concepts]
+
+
+def test_link_facts_shared_lookup_keeps_each_notes_own_choice(tmp_path: Path) -> None:
+    """Two notes named alike in two folders: a bare link opens the one beside the linking
+    note, for every linking note, though the name is looked up once."""
+    from glosa.exchange.concepts import LinkFacts
+
+    root = write_vault(tmp_path / "v", {
+        "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+        "es/a/Meta 🔴②.md": seed_note("Meta 🔴②"),
+        "es/b/Meta 🔴②.md": seed_note("Meta 🔴②"),
+        "es/a/Uno 🔴②.md": seed_note("Uno 🔴②", body="Ver [[Meta]]."),
+        "es/b/Dos 🔴②.md": seed_note("Dos 🔴②", body="Ver [[Meta]]."),
+    })
+    vault = load_vault(root)
+    facts = LinkFacts(vault)
+    opened = {}
+    for note in facts.notes:
+        for position, link in enumerate(note.links):
+            if link.target == "Meta":
+                opened[note.path] = facts.resolution(note, position).note
+    assert {path: n.path if n else None for path, n in opened.items()} == {
+        "es/a/Uno 🔴②.md": "es/a/Meta 🔴②.md", "es/b/Dos 🔴②.md": "es/b/Meta 🔴②.md"}
+    assert list(facts._candidates) == ["Meta"]

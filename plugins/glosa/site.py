@@ -26,6 +26,7 @@ __all__ = [
     "UnresolvedLink",
     "fill_placeholders",
     "first_paragraph",
+    "parents_and_translations",
     "relative_url",
     "sort_key",
 ]
@@ -209,6 +210,30 @@ def _snippet(note: Note, link: WikiLink, text: str, summary: str, width: int = 1
     return ("…" if start else "") + piece.strip() + ("…" if start + width < len(text) else "")
 
 
+def parents_and_translations(vault: Vault) -> tuple[dict[int, Note],
+                                                     dict[int, dict[str, Note]]]:
+    """Each readable note's parent, and its translations by language (by ``id`` of the
+    note): the link facts the site model and the exports share. A translation written on
+    one side only still links both notes."""
+    index = vault.index
+    parent_of: dict[int, Note] = {}
+    translations: dict[int, dict[str, Note]] = {}
+    notes = [n for n in vault.notes if n.readable]
+    for note in notes:
+        if note.parent is not None:
+            parent = resolve_link(index, note.parent, note).note
+            if parent is not None and parent is not note:
+                parent_of[id(note)] = parent
+        for link in note.translations:
+            target = resolve_link(index, link, note).note
+            if target is not None and target.lang != note.lang:
+                translations.setdefault(id(note), {})[target.lang] = target
+    for note in notes:
+        for target in list(translations.get(id(note), {}).values()):
+            translations.setdefault(id(target), {}).setdefault(note.lang, note)
+    return parent_of, translations
+
+
 @dataclass
 class Backlink:
     source: Note
@@ -250,18 +275,7 @@ class SiteModel:
                     self.backlinks.setdefault(id(target), []).append(backlink)
                 elif earlier.link is note.parent:
                     earlier.link = link
-            if note.parent is not None:
-                parent = resolve_link(index, note.parent, note).note
-                if parent is not None and parent is not note:
-                    self.parent_of[id(note)] = parent
-            for link in note.translations:
-                target = resolve_link(index, link, note).note
-                if target is not None and target.lang != note.lang:
-                    self.translations.setdefault(id(note), {})[target.lang] = target
-        # A translation written on one side only still links both pages.
-        for note in self.vault.notes:
-            for target in list(self.translations.get(id(note), {}).values()):
-                self.translations.setdefault(id(target), {}).setdefault(note.lang, note)
+        self.parent_of, self.translations = parents_and_translations(self.vault)
         for items in self.backlinks.values():
             items.sort(key=lambda b: sort_key(b.source.title))
         for note in self.vault.notes:

@@ -3,6 +3,7 @@ and the line (or XML position), exit 1, and nothing written to the vault."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,21 @@ HEADER = "context,level,term:es,definition:es,term:en,definition:en\r\n"
 TBX_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca">\n'
             "<text><body>\n")
+
+
+JSON_HEAD = ('{"format": "glosa-glossary", "version": 1, "title": "T",\n'
+             ' "languages": ["es"],\n "concepts": [\n')
+
+
+def json_concept(concept_id: str, term: str, level: int = 2) -> str:
+    return json.dumps({"id": concept_id, "level": level, "parent": None, "related": [],
+                       "terms": {"es": {"term": term}}}, ensure_ascii=False)
+
+
+def json_file(*concepts: str) -> bytes:
+    """A JSON export with one concept a line, from line 4 on."""
+    text = JSON_HEAD + ",\n".join(f"  {c}" for c in concepts) + "\n]}\n"
+    return text.encode("utf-8")
 
 
 def tbx_entry(term: str, lang: str = "es", level: int = 2) -> str:
@@ -100,6 +116,38 @@ CASES: list[tuple[str, str, bytes, str]] = [
      b"level,term:es,status:es\r\n2,Nombre,iaStatus=dos\r\n",
      "status.csv:2: status:es: iaStatus must be a whole number"),
     ("csv-empty", "empty.csv", b"", "empty.csv:1: the file is empty"),
+    ("json-not-valid", "bad.json",
+     (JSON_HEAD + '  {"id": "a", "level": 2,, "terms": {}}\n]}\n').encode(),
+     "bad.json:4: column 26: not valid JSON"),
+    ("json-not-glosa", "other.json", b'{"concepts": []}\n',
+     "other.json:1: not a glosa glossary"),
+    ("json-not-an-object", "list.json", b'[1, 2]\n', "list.json:1: not a glosa glossary"),
+    ("json-version", "v2.json", b'{"format": "glosa-glossary", "version": 2, "concepts": []}',
+     "v2.json:1: version 2 of the glossary format is not read by this glosa"),
+    ("json-concepts-not-a-list", "nolist.json",
+     b'{"format": "glosa-glossary", "version": 1, "concepts": {}}',
+     "nolist.json:1: \"concepts\" must be a list"),
+    ("json-no-concepts", "none.json",
+     b'{"format": "glosa-glossary", "version": 1, "concepts": []}',
+     "none.json:1: the glossary has no concepts"),
+    ("json-wrong-type", "type.json", json_file(json_concept("a", "Nombre"),
+                                               '{"id": "b", "level": 2, "terms": {"es": '
+                                               '{"term": 5}}}'),
+     "type.json:5: concept 2 ('b'): terms.es.term must be a string, not int"),
+    ("json-bad-level", "level.json", json_file(json_concept("a", "Nombre", level=9)),
+     "level.json:4: concept 1 ('a'): level must be 1 to 6, not 9"),
+    ("json-no-terms", "noterms.json", json_file('{"id": "a", "level": 2, "terms": {}}'),
+     "noterms.json:4: concept 1 ('a'): a concept without any term"),
+    ("json-latin-1", "latin.json", json_file(json_concept("a", "Segmentación")).decode().encode(
+                                  "latin-1"),
+     "latin.json:4: byte 0xf3 is not UTF-8"),
+    ("json-duplicate-concept", "dup.json",
+     json_file(json_concept("a", "Nombre"), json_concept("b", "NOMBRE")),
+     "dup.json:5: 'NOMBRE' (es) is a concept of its own twice (also on line 4)"),
+    ("json-slash", "slash.json", json_file(json_concept("a", "a/b")),
+     "slash.json:4: the title 'a/b' contains '/'"),
+    ("json-dot-dot", "dots.json", json_file(json_concept("a", "..")),
+     "dots.json:4: the title '..' starts with '.'"),
 ]
 
 
@@ -136,10 +184,14 @@ def test_hostile_file_is_refused_and_nothing_written(vault: Path, tmp_path: Path
     assert snapshot(vault) == before
 
 
-def test_oversized_file_is_refused_before_reading(vault: Path, tmp_path: Path) -> None:
-    source = tmp_path / "huge.csv"
+@pytest.mark.parametrize(("name", "head"), [("huge.csv", HEADER.encode()),
+                                           ("huge.tbx", TBX_HEAD.encode()),
+                                           ("huge.json", JSON_HEAD.encode())])
+def test_oversized_file_is_refused_before_reading(vault: Path, tmp_path: Path, name: str,
+                                                  head: bytes) -> None:
+    source = tmp_path / name
     with source.open("wb") as handle:
-        handle.write(HEADER.encode())
+        handle.write(head)
         handle.truncate(MAX_IMPORT_BYTES + 1)  # sparse: no disk is used
     before = snapshot(vault)
     result = invoke("import", str(source), "--into", str(vault))

@@ -36,9 +36,8 @@ from ..resolver import (
     _find_notes,
     _pick,
     legend_notes,
-    resolve_link,
 )
-from ..site import first_paragraph, slug_for_url
+from ..site import first_paragraph, parents_and_translations, slug_for_url
 from ..vault import Vault
 
 __all__ = [
@@ -296,40 +295,37 @@ class LinkModel(Protocol):
 
 
 class LinkFacts:
-    """Translations (both ways), parents and link resolution, as the site model has them,
-    without the backlinks and listings an export does not use (a third of the model's time
-    on a large vault)."""
+    """The link model of an export without a site: parents and translations as the site
+    model has them (one function, :func:`glosa.site.parents_and_translations`, computes
+    them for both), without the backlinks and listings an export does not use (a third of
+    the site model's time on a large vault). A site build passes its
+    :class:`~glosa.site.SiteModel` instead, whose links are resolved already."""
 
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         self.notes = [n for n in vault.notes if n.readable]
-        self.translations: dict[int, dict[str, Note]] = {}
-        self.parent_of: dict[int, Note] = {}
-        index = vault.index
-        for note in self.notes:
-            if note.parent is not None:
-                parent = resolve_link(index, note.parent, note).note
-                if parent is not None and parent is not note:
-                    self.parent_of[id(note)] = parent
-            for link in note.translations:
-                target = resolve_link(index, link, note).note
-                if target is not None and target.lang != note.lang:
-                    self.translations.setdefault(id(note), {})[target.lang] = target
-        for note in self.notes:
-            for target in list(self.translations.get(id(note), {}).values()):
-                self.translations.setdefault(id(target), {}).setdefault(note.lang, note)
+        self.parent_of, self.translations = parents_and_translations(vault)
+        # Candidates of each bare link target (no folder in it): the same from every note,
+        # so a target named by thousands of notes is looked up once.
+        self._candidates: dict[str, list[Note]] = {}
 
     def resolution(self, note: Note, position: int) -> LinkResolution:
         """The note a link opens, found as :func:`glosa.resolver.resolve_link` finds it,
         without its anchor or, for a broken link, the suggestions (fuzzy matching over every
         name) that an export has no use for."""
-        link = note.links[position]
-        if not link.target:
+        target = note.links[position].target
+        if not target:
             return LinkResolution(ResolutionStatus.OK, note=note)
-        found = _find_notes(self.vault.index, link.target, note)
-        if found == [] and "%" in link.target:
-            found = _find_notes(self.vault.index, unquote(link.target), note)
-        if isinstance(found, str) or not found:
+        shared = "/" not in target and not target.startswith(".")
+        found = self._candidates.get(target) if shared else None
+        if found is None:
+            result = _find_notes(self.vault.index, target, note)
+            if result == [] and "%" in target:
+                result = _find_notes(self.vault.index, unquote(target), note)
+            found = result if isinstance(result, list) else []
+            if shared:
+                self._candidates[target] = found
+        if not found:
             return LinkResolution(ResolutionStatus.BROKEN)
         return LinkResolution(ResolutionStatus.OK, note=_pick(found, note)[0])
 

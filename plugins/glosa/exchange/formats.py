@@ -18,4 +18,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 #: The downloads a site publishes, in the order they are listed.
 SITE_DOWNLOADS = ("tbx", "tbx-v2", "csv", "skos", "skos-jsonld", "json")
 
-IMPORT_FORMATS = ("tbx", "csv")
+#: What ``glosa import`` reads: every export that can give back the same notes. SKOS is
+#: export-only: it keeps no tags, dates, sections or editorial keys (only their description
+#: in words), so the notes an import made of it would differ from the exported ones.
+IMPORT_FORMATS = ("tbx", "csv", "json")

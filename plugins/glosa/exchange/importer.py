@@ -1,4 +1,4 @@
-"""``glosa import``: notes from a TBX or CSV glossary, for the concepts a vault lacks.
+"""``glosa import``: notes from a TBX, CSV or JSON glossary, for the concepts a vault lacks.
 
 Like the editing commands, an import first *plans* (every file's exact text, every refusal)
 and writes only when the whole plan is sound; a file with any problem writes nothing.
@@ -15,6 +15,10 @@ and writes only when the whole plan is sound; a file with any problem writes not
   of the concept gets the new note added to its ``translations`` (only that line changes).
 - The parent is the broader concept's note in the same language, else in another language,
   else none (the note heads the hierarchy).
+- Related concepts become the note's related-terms section after the definition
+  (``## Términos relacionados`` / ``## Related terms``, one ``- [[Term]]`` a line), each
+  linked in the note's language when the concept has a note there, else in another; a
+  related concept neither in the file nor in the vault is a warning, not linked.
 """
 
 from __future__ import annotations
@@ -49,11 +53,12 @@ from ..model import Note
 from ..vault import Vault
 from .concepts import Concept, Glossary, Term, collect_glossary, term_of
 from .errors import ImportProblem
+from .jsondoc import read_json
 from .tabular import read_csv
 from .tbx import read_tbx
 
-__all__ = ["MAX_IMPORT_BYTES", "ImportPlan", "apply_import", "plan_import",
-           "read_import_file"]
+__all__ = ["MAX_IMPORT_BYTES", "RELATED_HEADINGS", "ImportPlan", "apply_import",
+           "plan_import", "read_import_file", "related_heading"]
 
 #: Larger files are refused before they are read (a glossary of 10,000 concepts in TBX is
 #: about 30 MB).
@@ -87,6 +92,8 @@ def read_import_file(path: Path, fmt: str, languages: list[str],
             where, 0, f"the file is larger than the {max_bytes:,} bytes an import reads")]
     if fmt == "tbx":
         return read_tbx(data, where)
+    if fmt == "json":
+        return read_json(data, where)
     return read_csv(data, where, languages)
 
 
@@ -336,6 +343,15 @@ def plan_import(vault: Vault, glossary: Glossary, where: str, *, legend: str | N
                 checked=1 if status.checked == 1 else 0, supervisado=status.supervisado,
                 aliases=[a for a in term.aliases if normalize_key(a) != normalize_key(term.term)])
             body = [_paragraph(term.definition)] if term.definition.strip() else []
+            related = _related_links(vault, draft, lang, concept, slots, by_id,
+                                     vault_concepts)
+            if related:
+                body += [f"## {related_heading(lang)}",
+                         "\n".join(f"- [[{link}]]" for link in related)]
+            for missing in (r for r in concept.related
+                            if r not in by_id and r not in vault_concepts):
+                plan.warnings.append(f"{where}:{concept.line}: related concept '{missing}' "
+                                     "is neither in the file nor in the vault; not linked")
             content = render_note(meta, slot.stem, parent_link, body,
                                   _link_text(vault, legends[lang], draft))
             plan.creates.append(PlannedFile(vault.root / slot.rel, slot.rel, content))
@@ -365,6 +381,51 @@ def plan_import(vault: Vault, glossary: Glossary, where: str, *, legend: str | N
     for note, text, before in edits.values():
         plan.rewrites.append(Rewrite(note.abs_path, note.path, before, text.to_bytes()))
     return plan
+
+
+#: The heading of the section that lists a note's related terms, as the bundled glossary
+#: writes it (``## Términos relacionados`` … ``- [[Term]]``); English for other languages.
+RELATED_HEADINGS = {"es": "Términos relacionados", "en": "Related terms"}
+
+
+def related_heading(lang: str) -> str:
+    return RELATED_HEADINGS.get(lang, RELATED_HEADINGS["en"])
+
+
+def _concept_note(vault: Vault, draft: Note, lang: str, concept_id: str,
+                  slots: dict[int, dict[str, _Slot]], by_id: dict[str, Concept],
+                  vault_concepts: dict[str, Concept]) -> str | None:
+    """The link text to a concept's note in ``lang``, else in another language (the file's
+    concept first, then the vault's), or None when neither has a note for it."""
+    concept = by_id.get(concept_id)
+    if concept is not None and id(concept) in slots:
+        mine = slots[id(concept)]
+        for slot in sorted(mine.values(), key=lambda s: s.term.lang != lang):
+            if slot.existing is not None:
+                return _link_text(vault, slot.existing, draft)
+            if slot.rel:
+                return slot.link
+    known = vault_concepts.get(concept_id)
+    if known is not None:
+        for term in sorted(known.terms.values(), key=lambda t: t.lang != lang):
+            note = vault.index.note_at(term.path)
+            if note is not None:
+                return _link_text(vault, note, draft)
+    return None
+
+
+def _related_links(vault: Vault, draft: Note, lang: str, concept: Concept,
+                   slots: dict[int, dict[str, _Slot]], by_id: dict[str, Concept],
+                   vault_concepts: dict[str, Concept]) -> list[str]:
+    """Link texts of the concept's related concepts, for the new note in ``lang``."""
+    links: list[str] = []
+    for other in concept.related:
+        if other == concept.id or other == concept.parent:
+            continue
+        link = _concept_note(vault, draft, lang, other, slots, by_id, vault_concepts)
+        if link is not None and link not in links:
+            links.append(link)
+    return links
 
 
 def _parent_link(vault: Vault, draft: Note, lang: str, parent: Concept | None,

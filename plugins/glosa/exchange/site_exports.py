@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import Note
 from ..site import SiteModel
-from ..vault import Vault
+from ..vault import Vault, paused_garbage_collection
 from .concepts import Glossary, collect_glossary, concept_iri
 from .export import EXPORT_FORMATS, SITE_DOWNLOADS, export_bytes
 
@@ -66,14 +66,15 @@ def build_site_exports(vault: Vault, model: SiteModel, *, title: str, site_url: 
                        page_url: Callable[[Note], str]) -> SiteExports:
     """Every download of the site, built from the published notes."""
     base = site_url.rstrip("/") + "/concepts/" if site_url else ""
-    glossary = collect_glossary(vault, model, title=title, base=base, include=include,
-                                url_of=page_url)
-    out = SiteExports(glossary)
-    for fmt in SITE_DOWNLOADS:
-        if fmt.startswith("skos") and not base:
-            continue
-        name = f"{EXPORTS_DIR}/glossary.{EXPORT_FORMATS[fmt][0]}"
-        out.files[name] = (fmt, export_bytes(glossary, fmt))
+    with paused_garbage_collection():  # many small objects, no cycles (see cli_exchange)
+        glossary = collect_glossary(vault, model, title=title, base=base, include=include,
+                                    url_of=page_url)
+        out = SiteExports(glossary)
+        for fmt in SITE_DOWNLOADS:
+            if fmt.startswith("skos") and not base:
+                continue
+            name = f"{EXPORTS_DIR}/glossary.{EXPORT_FORMATS[fmt][0]}"
+            out.files[name] = (fmt, export_bytes(glossary, fmt))
     if base:
         by_path = {n.path: n for n in model.notes}
         for concept in glossary.concepts:

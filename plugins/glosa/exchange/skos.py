@@ -18,6 +18,7 @@ outputs with rdflib and compare them with the graph.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
@@ -51,11 +52,12 @@ Statements = dict[str, dict[str, dict[Value, None]]]
 
 # Characters an IRI in Turtle (IRIREF) cannot hold; percent-encoded.
 _IRI_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '<>"{}|^`\\')
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 
 
 def safe_iri(text: str) -> str:
     """``text`` with what an IRI cannot contain percent-encoded (non-ASCII is kept)."""
-    if all(c in _IRI_SAFE or ord(c) > 0x7F for c in text):
+    if _IRI_UNSAFE.search(text) is None:
         return text
     return quote(text, safe=_IRI_SAFE + "".join({c for c in text if ord(c) > 0x7F}))
 
@@ -64,48 +66,76 @@ def scheme_iri(base: str) -> str:
     return base.rstrip("/#") or base
 
 
+_CONCEPT = Iri("skos:Concept")
+_SCHEME = Iri("skos:ConceptScheme")
+
+
 def skos_statements(glossary: Glossary) -> Statements:
-    """Every statement of the glossary's SKOS (``glossary.base`` must be set)."""
+    """Every statement of the glossary's SKOS (``glossary.base`` must be set), grouped by
+    subject: the scheme, then each concept with everything said of it (the inverse
+    ``narrower`` and ``related`` statements gathered first, so each node is made once)."""
     if not glossary.base:
         raise ValueError("SKOS needs an address for its concepts: the site URL or --base")
-    out: Statements = {}
-
-    def add(subject: str, predicate: str, value: Value) -> None:
-        out.setdefault(subject, {}).setdefault(predicate, {})[value] = None
-
     scheme = safe_iri(scheme_iri(glossary.base))
-    add(scheme, "rdf:type", Iri("skos:ConceptScheme"))
-    add(scheme, "dcterms:title", Lit(glossary.title))
+    in_scheme = Iri(scheme)
     iris = {c.id: safe_iri(concept_iri(glossary.base, c.id)) for c in glossary.concepts}
+    narrower: dict[str, list[Value]] = {}
+    related: dict[str, list[Value]] = {}
+    top: list[Value] = []
     for concept in glossary.concepts:
         node = iris[concept.id]
-        add(node, "rdf:type", Iri("skos:Concept"))
-        add(node, "skos:inScheme", Iri(scheme))
         parent = iris.get(concept.parent) if concept.parent is not None else None
         if parent is not None:
-            add(node, "skos:broader", Iri(parent))
-            add(parent, "skos:narrower", Iri(node))
+            narrower.setdefault(parent, []).append(Iri(node))
         else:
-            add(node, "skos:topConceptOf", Iri(scheme))
-            add(scheme, "skos:hasTopConcept", Iri(node))
+            top.append(Iri(node))
         for other in concept.related:
-            if other in iris:
-                add(node, "skos:related", Iri(iris[other]))
-                add(iris[other], "skos:related", Iri(node))
+            other_iri = iris.get(other)
+            if other_iri is not None:  # skos:related is symmetric: said on both sides
+                related.setdefault(node, []).append(Iri(other_iri))
+                related.setdefault(other_iri, []).append(Iri(node))
+    scheme_node: dict[str, dict[Value, None]] = {
+        "rdf:type": {_SCHEME: None}, "dcterms:title": {Lit(glossary.title): None}}
+    if top:
+        scheme_node["skos:hasTopConcept"] = dict.fromkeys(top)
+    out: Statements = {scheme: scheme_node}
+    for concept in glossary.concepts:
+        node = iris[concept.id]
+        parent = iris.get(concept.parent) if concept.parent is not None else None
+        said: dict[str, dict[Value, None]] = {"rdf:type": {_CONCEPT: None},
+                                              "skos:inScheme": {in_scheme: None}}
+        if parent is not None:
+            said["skos:broader"] = {Iri(parent): None}
+        else:
+            said["skos:topConceptOf"] = {in_scheme: None}
+        if node in narrower:
+            said["skos:narrower"] = dict.fromkeys(narrower[node])
+        if node in related:
+            said["skos:related"] = dict.fromkeys(related[node])
         if concept.level is not None:
-            add(node, "skos:notation", Lit(str(concept.level)))
+            said["skos:notation"] = {Lit(str(concept.level)): None}
+        labels: list[Value] = []
+        alternatives: list[Value] = []
+        definitions: list[Value] = []
+        notes: list[Value] = []
+        pages: list[Value] = []
         for term in concept.terms.values():
             lang = term.lang
-            add(node, "skos:prefLabel", Lit(term.term, lang))
-            for alias in term.aliases:
-                if alias != term.term:
-                    add(node, "skos:altLabel", Lit(alias, lang))
+            labels.append(Lit(term.term, lang))
+            alternatives.extend(Lit(alias, lang) for alias in term.aliases
+                                if alias != term.term)
             if term.definition:
-                add(node, "skos:definition", Lit(term.definition, lang))
-            add(node, "skos:editorialNote",
-                Lit(f"{lang.upper()}: {term.status.describe()}", "en"))
+                definitions.append(Lit(term.definition, lang))
+            notes.append(Lit(f"{lang.upper()}: {term.status.describe()}", "en"))
             if term.url:
-                add(node, "rdfs:seeAlso", Iri(safe_iri(term.url)))
+                pages.append(Iri(safe_iri(term.url)))
+        said["skos:prefLabel"] = dict.fromkeys(labels)
+        for predicate, values in (("skos:altLabel", alternatives),
+                                  ("skos:definition", definitions),
+                                  ("skos:editorialNote", notes), ("rdfs:seeAlso", pages)):
+            if values:
+                said[predicate] = dict.fromkeys(values)
+        out[node] = said
     return out
 
 
@@ -133,11 +163,16 @@ def skos_graph(glossary: Glossary) -> Graph:
     return graph
 
 
-_TURTLE_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_TURTLE_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"))
+_NEEDS_ESCAPE = re.compile(r'["\\\n\r]')
 
 
 def _literal(value: Lit) -> str:
-    text = '"' + value.text.translate(_TURTLE_ESCAPES) + '"'
+    text = value.text
+    if _NEEDS_ESCAPE.search(text) is not None:  # rare; str.translate is slow on every text
+        for char, escaped in _TURTLE_ESCAPES:
+            text = text.replace(char, escaped)
+    text = '"' + text + '"'
     return f"{text}@{value.lang}" if value.lang else text
 
 

@@ -3,8 +3,9 @@
 The first columns are the ones Weblate's CSV format (translate-toolkit's) reads by name:
 ``source`` (the term in the first language), ``target`` (the term in the second),
 ``context`` (the concept id) and ``developer_comments`` (the definition in the first
-language; Weblate shows it as the string's explanation). Then ``level`` and ``parent`` (the
-broader concept's id), and per language ``L``: ``term:L``, ``aliases:L`` and ``tags:L`` (one
+language; Weblate shows it as the string's explanation). Then ``level``, ``parent`` (the
+broader concept's id) and ``related`` (the ids of related concepts, one per line), and per
+language ``L``: ``term:L``, ``aliases:L`` and ``tags:L`` (one
 per line inside the cell), ``definition:L``, ``section:L``, ``subsection:L``, ``status:L``
 (the editorial keys, ``iaStatus=…; iaStatus_Model=…; checked=…; supervisado=…``),
 ``created:L``, ``modified:L``.
@@ -35,7 +36,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_columns(languages: Sequence[str]) -> list[str]:
-    columns = ["source", "target", "context", "developer_comments", "level", "parent"]
+    columns = ["source", "target", "context", "developer_comments", "level", "parent",
+               "related"]
     for lang in languages:
         columns.extend(f"{name}:{lang}" for name in _PER_LANGUAGE)
     return columns
@@ -59,7 +61,8 @@ def write_csv(glossary: Glossary) -> bytes:
         second = concept.terms.get(languages[1]) if len(languages) > 1 else None
         row = [first.term if first else "", second.term if second else "", concept.id,
                first.definition if first else "",
-               "" if concept.level is None else str(concept.level), concept.parent or ""]
+               "" if concept.level is None else str(concept.level), concept.parent or "",
+               "\n".join(concept.related)]
         for lang in languages:
             term = concept.terms.get(lang)
             if term is None:
@@ -182,4 +185,5 @@ def _concept(values: dict[str, str], langs: list[str], plain: bool, where: str, 
         problems.append(ImportProblem(where, line, "a row without any term"))
         return None
     return Concept(values.get("context", "").strip(), terms,
-                   values.get("parent", "").strip() or None, [], line)
+                   values.get("parent", "").strip() or None,
+                   list(dict.fromkeys(_lines(values.get("related", "")))), line)
