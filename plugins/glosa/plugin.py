@@ -74,7 +74,7 @@ from .site import (
     relative_url,
     slug_for_url,
 )
-from .tags import tag_slug, tags_with_parents
+from .tags import tag_slug, tags_with_parents, with_folded_keys
 from .vault import NoteCache, Vault, load_vault
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
@@ -158,7 +158,9 @@ def tags_page(lang: str) -> str:
 def tag_page(lang: str, tag: str, slugs: dict[str, str] | None = None) -> str:
     """Docs path of a tag's page (nested tags in nested folders); ``slugs`` are the
     language's unique tag slugs."""
-    return f"{lang}/tags/{(slugs or {}).get(tag) or tag_slug(tag, slug_for_url)}.md"
+    known = slugs or {}
+    found = known.get(tag) or known.get(tag.casefold())
+    return f"{lang}/tags/{found or tag_slug(tag, slug_for_url)}.md"
 
 
 def level_page(lang: str, level: int) -> str:
@@ -325,8 +327,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 self.generated[f"{lang}/graph.md"] = {"kind": "graph", "lang": lang}
             if self.kb_settings.recent:
                 self.generated[f"{lang}/recent.md"] = {"kind": "recent", "lang": lang}
-            self.tag_slugs[lang] = unique_slugs((t for t, _ in self.tag_listing(lang)),
-                                                lambda tag: tag_slug(tag, slug_for_url))
+            self.tag_slugs[lang] = with_folded_keys(unique_slugs(
+                (t for t, _ in self.tag_listing(lang)), lambda tag: tag_slug(tag, slug_for_url)))
             self.section_slugs[lang] = unique_slugs((s for s, _ in model.sections(lang)),
                                                     slug_for_url)
             for tag, _ in self.tag_listing(lang):
@@ -607,7 +609,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
             tag_href=functools.partial(self._tag_href, page.url, lang),
             permalink=self._permalink, permalink_title=self._permalink_title,
-            preview_mark=self._nonce)
+            preview_mark=self._nonce,
+            open_label=ui_text(lang, self.config.ui_text)["open_embed"])
         obsidian = self.core.profile == "obsidian"
         title = page_title(note, self.core.profile)
         rendered = self.renderer.render_note(

@@ -317,11 +317,15 @@ class SiteModel:
         return list(self._listings[key])
 
     def _tags(self, lang: str) -> list[tuple[str, list[Note]]]:
-        groups: dict[str, list[Note]] = {}
+        # Obsidian's tags: the frontmatter's and those written in the text, case-blind
+        # (`#Tag` and `#TAG` are one tag, shown as first met).
+        groups: dict[str, tuple[str, list[Note]]] = {}
         for note in self.by_language(lang):
-            for tag in dict.fromkeys(note.tags):
-                groups.setdefault(tag, []).append(note)
-        return sorted(groups.items(), key=lambda item: sort_key(item[0]))
+            for tag in dict.fromkeys([*note.tags, *note.inline_tags]):
+                entry = groups.setdefault(tag.casefold(), (tag, []))
+                if not entry[1] or entry[1][-1] is not note:
+                    entry[1].append(note)
+        return sorted(groups.values(), key=lambda item: sort_key(item[0]))
 
     def sections(self, lang: str) -> list[tuple[str, list[tuple[str, list[Note]]]]]:
         """nav_primary → nav_secondary → notes, for one language."""
