@@ -207,9 +207,11 @@ def test_graph_data_and_neighbours_without_script(kb_site: tuple[Path, str]) -> 
     assert "Secret Plan" not in titles
     edges = {(titles[a], titles[b]) for a, b in data["links"]}
     assert ("Ada Lovelace", "Engine") in edges and ("Home", "Ada Lovelace") in edges
+    # A link written only in a property (`friends: ["[[Charles Babbage]]"]`) is an edge.
+    assert ("Ada Lovelace", "Charles Babbage") in edges
     ada = soup(site, "Personas/Ada Lovelace/index.html")
     listing = [a.get_text() for a in ada.select(".glosa-graph__list a")]
-    assert listing == ["Engine", "Home"]
+    assert listing == ["Charles Babbage", "Engine", "Home"]
     assert soup(site, "en/graph/index.html").select_one(".glosa-graph__canvas--global")
 
 
@@ -244,8 +246,23 @@ def test_home_note_is_the_front_page_and_wording_is_for_notes(
     assert "(en/es)" not in text and "(es/en)" not in text
     empty = soup(site, "Home/index.html")  # the redirect page names no language either
     assert "(en/es)" not in empty.get_text()
+    alone = soup(site, "archive/old-note/index.html")  # a note nothing links to
+    assert "No note links here yet." in alone.get_text()
+
+
+def test_property_links_are_backlinks(kb_site: tuple[Path, str]) -> None:
+    """Obsidian counts a link in a property as a backlink: Charles Babbage is linked only
+    from Ada Lovelace's `friends`; the backlink quotes Ada's text, not her frontmatter."""
+    site, _ = kb_site
     charles = soup(site, "Personas/Charles Babbage/index.html")
-    assert "No note links here yet." in charles.get_text()
+    backlinks = charles.select_one(".glosa-backlinks")
+    assert backlinks is not None
+    sources = [a.get_text(strip=True) for a in backlinks.select("a")]
+    assert "Ada Lovelace" in sources
+    snippet = backlinks.select_one(".glosa-snippet")
+    assert snippet is not None and "Ada wrote the first program" in snippet.get_text()
+    assert "friends" not in backlinks.get_text() and "No note links here" not in \
+        charles.get_text()
 
 
 # ---------------------------------------------------------------- the pieces

@@ -125,7 +125,7 @@ def test_extension_renders_links_embeds_and_furniture(
 def test_extension_transcludes_embeds(prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
     settings, _, _ = prepared
     html = render(settings, "es/Índice ⚫①.md")
-    embed = html[html.index('<div class="glosa-embed">'):]
+    embed = html[html.index('<div class="glosa-embed markdown-embed">'):]
     assert "Una tienda." in embed[:embed.index("</div>")]
     assert '<img class="glosa-embed-image" src="../logo.png"' in html
 

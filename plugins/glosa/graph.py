@@ -37,6 +37,8 @@ def neighbours(model: SiteModel, note: Note, limit: int = 40) -> list[Note]:
         target = res.note if res is not None and res.ok else None
         if target is not None and target is not note:
             found.setdefault(id(target), target)
+    for key, target in model.property_targets.get(id(note), {}).items():
+        found.setdefault(key, target)
     for backlink in model.backlinks.get(id(note), []):
         found.setdefault(id(backlink.source), backlink.source)
     rank = _ranks(model)

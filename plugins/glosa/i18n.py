@@ -21,6 +21,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "es": {
         "home": "Inicio", "az": "Índice A–Z", "tags": "Etiquetas", "sections": "Secciones",
         "level": "Nivel", "version": "Versión", "modified": "Actualizado",
+        "open_embed": "Abrir",
         "backlinks": "Enlazan aquí", "no_backlinks": "Ningún término enlaza aquí todavía.",
         "translation": "Leer en", "search": "Buscar en el glosario",
         "search_placeholder": "Buscar términos (es/en)…", "no_results": "Sin resultados",
@@ -55,6 +56,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "home": "Home", "az": "A–Z index", "tags": "Tags", "sections": "Sections",
         "level": "Level", "version": "Version", "modified": "Updated",
+        "open_embed": "Open",
         "backlinks": "Linked from", "no_backlinks": "No term links here yet.",
         "translation": "Read in", "search": "Search the glossary",
         "search_placeholder": "Search terms (en/es)…", "no_results": "No results",

@@ -97,6 +97,8 @@ class Note:
     translations: list[WikiLink] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    #: ``#tags`` written in the body (outside code and comments), once each.
+    inline_tags: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     block_ids: dict[str, int] = field(default_factory=dict)
     #: Links of the body in the order written: wiki-links, embeds, Markdown links and images

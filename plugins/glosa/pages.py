@@ -27,7 +27,7 @@ from .listings import az_entries, by_level, furniture, newest, terms
 from .model import Note
 from .safepaths import unique_slugs
 from .site import SiteModel, json_ld, relative_url, slug_for_url
-from .tags import tag_slug, tags_with_parents
+from .tags import tag_slug, tags_with_parents, with_folded_keys
 from .vault import Vault
 
 __all__ = ["BACKLINKS_SHOWN", "TEMPLATES", "Entry", "SitePages", "ai_draft", "az_page",
@@ -54,7 +54,9 @@ def tags_page(lang: str) -> str:
 def tag_page(lang: str, tag: str, slugs: dict[str, str] | None = None) -> str:
     """Docs path of a tag's page (nested tags in nested folders); ``slugs`` are the
     language's unique tag slugs."""
-    return f"{lang}/tags/{(slugs or {}).get(tag) or tag_slug(tag, slug_for_url)}.md"
+    known = slugs or {}
+    found = known.get(tag) or known.get(tag.casefold())
+    return f"{lang}/tags/{found or tag_slug(tag, slug_for_url)}.md"
 
 
 def level_page(lang: str, level: int) -> str:
@@ -144,8 +146,8 @@ class SitePages:
                 self.generated[f"{lang}/graph.md"] = {"kind": "graph", "lang": lang}
             if settings.recent:
                 self.generated[f"{lang}/recent.md"] = {"kind": "recent", "lang": lang}
-            self.tag_slugs[lang] = unique_slugs((t for t, _ in self.tag_listing(lang)),
-                                                lambda tag: tag_slug(tag, slug_for_url))
+            self.tag_slugs[lang] = with_folded_keys(unique_slugs(
+                (t for t, _ in self.tag_listing(lang)), lambda tag: tag_slug(tag, slug_for_url)))
             self.section_slugs[lang] = unique_slugs((s for s, _ in model.sections(lang)),
                                                     slug_for_url)
             for tag, _ in self.tag_listing(lang):

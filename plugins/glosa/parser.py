@@ -402,6 +402,7 @@ def parse_note(data: bytes, rel_path: str, abs_path: Path, config: GlosaConfig) 
         headings=scan.headings,
         block_ids=scan.block_ids,
         links=scan.links,
+        inline_tags=scan.tags,
         problems=problems,
     )
     if source is not None and meta and "[[" in source:

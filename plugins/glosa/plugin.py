@@ -537,7 +537,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
             tag_href=functools.partial(self._tag_href, page.url, lang),
             permalink=self._permalink, permalink_title=self._permalink_title,
-            preview_mark=self._nonce)
+            preview_mark=self._nonce,
+            open_label=ui_text(lang, self.config.ui_text)["open_embed"])
         obsidian = self.core.profile == "obsidian"
         title = page_title(note, self.core.profile)
         rendered = self.renderer.render_note(

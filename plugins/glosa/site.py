@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Note, WikiLink
+from .model import LINK_PROPERTY, Note, WikiLink
 from .resolver import LinkResolution, resolve_link
 from .vault import Vault
 from .wikilinks import MARKDOWN_LINK_RE, link_label, link_labels, without_comments
@@ -250,6 +250,8 @@ class SiteModel:
     parent_of: dict[int, Note] = field(default_factory=dict)
     translations: dict[int, dict[str, Note]] = field(default_factory=dict)
     children_of: dict[int, list[Note]] = field(default_factory=dict)
+    #: The notes each note's frontmatter properties link to (by id), in order written.
+    property_targets: dict[int, dict[int, Note]] = field(default_factory=dict)
     _listings: dict[tuple[str, str], Any] = field(default_factory=dict)
     _summaries: dict[int, str] = field(default_factory=dict)
     _lines: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -275,6 +277,18 @@ class SiteModel:
                     self.backlinks.setdefault(id(target), []).append(backlink)
                 elif earlier.link is note.parent:
                     earlier.link = link
+            # Links in properties (`related: "[[Note]]"`) are backlinks and graph edges,
+            # as Obsidian counts them; a body link to the same note is the one quoted.
+            for links in note.property_links.values():
+                for link in links:
+                    target = resolve_link(index, link, note).note
+                    if target is None or target is note:
+                        continue
+                    self.property_targets.setdefault(id(note), {}).setdefault(
+                        id(target), target)
+                    if id(target) not in recorded:
+                        recorded[id(target)] = backlink = Backlink(note, link)
+                        self.backlinks.setdefault(id(target), []).append(backlink)
         self.parent_of, self.translations = parents_and_translations(self.vault)
         for items in self.backlinks.values():
             items.sort(key=lambda b: sort_key(b.source.title))
@@ -315,9 +329,13 @@ class SiteModel:
             snippet = ""
             if position < with_snippets:
                 source = backlink.source
-                snippet = _snippet(source, backlink.link,
-                                   self._line_text(source, backlink.link.line),
-                                   self.summary(source, 300))
+                if backlink.link.kind == LINK_PROPERTY:
+                    # The link is in the frontmatter, not in the text: the definition.
+                    snippet = self.summary(source, 160)
+                else:
+                    snippet = _snippet(source, backlink.link,
+                                       self._line_text(source, backlink.link.line),
+                                       self.summary(source, 300))
             out.append((backlink.source, snippet))
         return out
 
@@ -360,11 +378,15 @@ class SiteModel:
         return list(self._listings[key])
 
     def _tags(self, lang: str) -> list[tuple[str, list[Note]]]:
-        groups: dict[str, list[Note]] = {}
+        # Obsidian's tags: the frontmatter's and those written in the text, case-blind
+        # (`#Tag` and `#TAG` are one tag, shown as first met).
+        groups: dict[str, tuple[str, list[Note]]] = {}
         for note in self.by_language(lang):
-            for tag in dict.fromkeys(note.tags):
-                groups.setdefault(tag, []).append(note)
-        return sorted(groups.items(), key=lambda item: sort_key(item[0]))
+            for tag in dict.fromkeys([*note.tags, *note.inline_tags]):
+                entry = groups.setdefault(tag.casefold(), (tag, []))
+                if not entry[1] or entry[1][-1] is not note:
+                    entry[1].append(note)
+        return sorted(groups.values(), key=lambda item: sort_key(item[0]))
 
     def sections(self, lang: str) -> list[tuple[str, list[tuple[str, list[Note]]]]]:
         """nav_primary → nav_secondary → notes, for one language."""

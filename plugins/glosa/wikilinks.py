@@ -20,6 +20,7 @@ from markdown.extensions.toc import unique as _toc_unique
 
 from .markers import split_marker
 from .model import LINK_MARKDOWN, Heading, WikiLink
+from .tags import inline_tags
 
 __all__ = [
     "BodyScan",
@@ -150,7 +151,9 @@ def link_label(link: WikiLink) -> str:
     title = split_marker(link.target.rsplit("/", 1)[-1]).title if link.target else ""
     if title.lower().endswith(".md"):
         title = title[:-3]
-    anchor = link.heading if link.heading is not None else None
+    # Obsidian shows a block link's id as written: `Note › ^id`, `^id`.
+    anchor = link.heading if link.heading is not None else (
+        f"^{link.block}" if link.block else None)
     if anchor and title:
         return f"{title} › {anchor}"
     return anchor or title or link.target
@@ -185,9 +188,12 @@ class BodyScan:
     block_ids: dict[str, int] = field(default_factory=dict)
     #: Lines (0-based within the body) that are code, for later passes.
     code_lines: set[int] = field(default_factory=set)
+    #: Inline ``#tags`` outside code and comments, once each, without ``#``.
+    tags: list[str] = field(default_factory=list)
 
 
 _HEADING_LINE = re.compile(r"^(#{1,6})([ \t][^\n]*)", re.M)
+_HEADING_BLOCK_ID = re.compile(r"[ \t]+\^[A-Za-z0-9-]+$")
 # A block id ends its line, after a blank, at the start of a line of its own, or right
 # after an embed (`![[image.png]]^id`, which Obsidian's own help vault writes).
 _BLOCK_ID_LINE = re.compile(r"(?:^|[\s\])])\^([A-Za-z0-9-]+)[ \t]*$", re.M)
@@ -323,7 +329,11 @@ def _destination_text(dest: str) -> str:
 def _heading_text_and_slug(raw: str, slug: Slugify) -> tuple[str, str]:
     """A heading line's text (after the hashes) as shown, and its slug before it is made
     unique (cached: notes repeat headings such as "Example" over and over)."""
-    text = plain_heading_text(raw.strip(" \t").rstrip("#").rstrip(" \t"))
+    raw = raw.strip(" \t").rstrip("#").rstrip(" \t")
+    if "^" in raw:
+        # `## Heading ^id`: the id is the heading's block id, not part of its text.
+        raw = _HEADING_BLOCK_ID.sub("", raw)
+    text = plain_heading_text(raw)
     return text, slug(text, "-")
 
 
@@ -349,6 +359,7 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
             scan.headings.append(Heading(
                 len(match.group(1)), heading_text, _toc_unique(base, used_ids, counters),
                 lines.line_of(match.start())))
+        scan.tags = inline_tags(text)
     if "^" in text:
         for match in _BLOCK_ID_LINE.finditer(text):
             scan.block_ids.setdefault(match.group(1), lines.line_of(match.start(1)))

@@ -73,7 +73,7 @@ def test_fan_out_embeds_are_bounded_per_page(tmp_path: Path) -> None:
     rendered, seconds = _render(root, "N1 ⚫①.md")
     assert seconds < BUDGET_S
     # 20 ** 3 copies would be 8,000 embeds; the page stops at its budget, with a warning.
-    copies = rendered.html.count('class="glosa-embed"')
+    copies = rendered.html.count('class="glosa-embed markdown-embed"')
     assert 20 <= copies <= EMBED_BUDGET // 500
     assert len(rendered.html) < 4 * EMBED_BUDGET
     [warning] = rendered.warnings

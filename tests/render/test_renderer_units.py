@@ -120,3 +120,22 @@ def test_sanitizer_keeps_what_the_renderer_emits(fragment: str, kept: str, gone:
         assert kept in cleaned
     if gone:
         assert gone not in cleaned
+
+
+def test_nesting_past_the_limit_is_kept_as_text(tmp_path: Path) -> None:
+    """markdown-it drops what lies below its nesting limit; glosa shows every level up to
+    MAX_NESTING and the rest as text, so nothing written is lost."""
+    from glosa.render.core import MAX_NESTING
+
+    deep_list = "".join("  " * i + f"- level{i}\n" for i in range(80))
+    quotes = ">" * (MAX_NESTING + 10) + " bottom\n"
+    root = write_vault(tmp_path / "v", {"N.md": deep_list + "\n" + quotes})
+    vault = load_vault(root)
+    note = vault.index.note_at("N.md")
+    assert note is not None
+    state = RenderState(SiteModel(vault), lambda p: p, "N/", note)
+    html = RENDERER.render_note(state, keep_structure_lines=True).html
+    assert all(f"level{i}" in html for i in range(80))
+    assert html.count("<ul>") == 60  # 2 parser levels per list level
+    assert html.count("<blockquote>") == MAX_NESTING
+    assert "&gt;" * 10 + " bottom" in html

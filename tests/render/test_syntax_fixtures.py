@@ -28,6 +28,7 @@ PLUGIN_FIXTURES = (
     "tasks",
     "math",
     "mermaid",
+    "linkify",
 )
 _ICON = re.compile(r'<svg [^>]*class="svg-icon lucide-([a-z-]+)"[^>]*>.*?</svg>')
 

@@ -95,6 +95,12 @@ PATHOLOGICAL = {
     "dollar pairs": "$a$ " * (SIZE // 8),
     "tags": "#a " * (SIZE // 6),
     "callout headers": "> [!note]- t\n" * (SIZE // 26),
+    # Bare URLs: linkify-it's inline rule (off) was quadratic on `://`, its `www.`
+    # check on runs of `www.`.
+    "scheme separators": "://" * (SIZE // 3),
+    "www runs": "www." * (SIZE // 4),
+    "urls": "https://a.org/x " * (SIZE // 16),
+    "at signs": "a@b." * (SIZE // 4),
 }
 # markdown-it itself takes seconds on 100 KB of these (linear, but slow): measured at a
 # quarter of the size, the plugins must add little to markdown-it's own time.

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -46,7 +47,7 @@ from ..model import LINK_MARKDOWN, LINK_WIKI, Note, WikiLink
 from ..resolver import LinkResolution, ResolutionStatus, resolve_link, section_lines
 from ..site import SiteModel, UnresolvedLink, relative_url
 from ..wikilinks import link_label, parse_link, parse_markdown_destination, slugify
-from .syntax.env import FEATURES_KEY, TAGS_KEY
+from .syntax.env import FEATURES_KEY, PROBLEMS_KEY, TAGS_KEY
 
 __all__ = [
     "EMBED_BUDGET",
@@ -122,6 +123,8 @@ class RenderState:
     #: The value of ``data-glosa-preview`` on links the renderer makes (the sanitizer
     #: keeps the attribute only with it).
     preview_mark: str = ""
+    #: The words before an embedded section's name on the link that opens it.
+    open_label: str = "Open"
     depth: int = 0
     #: File line of the first line of the text being parsed.
     line_offset: int = 1
@@ -247,8 +250,18 @@ class RenderState:
             self.note, self.depth, self.line_offset, self.line, self.stack = saved
         href = self.href(target.path, res)
         title = html.escape(link_label(link))
-        return (f'<div class="glosa-embed"><p class="glosa-embed-title">'
-                f'<a class="glosa-link" href="{href}">{title}</a></p>\n{inner}</div>\n')
+        if res.heading is None and res.block is None:
+            # A whole note: Obsidian titles the box with the note's name.
+            head = (f'<p class="glosa-embed-title markdown-embed-title">'
+                    f'<a class="glosa-link" href="{href}">{title}</a></p>\n')
+        else:
+            # A section shows its own heading, a block itself: only a link to open it.
+            label = html.escape(f"{self.open_label} {link_label(link)}", quote=True)
+            head = (f'<p class="glosa-embed-title glosa-embed-link">'
+                    f'<a class="glosa-link" href="{href}" title="{label}" '
+                    f'aria-label="{label}">↗</a></p>\n')
+        return (f'<div class="glosa-embed markdown-embed">{head}'
+                f'<div class="markdown-embed-content">\n{inner}</div></div>\n')
 
     def attachment_html(self, link: WikiLink, res: LinkResolution,
                         alt_text: str | None = None) -> str:
@@ -306,14 +319,12 @@ class RenderState:
 def embed_source(note: Note, res: LinkResolution) -> tuple[str, int]:
     """The Markdown an embed of ``note`` shows and the file line it starts on: the lines
     ``glosa check`` follows embeds through (:func:`glosa.resolver.section_lines`: a
-    heading's section, shown without its heading, which the embed's title links to; a
-    block; the whole note), without the H1, parent and legend lines, which are the page's
+    heading's section, its heading included, as Obsidian shows it; a block; the whole
+    note), without the H1, parent and legend lines, which are the page's
     furniture rather than its content."""
     lines = note.body.split("\n")
     first, last = section_lines(note, res)
     start = max(first - note.body_line, 0)
-    if res.heading is not None:
-        start += 1
     stop = min(last - note.body_line + 1, len(lines))
     skip = {note.h1.line - note.body_line} if note.h1 is not None else set()
     if note.parent is not None:
@@ -348,6 +359,42 @@ def defuse_long_lines(source: str) -> str:
                 and line.count("]") * 2 < line.count("[")):
             lines[at] = _BRACKETS.sub(r"\\\1", line)
     return "\n".join(lines)
+
+
+#: Block nesting shown as structure (markdown-it's level: a list level counts 2, a quote
+#: or callout 1): far past what a note writes (Obsidian has no limit), bounded so that
+#: the parser's recursion stays well inside Python's stack. Deeper text is shown as text.
+MAX_NESTING = 120
+# markdown-it drops everything below its own limit: it is set above glosa's, which
+# keeps the text. Inline nesting (links inside links' text) is bounded by it too.
+_PARSER_NESTING = MAX_NESTING + 8
+
+
+def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Below ``MAX_NESTING``, the rest of the container as one paragraph of its text
+    (markdown-it would drop it): nothing written is lost."""
+    if state.level < MAX_NESTING:
+        return False
+    if silent:
+        return True
+    # The container ends where markdown-it's own loop would stop: a line indented less
+    # than the container's content (a list item's end).
+    stop = start + 1
+    while stop < end and (state.isEmpty(stop) or state.sCount[stop] >= state.blkIndent):
+        stop += 1
+    end = stop
+    text = state.getLines(start, end, state.blkIndent, False).strip()
+    state.line = end
+    if not text:
+        return True
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [start, end]
+    inline = state.push("inline", "", 0)
+    inline.content = text
+    inline.map = [start, end]
+    inline.children = []
+    state.push("paragraph_close", "p", -1)
+    return True
 
 
 def _state(env: EnvType) -> RenderState | None:
@@ -410,8 +457,13 @@ def _block_ids(state: StateCore) -> None:
     list, quote or callout: an id on that block, not shown."""
     glosa = _state(state.env)
     tokens = state.tokens
+    if "^" in state.src and "|" in state.src:
+        _table_block_ids(state, glosa)
     for at, token in enumerate(tokens):
         if token.type != "inline" or "^" not in token.content or not token.children:
+            continue
+        if at and tokens[at - 1].type in ("td_open", "th_open"):
+            # A table cell is no block (Obsidian gives ids to whole tables only): shown.
             continue
         last = token.children[-1]
         if last.type != "text":
@@ -443,7 +495,52 @@ def _block_ids(state: StateCore) -> None:
                 token.children.pop()
         if (glosa is not None and glosa.depth == 0 and holder is not None
                 and holder.attrGet("id") is None and block not in glosa.used_ids):
-            holder.attrSet("id", block)
+            glosa.used_ids.add(block)
+            if holder.type == "heading_open":
+                # A heading keeps its own id (``#Heading`` links): the block id is an
+                # anchor at its start, for ``#^id`` links.
+                token.children.insert(0, Token("html_inline", "", 0, content=(
+                    f'<span class="glosa-block-anchor" id="{html.escape(block, True)}">'
+                    "</span>")))
+            else:
+                holder.attrSet("id", block)
+
+
+# `^id` ending a table's last line, after its last cell (or as the last cell's text).
+_TABLE_BLOCK_ID = re.compile(r"(?:^|[ \t|])\^([A-Za-z0-9-]+)[ \t]*$")
+
+
+def _table_block_ids(state: StateCore, glosa: RenderState | None) -> None:
+    """``| a | b | ^id`` ends a table: the id of the table (Obsidian's section rule: an
+    id at the end of the block's text), not shown, whether markdown-it dropped it as a
+    cell beyond the header's count or kept it as the last cell's text."""
+    tokens = state.tokens
+    lines: list[str] | None = None
+    for at, token in enumerate(tokens):
+        if token.type != "table_open" or token.map is None:
+            continue
+        if lines is None:
+            lines = state.src.split("\n")
+        last_line = lines[token.map[1] - 1] if token.map[1] - 1 < len(lines) else ""
+        match = _TABLE_BLOCK_ID.search(last_line)
+        if match is None or last_line.rstrip().endswith("|"):
+            continue
+        block = match.group(1)
+        close = next((i for i in range(at + 1, len(tokens))
+                      if tokens[i].type == "table_close" and tokens[i].level == token.level),
+                     None)
+        if close is None:
+            continue
+        # The last cell's text, when the id was read as one.
+        cell = next((tokens[i] for i in range(close - 1, at, -1)
+                     if tokens[i].type == "inline"), None)
+        text = cell.children[-1] if cell is not None and cell.children else None
+        if text is not None and text.type == "text" and text.content.rstrip().endswith(
+                "^" + block):
+            text.content = text.content.rstrip()[:-len(block) - 1].rstrip()
+        if (glosa is not None and glosa.depth == 0 and token.attrGet("id") is None
+                and block not in glosa.used_ids):
+            token.attrSet("id", block)
             glosa.used_ids.add(block)
 
 
@@ -586,20 +683,95 @@ def _rewrite_image(glosa: RenderState, image: Token) -> None:
     image.content = html_text
 
 
+def _transcludes(glosa: RenderState | None, token: Token) -> bool:
+    """Whether ``token`` is an embed that will show another note's text (a block), rather
+    than an image, a player or a link (an embed that is broken, a cycle, or too deep)."""
+    if token.type != "glosa_wikilink" or not token.meta["link"].embed:
+        return False
+    res: LinkResolution = token.meta["res"]
+    if res.note is None or not res.ok or res.attachment is not None:
+        return False
+    if glosa is None:
+        return True
+    return (id(res.note), res.anchor) not in glosa.stack and glosa.depth < glosa.max_depth
+
+
+# Containers whose content may hold a block (a note embed's <div>) directly.
+_BLOCK_HOLDERS = frozenset({"td_open", "th_open"})
+
+
 def _block_embeds(state: StateCore) -> None:
-    """A paragraph that is only a note embed is replaced by the embed's block."""
+    """Note embeds are blocks, as in Obsidian's reading view (a ``markdown-embed`` box),
+    wherever they are written. A paragraph holding one is split around it: the text
+    before, the embed, the text after (a <div> inside a <p> is not valid HTML, and a
+    browser would close the paragraph itself, leaving an empty one). In a tight list item
+    or a table cell the embed stays where it is (a <div> may be there); where only text
+    may be (a heading, a callout's title, inside emphasis or a link's text) it is a link."""
+    glosa = _state(state.env)
     tokens = state.tokens
+    out: list[Token] = []
+    replaced: set[int] = set()
     for at, token in enumerate(tokens):
-        if token.type != "inline" or not token.children or at == 0:
+        if at in replaced:
             continue
-        embeds = [c for c in token.children
-                  if not (c.type == "text" and not c.content.strip())
-                  and c.type not in ("softbreak", "hardbreak")]
-        if (len(embeds) == 1 and embeds[0].type == "glosa_wikilink"
-                and embeds[0].meta["link"].embed and embeds[0].meta["res"].note is not None
-                and tokens[at - 1].type == "paragraph_open"):
-            tokens[at - 1].hidden = True
-            tokens[at + 1].hidden = True
+        if (token.type != "inline" or not token.children or at == 0
+                or not any(_transcludes(glosa, c) for c in token.children)):
+            out.append(token)
+            continue
+        holder = tokens[at - 1]
+        splits = holder.type == "paragraph_open" and not holder.hidden
+        may_hold = splits or holder.type in _BLOCK_HOLDERS or (
+            holder.type == "paragraph_open" and holder.hidden)
+        depth = 0
+        for child in token.children:
+            if _transcludes(glosa, child) and (not may_hold or depth > 0):
+                child.meta["as_link"] = True
+            depth += child.nesting
+        if not splits:
+            out.append(token)
+            continue
+        # `paragraph_open` (already in ``out``), this inline and the paragraph's closing
+        # become paragraphs of the text around each embed, and the embeds themselves.
+        opening = out.pop()
+        replaced.add(at + 1)
+        attrs = dict(opening.attrs)  # a block id: on the first piece only
+        piece: list[Token] = []
+        for child in token.children:
+            if _transcludes(glosa, child) and not child.meta.get("as_link"):
+                if _add_paragraph(out, opening, token, piece, attrs):
+                    attrs = {}
+                child.level = opening.level
+                child.block = True
+                out.append(child)
+                piece = []
+            else:
+                piece.append(child)
+        _add_paragraph(out, opening, token, piece, attrs)
+    state.tokens = out
+
+
+def _add_paragraph(out: list[Token], opening: Token, inline: Token, children: list[Token],
+                   attrs: dict[str, str | int | float]) -> bool:
+    """A paragraph of ``children`` (the text between embeds), unless it is empty."""
+    blank = ("softbreak", "hardbreak")
+    while children and (children[0].type in blank
+                        or (children[0].type == "text" and not children[0].content.strip())):
+        children = children[1:]
+    while children and (children[-1].type in blank
+                        or (children[-1].type == "text" and not children[-1].content.strip())):
+        children = children[:-1]
+    if not children:
+        return False
+    if children[0].type == "text":
+        children[0].content = children[0].content.lstrip()
+    if children[-1].type == "text":
+        children[-1].content = children[-1].content.rstrip()
+    out.append(Token("paragraph_open", "p", 1, map=opening.map, level=opening.level,
+                     block=True, attrs=attrs))
+    out.append(Token("inline", "", 0, map=inline.map, level=inline.level,
+                     children=children))
+    out.append(Token("paragraph_close", "p", -1, level=opening.level, block=True))
+    return True
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -612,6 +784,9 @@ class NoteRenderer:
                  plugins: Sequence[Callable[[MarkdownIt], None]] | None = None) -> None:
         md = MarkdownIt("commonmark", {"breaks": breaks, "html": True, "xhtmlOut": False})
         md.enable(["table", "strikethrough"])
+        md.options["maxNesting"] = _PARSER_NESTING
+        md.block.ruler.before(md.block.ruler.get_active_rules()[0], "glosa_too_deep",
+                              _too_deep)
         md.inline.ruler.before("link", "glosa_wikilink", _wikilink_rule)
         md.core.ruler.at("inline", _inline_with_lines)
         for plugin in default_plugins() if plugins is None else plugins:
@@ -636,7 +811,7 @@ class NoteRenderer:
         res: LinkResolution = token.meta["res"]
         if glosa is None:
             return html.escape(link_label(link))
-        if link.embed:
+        if link.embed and not token.meta.get("as_link"):
             return glosa.embed_html(self, link, res)
         return glosa.link_html(link, res)
 
@@ -647,6 +822,11 @@ class NoteRenderer:
                                # Footnote ids of each transcluded text kept apart.
                                "docId": f"e{state.parses - 1}" if state.depth else ""}
         tokens = self.md.parse(defuse_long_lines(source), env)
+        found = env.get(PROBLEMS_KEY)
+        if found and state.depth == 0:
+            # What a transcluded note shows degraded is reported on its own page.
+            state.warnings.extend(f"{state.note.path}:{state.line_offset + line}: {message}"
+                                  for line, message in found)
         return str(self.md.renderer.render(tokens, self.md.options, env))
 
     def render_note(self, state: RenderState, *, title_h1: str | None = None,

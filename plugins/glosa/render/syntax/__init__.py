@@ -30,6 +30,7 @@ from .comments import comments_plugin, strip_comments
 from .env import FEATURES_KEY, TAGS_KEY, TagLinker, features
 from .footnotes import footnotes_plugin
 from .highlight import highlight_plugin
+from .linkify import linkify_plugin
 from .math import math_plugin, tex_to_mathml
 from .mermaid import MERMAID_FEATURE, mermaid_plugin
 from .strikethrough import strikethrough_plugin
@@ -49,6 +50,7 @@ __all__ = [
     "features",
     "footnotes_plugin",
     "highlight_plugin",
+    "linkify_plugin",
     "math_plugin",
     "mermaid_plugin",
     "strikethrough_plugin",
@@ -71,6 +73,7 @@ ALL_PLUGINS: tuple[Callable[[MarkdownIt], None], ...] = (
     highlight_plugin,
     strikethrough_plugin,
     tags_plugin,
+    linkify_plugin,
 )
 
 

@@ -14,6 +14,9 @@ Written:
     today ``"mermaid"`` (load ``assets/mermaid-init.js``, which fetches
     ``mermaid.min.js`` from beside itself).
     ``env["glosa_tags"]``: a ``list[str]`` of the inline tags met, in order, as written.
+    ``env["glosa_problems"]``: a ``list[tuple[int, str]]`` of what a plugin could not
+    render as written (shown degraded), each as (0-based line of the parsed text,
+    message); the renderer reports them as build warnings with the note's file:line.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, Protocol
 
 FEATURES_KEY = "glosa_features"
 TAGS_KEY = "glosa_tags"
+PROBLEMS_KEY = "glosa_problems"
 CONTEXT_KEY = "glosa"
 
 
@@ -47,4 +51,13 @@ def page_tags(env: MutableMapping[str, Any]) -> list[str]:
     if not isinstance(found, list):
         found = []
         env[TAGS_KEY] = found
+    return found
+
+
+def problems(env: MutableMapping[str, Any]) -> list[tuple[int, str]]:
+    """The list of problems met while parsing, created on first use."""
+    found = env.get(PROBLEMS_KEY)
+    if not isinstance(found, list):
+        found = []
+        env[PROBLEMS_KEY] = found
     return found

@@ -14,7 +14,6 @@ returns ``None``, the tag is a ``<span class="tag">``. Every tag met is appended
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
@@ -24,31 +23,10 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from ...tags import is_tag_char, tag_at
 from .env import CONTEXT_KEY, page_tags
 
-_ASCII_ALLOWED = frozenset("_-/")
-
-
-def is_tag_char(char: str) -> bool:
-    """Whether ``char`` may appear in a tag name."""
-    if char.isascii():
-        return char.isalnum() or char in _ASCII_ALLOWED
-    # Letters, marks, digits and symbols (emoji) of any script; no punctuation, spaces
-    # or control characters.
-    return unicodedata.category(char)[0] in "LMNS"
-
-
-def tag_at(text: str, start: int) -> str | None:
-    """The tag name after the ``#`` at ``text[start]``, if a tag starts there."""
-    if text[start] != "#" or (start > 0 and not text[start - 1].isspace()):
-        return None
-    end = start + 1
-    while end < len(text) and is_tag_char(text[end]):
-        end += 1
-    name = text[start + 1 : end]
-    if not name or name.replace("/", "").isdigit() or name.strip("/") == "":
-        return None
-    return name
+__all__ = ["is_tag_char", "tag_at", "tags_plugin"]
 
 
 def _tokenize(state: StateInline, silent: bool) -> bool:
