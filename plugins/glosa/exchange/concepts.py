@@ -308,6 +308,7 @@ class LinkFacts:
         # Candidates of each bare link target (no folder in it): the same from every note,
         # so a target named by thousands of notes is looked up once.
         self._candidates: dict[str, list[Note]] = {}
+        self._unique: dict[str, LinkResolution] = {}
 
     def resolution(self, note: Note, position: int) -> LinkResolution:
         """The note a link opens, found as :func:`glosa.resolver.resolve_link` finds it,
@@ -317,6 +318,8 @@ class LinkFacts:
         if not target:
             return LinkResolution(ResolutionStatus.OK, note=note)
         shared = "/" not in target and not target.startswith(".")
+        if shared and target in self._unique:
+            return self._unique[target]
         found = self._candidates.get(target) if shared else None
         if found is None:
             result = _find_notes(self.vault.index, target, note)
@@ -327,7 +330,10 @@ class LinkFacts:
                 self._candidates[target] = found
         if not found:
             return LinkResolution(ResolutionStatus.BROKEN)
-        return LinkResolution(ResolutionStatus.OK, note=_pick(found, note)[0])
+        resolution = LinkResolution(ResolutionStatus.OK, note=_pick(found, note)[0])
+        if shared and len(found) == 1:  # one candidate: the same answer from every note
+            self._unique[target] = resolution
+        return resolution
 
 
 def _groups(model: LinkModel, notes: Sequence[Note]) -> list[list[Note]]:
@@ -445,21 +451,19 @@ def collect_glossary(vault: Vault, model: LinkModel | None = None, *, title: str
     for concept in concepts:
         concept.parent = parents.get(concept.id)
         related: set[str] = set()
+        mine = ancestors[concept.id]
         for note in members[concept.id]:
             # A note names the same target many times (with labels, anchors): once is enough.
-            targets: set[str] = set()
+            skipped = (note.parent, note.legend)
+            firsts: dict[str, int] = {}
             for position, link in enumerate(note.links):
-                if link is note.parent or link is note.legend or link.target in targets:
-                    continue
-                targets.add(link.target)
+                if link is not skipped[0] and link is not skipped[1]:
+                    firsts.setdefault(link.target, position)
+            for position in firsts.values():
                 target = model.resolution(note, position).note
-                if target is None:
-                    continue
-                other = concept_of.get(id(target))
-                if (other is None or other == concept.id or other not in exported
-                        or other in ancestors[concept.id]
-                        or concept.id in ancestors[other]):
-                    continue
-                related.add(other)
+                other = concept_of.get(id(target)) if target is not None else None
+                if (other is not None and other != concept.id and other in exported
+                        and other not in mine and concept.id not in ancestors[other]):
+                    related.add(other)
         concept.related = sorted(related)
     return Glossary(title or "Glossary", order, concepts, base)
