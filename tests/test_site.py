@@ -78,6 +78,18 @@ def page(site: Path, rel: str) -> BeautifulSoup:
     return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
 
 
+def page_of(site: Path, rel: str) -> BeautifulSoup:
+    """The page at site path ``rel``, or the one it redirects to: a note's title-style
+    address (``es/Cliente ⚫①/``) leads to its slug page (``es/cliente/``)."""
+    soup = page(site, rel)
+    refresh = soup.select_one('meta[http-equiv="refresh"]')
+    if refresh is None:
+        return soup
+    target = urljoin("https://x/" + rel, str(refresh["content"]).split("url=", 1)[1])
+    path = unquote(target.removeprefix("https://x/"))
+    return page(site, path + "index.html" if path.endswith("/") else path)
+
+
 def html_pages(site: Path) -> list[Path]:
     # 404.html links through site_url (absolute paths); every other page links relatively.
     return [p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"]
