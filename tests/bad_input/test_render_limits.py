@@ -16,7 +16,7 @@ from glosa.render import EMBED_BUDGET, NoteRenderer, RenderedNote, RenderState
 from glosa.site import SiteModel, first_paragraph
 
 from ..conftest import seed_note, write_vault
-from ..test_site import build, page, page_of
+from ..test_site import build, page_of
 
 BUDGET_S = 2.0
 RENDERER = NoteRenderer()

@@ -67,7 +67,8 @@ def test_dirty_rebuilds_under_file_churn(tmp_path: Path, make_vault: VaultFactor
     started = time.perf_counter()
     try:
         while rebuilds < 12 and time.perf_counter() - started < 120:
-            config = site_config(root, tmp_path, options=TITLE_URLS)  # serve reloads its settings each time
+            # serve reloads its settings each time
+            config = site_config(root, tmp_path, options=TITLE_URLS)
             if plugin is not None:
                 config.plugins["glosa"] = plugin  # and keeps the plugin
             plugin = config.plugins["glosa"]
