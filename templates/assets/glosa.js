@@ -187,10 +187,6 @@
       return fuzzy.then(function (module) {
         if (!module) return [];
         return module.suggest(root, langs, lang, query, fold, 5);
-      }).then(function (near) {
-        var shown = {};
-        results.forEach(function (r) { shown[new URL(r.url, window.location.href).href] = 1; });
-        return near.filter(function (s) { return !shown[s.url]; });
       }).catch(function () { return []; });
     }
 
@@ -225,7 +221,18 @@
         data = data.slice(0, 10);
         return nearNames(query, data).then(function (near) {
           if (input.value.trim() !== query) return;
-          render(data.slice(0, 10 - near.length), query, near);
+          // A term near by name is listed there, not again among the text matches.
+          var nearUrls = {};
+          near.forEach(function (s) { nearUrls[s.url] = 1; });
+          var rest = data.filter(function (r) {
+            return r.rank < 5 || !nearUrls[new URL(r.url, window.location.href).href];
+          });
+          var named = {};
+          rest.forEach(function (r) {
+            if (r.rank < 5) named[new URL(r.url, window.location.href).href] = 1;
+          });
+          near = near.filter(function (s) { return !named[s.url]; });
+          render(rest.slice(0, 10 - near.length), query, near);
         });
       }).catch(function () { render([], query); });
     }
