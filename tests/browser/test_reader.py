@@ -281,3 +281,18 @@ def test_homes_have_no_term_furniture(site_dir: Path) -> None:
         assert term.select_one(".glosa-backlinks") is None, lang
         assert term.select_one(".glosa-notice") is None, lang
         assert term.select_one(".glosa-home .glosa-levels") is not None, lang
+
+
+def test_old_addresses_and_aliases_lead_to_the_slug_page(site_dir: Path,
+                                                         open_page: OpenPage) -> None:
+    term = note_path(site_dir, "es", TERM_ES)
+    assert term == "es/metricas/tasa-de-conversion/"  # no marker, accent or space
+    # The title-style address (as the file is named) and an abbreviation both lead there.
+    page = open_page("es/metricas/Tasa de conversión 🟡③/")
+    page.wait_for_url("**/es/metricas/tasa-de-conversion/")
+    assert page.locator("article h1").inner_text().removesuffix("¶").strip() == TERM_ES
+    clv = note_path(site_dir, "es", "Valor del tiempo de vida del cliente")
+    page = open_page("es/metricas/clv/")
+    page.wait_for_url(f"**/{clv}")
+    page = open_page("es/")
+    page.wait_for_url(f"**/{home_path(site_dir, 'es')}")
