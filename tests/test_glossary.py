@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -21,6 +22,7 @@ from glosa.config import find_config, load_config
 from glosa.markers import split_marker
 from glosa.model import Note, WikiLink
 from glosa.resolver import resolve_link
+from glosa.site import sort_key
 
 from .conftest import REPO
 
@@ -100,6 +102,31 @@ def test_sections_group_the_terms(vault: Vault) -> None:
         sections = {n.meta["nav_primary"] for n in vault.notes
                     if n.lang == lang and n.meta.get("nav_primary")}
         assert 4 <= len(sections) <= 8
+
+
+def _folded(word: str) -> str:
+    return sort_key(word).replace("n~", "n")
+
+
+def test_tags_are_spelled_as_the_notes_spell_the_words(vault: Vault) -> None:
+    """A tag is a word of the language, accents included (`métricas`, not `metricas`):
+    each word of a tag is spelled as the same language's notes spell it."""
+    for lang in ("es", "en"):
+        spellings: dict[str, Counter[str]] = {}
+        for note in vault.notes:
+            if note.lang == lang:
+                for word in re.findall(r"\w+", f"{note.title} {note.body}".casefold()):
+                    spellings.setdefault(_folded(word), Counter())[word] += 1
+        tags = {tag for note in vault.notes if note.lang == lang for tag in note.tags}
+        assert tags, lang
+        for tag in tags:
+            for word in tag.casefold().split("-"):
+                usual = spellings.get(_folded(word))
+                if usual:
+                    assert word == usual.most_common(1)[0][0], (
+                        f"{lang} tag {tag!r}: the notes write {usual.most_common(1)[0][0]!r}")
+    spanish = {tag for note in vault.notes if note.lang == "es" for tag in note.tags}
+    assert {"métricas", "conversión", "captación", "retención"} <= spanish
 
 
 def test_default_profile_is_seed() -> None:

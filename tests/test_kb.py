@@ -465,7 +465,7 @@ def test_glossary_keeps_its_shell(tmp_path: Path) -> None:
     })
     code, log, site = build(root, tmp_path)
     assert code == 0, log
-    page = soup(site, "es/Prueba 🔴②/index.html")
+    page = soup(site, "es/prueba/index.html")
     assert page.select_one("nav.glosa-explorer") is None
     assert page.select_one(".glosa-graph") is None
     assert not (site / "assets/glosa/graph-es.json").exists()
@@ -473,5 +473,38 @@ def test_glossary_keeps_its_shell(tmp_path: Path) -> None:
     shown = [row["data-property"] for row in page.select(".glosa-property")]
     assert shown == ["fuente"]
     assert not (site / "test A").exists()
+    # With slug URLs the alias is an address beside the note, as a slug (no folder).
+    assert "url=../prueba/" in (site / "es/test-ab/index.html").read_text("utf-8")
     # Glossary words, and both languages named in the search box.
     assert 'placeholder="Buscar términos (es/en)…"' in str(page)
+
+
+def test_slug_pages_follow_the_title_not_the_level_or_the_file(tmp_path: Path) -> None:
+    from glosa.publishing import slug_pages
+
+    def dest(path: str) -> str:
+        return f"{path}/index.html"
+
+    pages = [("es/m/Tasa de conversión 🟡③.md", ["Tasa de conversión"]),
+             ("es/m/Tasa de conversion ⚫①.md", ["Tasa de conversion"]),
+             ("es/m/⚫🔴 (🔴②).md", ["⚫🔴", "Leyenda de niveles 🔴②"]),
+             ("es/m/🟢.md", ["🟢"]),
+             ("es/Señal ⚫①.md", ["Señal"]),
+             ("es/m/x ⚫①.md", ["../../etc/passwd"])]
+    taken = {"es/az/index.html": "es/az.md"}
+    targets, clashes = slug_pages(pages, taken, dest)
+    assert targets["es/m/Tasa de conversión 🟡③.md"] == "es/m/tasa-de-conversion"
+    # The same title at another level would be the same page: numbered and reported.
+    assert targets["es/m/Tasa de conversion ⚫①.md"] == "es/m/tasa-de-conversion-2"
+    assert [(c.path, c.holder, c.wanted) for c in clashes] == [
+        ("es/m/Tasa de conversion ⚫①.md", "es/m/Tasa de conversión 🟡③.md",
+         "es/m/tasa-de-conversion")]
+    # Emoji only: the first alias with letters names it; with none, no slug at all.
+    assert targets["es/m/⚫🔴 (🔴②).md"] == "es/m/leyenda-de-niveles"
+    assert "es/m/🟢.md" not in targets
+    assert targets["es/Señal ⚫①.md"] == "es/senal"
+    # A title is never a path: dots and slashes do not survive the slug.
+    assert targets["es/m/x ⚫①.md"] == "es/m/etcpasswd"
+    again, _ = slug_pages([("es/az ⚫①.md", ["AZ"])], taken, dest)
+    assert again == {"es/az ⚫①.md": "es/az-2"}  # the A–Z page keeps its address
+

@@ -78,6 +78,18 @@ def page(site: Path, rel: str) -> BeautifulSoup:
     return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
 
 
+def page_of(site: Path, rel: str) -> BeautifulSoup:
+    """The page at site path ``rel``, or the one it redirects to: a note's title-style
+    address (``es/Cliente ⚫①/``) leads to its slug page (``es/cliente/``)."""
+    soup = page(site, rel)
+    refresh = soup.select_one('meta[http-equiv="refresh"]')
+    if refresh is None:
+        return soup
+    target = urljoin("https://x/" + rel, str(refresh["content"]).split("url=", 1)[1])
+    path = unquote(target.removeprefix("https://x/"))
+    return page(site, path + "index.html" if path.endswith("/") else path)
+
+
 def html_pages(site: Path) -> list[Path]:
     # 404.html links through site_url (absolute paths); every other page links relatively.
     return [p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"]
@@ -113,16 +125,16 @@ def test_every_internal_link_and_anchor_exists(built: tuple[Path, str]) -> None:
 
 def test_wiki_links_become_links_with_labels_and_anchors(built: tuple[Path, str]) -> None:
     site, _ = built
-    soup = page(site, "es/%C3%8Dndice ⚫①/index.html".replace("%C3%8D", "Í"))
+    soup = page(site, "es/indice/index.html")
     links = {a.get_text(): str(a["href"]) for a in soup.select("article a.glosa-link")}
-    assert links["Cliente"] == "../temas/Cliente%20%E2%9A%AB%E2%91%A0/" or \
-        unquote(links["Cliente"]) == "../temas/Cliente ⚫①/"
-    assert unquote(links["su ejemplo"]).endswith("Cliente ⚫①/#ejemplo")
+    # Slug URLs (url_style's default in the seed profile): no marker, accent or space.
+    assert links["Cliente"] == "../temas/cliente/"
+    assert links["su ejemplo"] == "../temas/cliente/#ejemplo"
 
 
 def test_embeds_are_transcluded_and_images_shown(built: tuple[Path, str]) -> None:
     site, _ = built
-    soup = page(site, "es/Índice ⚫①/index.html")
+    soup = page(site, "es/indice/index.html")
     embed = soup.select_one(".glosa-embed")
     assert embed is not None and "Una tienda." in embed.get_text()
     image = soup.select_one("img.glosa-embed-image")
@@ -131,7 +143,7 @@ def test_embeds_are_transcluded_and_images_shown(built: tuple[Path, str]) -> Non
 
 def test_broken_link_is_visible_and_logged(built: tuple[Path, str]) -> None:
     site, log = built
-    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    soup = page(site, "es/temas/cliente/index.html")
     broken = soup.select_one(".glosa-broken")
     assert broken is not None and broken.get_text() == "No existe"
     assert "[[" not in soup.select_one("article").get_text()
@@ -159,7 +171,7 @@ def test_clean_vault_builds_strict_with_zero_warnings(tmp_path: Path,
 
 def test_term_page_furniture(built: tuple[Path, str]) -> None:
     site, _ = built
-    soup = page(site, "es/temas/Huérfana 🟡③/index.html")
+    soup = page(site, "es/temas/huerfana/index.html")
     badge = soup.select_one(".glosa-level")
     assert badge is not None and "Intermedio" in badge.get_text()
     assert [a.get_text() for a in soup.select(".glosa-breadcrumb a")] == ["Índice", "Cliente"]
@@ -172,7 +184,7 @@ def test_term_page_furniture(built: tuple[Path, str]) -> None:
 
 def test_backlinks(built: tuple[Path, str]) -> None:
     site, _ = built
-    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    soup = page(site, "es/temas/cliente/index.html")
     # Child terms link to their parent too: they are listed once, as its children.
     children = [a.get_text() for a in soup.select(".glosa-children a")]
     assert children == ["Hostil", "Huérfana"]  # accents ignored in the order
@@ -182,30 +194,29 @@ def test_backlinks(built: tuple[Path, str]) -> None:
 
 def test_language_switch_goes_to_translation_or_home(built: tuple[Path, str]) -> None:
     site, _ = built
-    term = page(site, "es/temas/Cliente ⚫①/index.html")
+    term = page(site, "es/temas/cliente/index.html")
     switch = term.select_one(".glosa-switch__link")
-    assert switch is not None and unquote(str(switch["href"])) == "../../../en/Customer ⚫①/"
-    orphan = page(site, "es/temas/Huérfana 🟡③/index.html")
+    assert switch is not None and unquote(str(switch["href"])) == "../../../en/customer/"
+    orphan = page(site, "es/temas/huerfana/index.html")
     switch = orphan.select_one(".glosa-switch__link")
-    assert switch is not None and unquote(str(switch["href"])) == "../../../en/Index ⚫①/"
+    assert switch is not None and unquote(str(switch["href"])) == "../../../en/index/"
 
 
 def test_hreflang_alternates_and_sitemap(built: tuple[Path, str]) -> None:
     site, _ = built
-    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    soup = page(site, "es/temas/cliente/index.html")
     alternates = {str(link["hreflang"]): unquote(str(link["href"]))
                   for link in soup.select("link[hreflang]")}
     # Absolute, since the site's address is known (search engines want them so).
-    assert alternates == {"es": "https://example.org/g/es/temas/Cliente ⚫①/",
-                          "en": "https://example.org/g/en/Customer ⚫①/"}
+    assert alternates == {"es": "https://example.org/g/es/temas/cliente/",
+                          "en": "https://example.org/g/en/customer/"}
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert 'hreflang="en" href="https://example.org/g/en/Customer%20%E2%9A%AB%E2%91%A0/"' \
-        in sitemap or 'hreflang="en" href="https://example.org/g/en/Customer ⚫①/"' in sitemap
+    assert 'hreflang="en" href="https://example.org/g/en/customer/"' in sitemap
 
 
 def test_json_ld_and_description(built: tuple[Path, str]) -> None:
     site, _ = built
-    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    soup = page(site, "es/temas/cliente/index.html")
     script = soup.select_one('script[type="application/ld+json"]')
     assert script is not None
     data = json.loads(script.string or "")
@@ -228,7 +239,7 @@ def test_hostile_values_are_escaped(built: tuple[Path, str]) -> None:
                 assert "alert" not in (script.string or ""), html_file
         assert not soup.select("[onerror]"), html_file
         assert "javascript:" not in text, html_file
-    soup = page(site, "es/Hostil 🟡③/index.html")
+    soup = page(site, "es/hostil/index.html")
     aliases = [s.get_text() for s in soup.select(".glosa-alias")]
     assert aliases == [HOSTILE]
     ld = json.loads(soup.select_one('script[type="application/ld+json"]').string or "")
@@ -280,10 +291,76 @@ def test_without_directory_urls(tmp_path: Path, make_vault: VaultFactory,
     code, log, site = build(make_vault(vault_files()), tmp_path, engine=site_engine,
                             directory_urls=False)
     assert code == 0, log
-    soup = page(site, "es/Índice ⚫①.html")
+    soup = page(site, "es/indice.html")
     links = [unquote(str(a["href"])) for a in soup.select("article a.glosa-link")]
-    assert "temas/Cliente ⚫①.html" in links
-    assert (site / "es" / "temas" / "Cliente ⚫①.html").is_file()
+    assert "temas/cliente.html" in links
+    assert (site / "es" / "temas" / "cliente.html").is_file()
+    assert redirect_target(site, "es/temas/Cliente ⚫①.html") == "es/temas/cliente.html"
+    assert redirect_target(site, "es/temas/comprador.html") == "es/temas/cliente.html"
+
+
+def redirect_target(site: Path, rel: str) -> str | None:
+    """The site path a redirect page sends its reader to, or None if it is no redirect."""
+    soup = page(site, rel)
+    refresh = soup.select_one('meta[http-equiv="refresh"]')
+    if refresh is None:
+        return None
+    target = str(refresh["content"]).split("url=", 1)[1]
+    canonical = soup.select_one('link[rel="canonical"]')
+    assert canonical is not None and canonical["href"] == target
+    resolved = urljoin("https://x/" + rel, target).removeprefix("https://x/")
+    assert (site / unquote(resolved) / ("index.html" if resolved.endswith("/") else "")
+            ).is_file(), resolved
+    return unquote(resolved)
+
+
+def test_old_addresses_and_aliases_redirect_to_the_slug_page(built: tuple[Path, str]) -> None:
+    site, _ = built
+    # The title-style address (marker, accents, spaces) of every term still leads to it.
+    assert redirect_target(site, "es/temas/Cliente ⚫①/index.html") == "es/temas/cliente/"
+    assert redirect_target(site, "es/temas/Huérfana 🟡③/index.html") == "es/temas/huerfana/"
+    assert redirect_target(site, "en/Customer ⚫①/index.html") == "en/customer/"
+    # So do its aliases, slugged beside it; a language's folder leads to its home.
+    assert redirect_target(site, "es/temas/comprador/index.html") == "es/temas/cliente/"
+    assert redirect_target(site, "es/index.html") == "es/indice/"
+    # A page is never a redirect, and a redirect never takes a page's place.
+    assert redirect_target(site, "es/temas/cliente/index.html") is None
+
+
+def test_url_style_title_keeps_the_file_names(tmp_path: Path, make_vault: VaultFactory,
+                                              site_engine: str) -> None:
+    code, log, site = build(make_vault(vault_files()), tmp_path, engine=site_engine,
+                            extra=":\n      url_style: title")
+    assert code == 0, log
+    soup = page(site, "es/Índice ⚫①/index.html")
+    links = {a.get_text(): unquote(str(a["href"])) for a in soup.select("article a.glosa-link")}
+    assert links["Cliente"] == "../temas/Cliente ⚫①/"
+    assert not (site / "es" / "temas" / "cliente").exists()
+
+
+def test_url_style_is_checked(tmp_path: Path, make_vault: VaultFactory) -> None:
+    code, log, _ = build(make_vault(vault_files()), tmp_path, extra=":\n      url_style: pretty")
+    assert code != 0 and "url_style" in log and "pretty" in log
+
+
+def test_slug_clashes_are_numbered_and_named(tmp_path: Path, make_vault: VaultFactory) -> None:
+    files = vault_files()
+    # Two titles with one slug in one folder; a level change must not move a page.
+    files["es/temas/Clíente 🟢④.md"] = seed_note("Clíente 🟢④", body="Otra grafía.")
+    files["es/temas/Tasa A-B 🔵⑤.md"] = seed_note("Tasa A-B 🔵⑤", body="Con guion.")
+    files["es/temas/Otra/Nota ⚫①.md"] = seed_note("Nota ⚫①", extra="permalink: fija/aqui\n")
+    code, log, site = build(make_vault(files), tmp_path)
+    assert code == 0, log
+    # Paths sort before the clash: `Cliente ⚫①.md` keeps the slug, `Clíente` is numbered.
+    assert "es/temas/Clíente 🟢④.md: published at 'es/temas/cliente-2/': " \
+        "'es/temas/Cliente ⚫①.md' already has 'es/temas/cliente/'" in log
+    assert "Otra grafía." in page(site, "es/temas/cliente-2/index.html").get_text()
+    assert "Persona que compra." in page(site, "es/temas/cliente/index.html").get_text()
+    assert (site / "es" / "temas" / "tasa-a-b" / "index.html").is_file()
+    # permalink wins over the slug; the old address redirects to it.
+    assert (site / "fija" / "aqui" / "index.html").is_file()
+    assert not (site / "es" / "temas" / "Otra" / "nota").exists()
+    assert redirect_target(site, "es/temas/Otra/Nota ⚫①/index.html") == "fija/aqui/"
 
 
 def test_plain_obsidian_vault_builds(tmp_path: Path, make_vault: VaultFactory,
@@ -375,7 +452,7 @@ def test_sanitizer_keeps_links_inside_the_site(page_url: str, fragment: str,
 
 def test_block_ids_become_anchors(built: tuple[Path, str]) -> None:
     site, _ = built
-    soup = page(site, "es/temas/Cliente ⚫①/index.html")
+    soup = page(site, "es/temas/cliente/index.html")
     anchor = soup.select_one("article #def")
     assert anchor is not None and anchor.name == "p"
     assert anchor.get_text().strip() == "Persona que compra."
@@ -386,10 +463,10 @@ def test_sidebar_of_a_page_in_the_navigation_is_its_own(built: tuple[Path, str])
     # Notes outside the navigation share one rendered sidebar per folder; a page in the
     # navigation (the home) keeps its own, with its table of contents under its entry.
     site, _ = built
-    home = page(site, "es/Índice ⚫①/index.html")
+    home = page(site, "es/indice/index.html")
     primary = home.select_one(".md-nav--primary")
     assert primary is not None and primary.select('a[href="#portada"]')
-    other = page(site, "es/Última 🟡③/index.html")
+    other = page(site, "es/ultima/index.html")
     primary = other.select_one(".md-nav--primary")
     assert primary is not None and not primary.select('a[href="#portada"]')
 
@@ -398,7 +475,7 @@ def test_the_engine_under_test_built_the_site(built: tuple[Path, str], site_engi
     # Each engine names itself in the generator tag: the parametrized builds really ran
     # under MkDocs and under ProperDocs, not twice under whichever `mkdocs` resolves to.
     site, _ = built
-    generator = page(site, "es/temas/Cliente ⚫①/index.html").find(
+    generator = page(site, "es/temas/cliente/index.html").find(
         "meta", attrs={"name": "generator"})
     assert generator is not None
     content = str(generator["content"])

@@ -21,7 +21,7 @@ from glosa.exchange.tbx import TBX_NS
 
 from .conftest import write_vault
 from .test_exchange import INTEGRITY, SPARQL_PREFIX
-from .test_site import HOSTILE, build, page, vault_files
+from .test_site import HOSTILE, build, page, page_of, vault_files
 
 DOWNLOADS = ("glossary.tbx", "glossary.v2.tbx", "glossary.csv", "glossary.ttl",
              "glossary.jsonld", "glossary.json")
@@ -89,7 +89,7 @@ def test_landing_and_az_pages_link_every_download(site: Path) -> None:
 def test_term_json_ld_names_its_skos_concept(site: Path) -> None:
     graph = Graph().parse(site / "exports" / "glossary.ttl", format="turtle")
     for rel in ("es/temas/Cliente ⚫①/index.html", "en/Customer ⚫①/index.html"):
-        soup = page(site, rel)
+        soup = page_of(site, rel)
         script = soup.find("script", type="application/ld+json")
         assert script is not None
         data = json.loads(script.string or "")
@@ -107,6 +107,6 @@ def test_exports_can_be_turned_off(tmp_path: Path) -> None:
     assert code == 0, log
     assert not (built / "exports").exists()
     assert page(built, "index.html").select_one(".glosa-downloads") is None
-    script = page(built, "es/temas/Cliente ⚫①/index.html").find(
+    script = page_of(built, "es/temas/Cliente ⚫①/index.html").find(
         "script", type="application/ld+json")
     assert script is not None and "sameAs" not in json.loads(script.string or "")

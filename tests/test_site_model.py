@@ -7,7 +7,15 @@ import posixpath
 import pytest
 
 from glosa import GlosaConfig, load_vault
-from glosa.site import SiteModel, initial_of, plain_text, relative_url, sort_key
+from glosa.site import (
+    SiteModel,
+    first_paragraph,
+    initial_of,
+    plain_text,
+    relative_url,
+    sort_key,
+    text_window,
+)
 
 from .conftest import VaultFactory, seed_note
 
@@ -60,6 +68,58 @@ def test_backlinks_carry_bounded_snippets(make_vault: VaultFactory) -> None:
     assert not any(snippet for _, snippet in backlinks[30:])
     assert [n.title for n in model.children(hub)][:2] == ["Nota 00", "Nota 01"]
     assert model.summary(backlinks[0][0]) == "Primera frase 0."
+
+
+LONG_ES = ("El cliente compró en la tienda después de ver el anuncio de la campaña, así que "
+           "la tasa de conversión subió; además, la atribución multicanal mostró que el correo "
+           "electrónico había influido mucho más de lo que se creía en la decisión final.")
+
+
+def assert_whole_words(piece: str, text: str) -> None:
+    """``piece`` is a run of whole words of ``text`` (a comma or semicolon may go before an
+    ellipsis), with an ellipsis exactly where text was left out."""
+    core = piece.removeprefix("…").removesuffix("…")
+    at = text.find(core)
+    assert at >= 0, piece
+    after = text[at + len(core):]
+    assert at == 0 or text[at - 1] == " ", piece
+    assert not after or after.lstrip(",;:")[:1] == " ", piece
+    assert piece.startswith("…") == (at > 0), piece
+    assert piece.endswith("…") == bool(after.strip(".")), piece
+
+
+@pytest.mark.parametrize("width", range(20, 120, 7))
+@pytest.mark.parametrize("label", ["tasa de conversión", "cliente", "decisión final",
+                                   "atribución"])
+def test_text_window_cuts_between_words_around_the_label(width: int, label: str) -> None:
+    piece = text_window(LONG_ES, LONG_ES.index(label), width, len(label))
+    assert label in piece
+    assert len(piece) <= width + 2
+    assert_whole_words(piece, LONG_ES)
+
+
+def test_text_window_keeps_short_text_and_cuts_an_overlong_word() -> None:
+    assert text_window("Tasa de conversión", 5, 160) == "Tasa de conversión"
+    word = "á" * 300
+    assert text_window(word, 0, 50) == "á" * 50 + "…"
+
+
+def test_backlink_snippets_never_cut_a_word(make_vault: VaultFactory) -> None:
+    files = {"Tasa de conversión 🟡③.md": seed_note("Tasa de conversión 🟡③", parent=None,
+                                                   body=LONG_ES),
+             "Otra 🟡③.md": seed_note(
+                 "Otra 🟡③", parent=None,
+                 body=LONG_ES.replace("la tasa de conversión", "la [[Tasa de conversión]]"))}
+    model = SiteModel(load_vault(make_vault(files), GlosaConfig()))
+    term = model.vault.index.note_at("Tasa de conversión 🟡③.md")
+    assert term is not None
+    ((_, snippet),) = model.backlinks_of(term)
+    assert "tasa de conversión" not in snippet  # the label is the link's text
+    assert "Tasa de conversión" in snippet and snippet.startswith("…")
+    assert_whole_words(snippet, LONG_ES.replace("la tasa", "la Tasa"))
+    assert first_paragraph(term, 50) == "El cliente compró en la tienda después de ver el…"
+    assert model.summary(term, 72).endswith(" la campaña…")  # no comma before the cut
+    assert_whole_words(model.summary(term, 72), LONG_ES)
 
 
 @pytest.mark.parametrize(

@@ -365,7 +365,8 @@ def parse_note(data: bytes, rel_path: str, abs_path: Path, config: GlosaConfig) 
     text = decoded.text
 
     stem = rel_path.rsplit("/", 1)[-1]
-    stem = stem[:-3] if stem.lower().endswith(".md") else stem
+    # `.markdown` notes too: the extension is never part of the title.
+    stem = stem.rsplit(".", 1)[0] if stem.lower().endswith((".md", ".markdown")) else stem
     parts = split_marker(stem)
 
     meta: dict[str, Any] = {}

@@ -54,10 +54,12 @@ from .pages import (
 )
 from .publishing import (
     alias_redirects,
+    alias_slug_pages,
     permalink_of,
     plain_unpublished,
     published_vault,
     redirect_html,
+    slug_pages,
     unpublished_links,
 )
 from .render import MAX_EMBED_DEPTH, NoteRenderer, RenderedNote, RenderState, TocEntry
@@ -71,7 +73,7 @@ from .safepaths import (
     numbered,
     site_language,
 )
-from .search_index import SearchIndexer, SearchIndexError, search_record
+from .search_index import SearchIndexer, SearchIndexError, names_file, search_record
 from .site import SiteModel, fill_placeholders, relative_url
 from .vault import NoteCache, Vault, load_vault
 
@@ -113,6 +115,9 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     explorer = c.Optional(c.Type(bool))
     graph = c.Optional(c.Type(bool))
     recent = c.Optional(c.Type(bool))
+    #: Page addresses: `slug` (`es/metricas/tasa-de-conversion/`) or `title` (the file's
+    #: name, as Obsidian Publish keeps it); unset: slug for the glossary, title for obsidian.
+    url_style = c.Optional(c.Choice(("slug", "title")))
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -192,6 +197,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._moves: dict[str, str] = {}
         self._unpublished: set[str] = set()
         self._redirects: dict[str, str] = {}
+        #: Notes published under the slug of their title: note path → page path.
+        self._slugged: dict[str, str] = {}
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
 
@@ -329,6 +336,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.urls = {f.src_uri: f.url for f in files}
         self._add_kb_files(files, config)
         self._add_exports(files, config)
+        self._add_search_names(files, config)
         for item in self.diagnostics:
             _log_diagnostic(item)
         self._start_search_index(files, config)
@@ -397,33 +405,68 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             moves[home] = ""
         return moves
 
+    @property
+    def url_style(self) -> str:
+        """`slug` or `title` (option ``url_style``; by default the profile's)."""
+        if self.config.url_style:
+            return str(self.config.url_style)
+        return "title" if self.core.profile == "obsidian" else "slug"
+
     def _apply_moves(self, files: Files, config: MkDocsConfig) -> None:
-        """Give moved notes their URL; their default URL redirects there."""
+        """Give moved notes their URL (a ``permalink``, the root home, else with
+        ``url_style: slug`` the slug of their title); their default URL redirects there."""
         self._redirects = {}
-        if not self._moves:
+        self._slugged = {}
+        directory = config.use_directory_urls
+        moves = dict(self._moves)
+        if self.url_style == "slug":
+            self._slugged = self._slug_moves(files, moves, directory)
+            moves.update(self._slugged)
+        if not moves:
             return
         taken = {f.url for f in files}
-        directory = config.use_directory_urls
         for file in files.documentation_pages():
-            target = self._moves.get(file.src_uri)
+            target = moves.get(file.src_uri)
             if target is None:
                 continue
-            if directory:
-                dest, url = (f"{target}/index.html" if target else "index.html"), (
-                    f"{quote(target)}/" if target else "")
-            else:
-                dest = f"{target}.html" if target else "index.html"
-                url = quote(dest)
-            if url in taken and url != file.url:
+            dest, url = _page_dest(target, directory)
+            # Slugs were chosen clear of every page that stays; they may take the old
+            # address of another page that moves.
+            if url in taken and url != file.url and file.src_uri not in self._slugged:
                 log.warning("%s: permalink %r is the address of another page; not moved",
                             file.src_uri, target)
                 continue
             taken.discard(file.url)
-            self._redirects[file.url] = url
+            if url != file.url:
+                self._redirects[file.url] = url
             taken.add(url)
             file.dest_uri = dest
             file.url = url
             file.abs_dest_path = str(Path(config.site_dir) / dest)
+
+    def _slug_moves(self, files: Files, moves: dict[str, str],
+                    directory: bool) -> dict[str, str]:
+        """The slug page path of every note page that no ``permalink`` moves; folder
+        index notes keep their folder's address."""
+        pages: list[tuple[str, list[str]]] = []
+        taken: dict[str, str] = {}
+        for file in files:
+            note = self._note_at(file.src_uri) if file.is_documentation_page() else None
+            stem = posixpath.splitext(posixpath.basename(file.src_uri))[0].casefold()
+            if note is None or file.src_uri in moves or stem in ("index", "readme"):
+                taken[fold_path(file.dest_uri)] = file.src_uri
+            else:
+                pages.append((file.src_uri,
+                              [page_title(note, self.core.profile), *note.aliases]))
+        for source, target in moves.items():
+            taken[fold_path(_page_dest(target, directory)[0])] = source
+        targets, clashes = slug_pages(sorted(pages), taken,
+                                      lambda path: _page_dest(path, directory)[0])
+        for clash in clashes:
+            log.warning("%s: published at '%s': '%s' already has '%s'", clash.path,
+                        _page_dest(clash.page, directory)[1], clash.holder,
+                        _page_dest(clash.wanted, directory)[1])
+        return targets
 
     def _add_kb_files(self, files: Files, config: MkDocsConfig) -> None:
         """Redirects, explorer and graph data and feeds, once every URL is known."""
@@ -442,14 +485,27 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 redirects.setdefault(f"{alias}/" if config.use_directory_urls
                                      else f"{alias}.html", self.url_of(note.path))
         directory = config.use_directory_urls
+        # With slug URLs every alias is an address too (`es/metricas/clv/`): a title
+        # renamed with its old one kept as an alias breaks no link from outside.
+        for path in self._slugged:
+            slugged = self._note_at(path)
+            for alias in alias_slug_pages(slugged, posixpath.dirname(path)) if slugged else ():
+                redirects.setdefault(_page_dest(alias, directory)[1], self.url_of(path))
+        # A reader trimming a page's address to `/es/` finds the language's home.
+        for lang, home in self.homes.items():
+            redirects.setdefault(f"{lang}/" if directory else f"{lang}/index.html",
+                                 self.url_of(home))
+        # Folded: on a case-insensitive disk or server `Foo/` is the page `foo/`.
+        taken = {fold_path(item) for item in taken}
         for source, target in redirects.items():
             # Page URLs are percent-encoded, file paths are not.
             path = unquote(source)
             dest = (f"{path}index.html" if path.endswith("/") or not path
                     else path if path.endswith(".html") else f"{path}/index.html")
-            if dest in taken or (quote(path) in taken and source not in self._redirects):
+            if fold_path(dest) in taken or (fold_path(quote(path)) in taken
+                                             and source not in self._redirects):
                 continue
-            taken.add(dest)
+            taken.add(fold_path(dest))
             page_url = quote(path if directory else dest)
             files.append(File.generated(config, dest, content=redirect_html(
                 relative_url(page_url, target) or "./")))
@@ -484,6 +540,26 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                           exclude_selectors=[".headerlink"])
         except (SearchIndexError, OSError) as exc:
             raise PluginError(f"search index: {exc}") from None
+
+    def _add_search_names(self, files: Files, config: MkDocsConfig) -> None:
+        """Each language's names file (search_index.names_file), from the searchable notes."""
+        if not self.config.search:
+            return
+        assert self.vault is not None
+        by_lang: dict[str, list[tuple[str, str, list[str], str]]] = {
+            lang: [] for lang in self.core.languages}
+        for file in files.documentation_pages():
+            note = self._note_at(file.src_uri)
+            lang = self._search_language(file.src_uri) if note is not None else None
+            if note is None or lang is None:
+                continue
+            level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
+                     if note.level else "")
+            by_lang[lang].append((page_title(note, self.core.profile), file.url,
+                                  note.aliases, level))
+        for lang, entries in by_lang.items():
+            path = f"assets/glosa/names-{lang}.json"
+            files.append(File.generated(config, path, content=names_file(entries)))
 
     def _search_language(self, src_uri: str) -> str | None:
         """The language of a searchable page (a note or a home), else None."""
@@ -1089,6 +1165,15 @@ def _give_each_page_its_url(files: Files, config: MkDocsConfig) -> None:
         for cached in ("url", "abs_dest_path"):
             file.__dict__.pop(cached, None)
         taken[fold_path(dest)] = file
+
+
+def _page_dest(target: str, directory: bool) -> tuple[str, str]:
+    """The file and URL of the page at page path ``target`` ("" for the site's root)."""
+    if directory:
+        return (f"{target}/index.html" if target else "index.html",
+                f"{quote(target)}/" if target else "")
+    dest = f"{target}.html" if target else "index.html"
+    return dest, quote(dest)
 
 
 def _numbered_dest(file: File, number: int) -> str:

@@ -13,23 +13,30 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from pathspec import PathSpec
 
 from .diagnostics import Diagnostic, Severity
+from .markers import split_marker
 from .model import Note, WikiLink
 from .resolver import resolve_link
+from .safepaths import fold_path, numbered
+from .site import plain_slug
 from .vault import Vault
 
 __all__ = [
+    "SlugClash",
     "alias_redirects",
+    "alias_slug_pages",
     "is_published",
     "permalink_of",
     "plain_unpublished",
     "published_vault",
+    "slug_pages",
     "unpublished_link_diagnostics",
     "unpublished_links",
 ]
@@ -144,6 +151,68 @@ def alias_redirects(note: Note) -> list[str]:
         path = _site_path(alias)
         if path is not None:
             out.append(path)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SlugClash:
+    """A note whose title's slug was already a page's: it gets ``page``, a numbered one."""
+
+    path: str
+    page: str
+    #: The file that holds the address the note wanted.
+    holder: str
+    wanted: str
+
+
+def slug_pages(pages: Sequence[tuple[str, Sequence[str]]], taken: Mapping[str, str],
+               dest: Callable[[str], str]) -> tuple[dict[str, str], list[SlugClash]]:
+    """Page paths (``es/metricas/tasa-de-conversion``) for notes published under the slug
+    of their title, in their note's folder.
+
+    ``pages`` are (note path, names): the title without level marker, then the aliases,
+    whose first with a slug is used (a legend titled in emoji goes by its alias); their
+    order decides who keeps a contested slug. ``taken`` maps the folded destination file
+    of every page or file that keeps its place to its source; ``dest`` gives a page path's
+    destination file. A slug that lands on a taken file is numbered (``x-2``) and
+    reported (a note titled `Index` is its folder's index page only where no other page
+    is). A note with no name to slug keeps its own address. Slugs hold only letters,
+    digits and hyphens, so no title can name a path outside its folder.
+    """
+    held = dict(taken)
+    targets: dict[str, str] = {}
+    clashes: list[SlugClash] = []
+    for path, names in pages:
+        slug = next((s for s in map(name_slug, names) if s), "")
+        if not slug:
+            continue
+        folder = posixpath.dirname(path)
+        base = f"{folder}/{slug}" if folder else slug
+        target = base
+        holder = held.get(fold_path(dest(base)))
+        if holder is not None:
+            number = 2
+            while fold_path(dest(target := numbered(base, number))) in held:
+                number += 1
+            clashes.append(SlugClash(path, target, holder, base))
+        held[fold_path(dest(target))] = path
+        targets[path] = target
+    return targets, clashes
+
+
+def name_slug(name: str) -> str:
+    """The slug of a title or alias without its level marker (`Leyenda 🔴②` → `leyenda`)."""
+    return plain_slug(split_marker(name).title)
+
+
+def alias_slug_pages(note: Note, folder: str) -> list[str]:
+    """The page paths of a note's aliases slugged beside it in ``folder`` (the alias
+    `CLV` of a note in `es/metricas` → `es/metricas/clv`), to redirect to the note."""
+    out: list[str] = []
+    for alias in note.aliases:
+        slug = name_slug(alias)
+        if slug:
+            out.append(f"{folder}/{slug}" if folder else slug)
     return out
 
 

@@ -35,11 +35,23 @@ from pagefind.service import get_executable
 
 from .safepaths import inside, is_language_code, remove_tree
 
-__all__ = ["SearchIndexError", "SearchIndexer", "search_record"]
+__all__ = ["SearchIndexError", "SearchIndexer", "names_file", "search_record"]
 
 
 class SearchIndexError(Exception):
     """Pagefind failed for a language (its message names the language)."""
+
+
+def names_file(entries: Iterable[tuple[str, str, Iterable[str], str]]) -> bytes:
+    """A language's term names for the search box's "did you mean" (JSON): per page its
+    title, URL from the site's root, aliases and level. Pagefind matches word prefixes
+    only, so a typo finds nothing; the box fetches this small file only then and compares
+    the query with every name itself."""
+    names = [{"title": title, "url": url, "aliases": [a for a in aliases if a.strip()],
+              "level": level}
+             for title, url, aliases, level in entries]
+    return json.dumps({"names": names}, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
 
 
 def search_record(content: str, *, title: str, lang: str, level_meta: str = "",

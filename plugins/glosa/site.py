@@ -27,8 +27,10 @@ __all__ = [
     "fill_placeholders",
     "first_paragraph",
     "parents_and_translations",
+    "plain_slug",
     "relative_url",
     "sort_key",
+    "text_window",
 ]
 
 UrlOf = Callable[[str], str]
@@ -187,9 +189,38 @@ def first_paragraph(note: Note, limit: int = 300) -> str:
         paragraph.append(stripped)
     else:
         text = plain_text(" ".join(paragraph))
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + "…"
-    return text
+    return text_window(text, 0, limit)
+
+
+_SPACE = re.compile(r"\s+")
+# Left before an ellipsis, a comma or colon reads as a stray mark.
+_CUT_PUNCTUATION = " ,;:—–-"
+
+
+def text_window(text: str, at: int = 0, width: int = 160, keep: int = 0) -> str:
+    """About ``width`` characters of ``text`` around offset ``at``, cut only between words,
+    with an ellipsis where text was left out; the ``keep`` characters from ``at`` (the
+    link's label) are never cut. A single word longer than the window is cut in it."""
+    if len(text) <= width:
+        return text
+    start = max(min(at - (width - keep) // 2, len(text) - width), 0)
+    end = min(start + width, len(text))
+    if start > 0 and not text[start - 1].isspace():
+        # Inside a word: start at the next one, unless that passes the kept text.
+        space = _SPACE.search(text, start, end)
+        if space is not None and space.end() <= at:
+            start = space.end()
+    if end < len(text) and not text[end].isspace():
+        # Inside a word: end at the previous one, unless that cuts the kept text.
+        cut = text.rfind(" ", start, end)
+        if cut > max(start, at + keep - 1):
+            end = cut
+    piece = text[start:end].strip()
+    if start > 0:
+        piece = "…" + piece.lstrip(_CUT_PUNCTUATION)
+    if end < len(text):
+        piece = piece.rstrip(_CUT_PUNCTUATION) + "…"
+    return piece
 
 
 def _has_words(text: str) -> bool:
@@ -200,14 +231,10 @@ def _snippet(note: Note, link: WikiLink, text: str, summary: str, width: int = 1
     """Some context around a link (``text`` is its line as plain text), for backlinks."""
     if note.parent is link or text == link_label(link):
         # A line that is only the link (the parent line) says nothing: show the definition.
-        return summary[:width].rsplit(" ", 1)[0] + "…" if len(summary) > width else summary
-    if len(text) <= width:
-        return text
+        return text_window(summary, 0, width)
     label = link_label(link)
     at = max(text.find(label), 0)
-    start = max(at - width // 2, 0)
-    piece = text[start:start + width]
-    return ("…" if start else "") + piece.strip() + ("…" if start + width < len(text) else "")
+    return text_window(text, at, width, len(label) if label in text else 0)
 
 
 def parents_and_translations(vault: Vault) -> tuple[dict[int, Note],
@@ -304,9 +331,7 @@ class SiteModel:
         text = self._summaries.get(id(note))
         if text is None:
             text = self._summaries[id(note)] = first_paragraph(note, 300)
-        if len(text) > limit:
-            return text[:limit].rsplit(" ", 1)[0] + "…"
-        return text
+        return text_window(text, 0, limit)
 
     def _line_text(self, note: Note, line: int) -> str:
         """One file line of a note as plain text (computed once: a line may link to
@@ -416,11 +441,17 @@ class SiteModel:
         return found
 
 
-def slug_for_url(text: str) -> str:
-    """A URL-safe slug for generated pages (tags, sections)."""
+def plain_slug(text: str) -> str:
+    """``text`` as a URL slug (accents folded, lower case, words joined by hyphens), or ""
+    when it has no letter or digit to make one (a name of emoji only)."""
     value = sort_key(text)
     value = re.sub(r"[^\w\s-]", "", value).strip()
-    return re.sub(r"[\s_-]+", "-", value) or "x"
+    return re.sub(r"[\s_-]+", "-", value).strip("-")
+
+
+def slug_for_url(text: str) -> str:
+    """A URL-safe slug for generated pages (tags, sections)."""
+    return plain_slug(text) or "x"
 
 
 def fill_placeholders(content: str, fragments: list[str], nonce: str) -> str:

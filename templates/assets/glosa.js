@@ -51,6 +51,7 @@
     var root = siteRoot(box.getAttribute("data-base"));
     var none = box.getAttribute("data-none") || "No results";
     var countText = box.getAttribute("data-count") || "{n}";
+    var fuzzyText = box.getAttribute("data-fuzzy") || "Did you mean…?";
     var engines = null;
     var timer = null;
     var active = -1;
@@ -100,8 +101,43 @@
 
     function announce(text) { if (status) status.textContent = text; }
 
+    function resultItem(r, i) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "presentation");
+      var a = document.createElement("a");
+      a.href = r.url;
+      a.id = "glosa-result-" + i;
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
+      a.tabIndex = -1;
+      var title = document.createElement("span");
+      title.className = "glosa-result__title";
+      title.textContent = (r.meta && r.meta.title) || r.url;
+      var meta = document.createElement("span");
+      meta.className = "glosa-result__meta";
+      meta.textContent = [r.language ? r.language.toUpperCase() : "",
+                          (r.meta && r.meta.level) || ""].join(" ").trim();
+      var excerpt = document.createElement("span");
+      excerpt.className = "glosa-result__excerpt";
+      if (r.fuzzy) {
+        excerpt.textContent = r.matched;  // the alias that was near the query, if any
+        li.className = "glosa-result--fuzzy";
+      } else if (r.rank < 5 && r.meta && r.meta.definition) {
+        // The term itself matched: its definition says more than a fragment of text.
+        excerpt.textContent = r.meta.definition;
+      } else {
+        excerpt.innerHTML = r.excerpt || "";  // escaped by Pagefind, <mark> only
+      }
+      a.appendChild(title); a.appendChild(meta); a.appendChild(excerpt);
+      li.appendChild(a);
+      return li;
+    }
+
     // The list says which query it answers (a reader's next keystroke may be on its way).
-    function render(results, query) {
+    // Near names ("did you mean") come after the results whose name matched and before
+    // those that matched only in the text.
+    function render(results, query, near) {
+      near = near || [];
       list.textContent = "";
       list.setAttribute("data-query", query || "");
       active = -1;
@@ -112,39 +148,46 @@
         empty.setAttribute("role", "presentation");
         empty.textContent = none;
         list.appendChild(empty);
-        announce(none);
-      } else {
-        announce(countText.replace("{n}", String(results.length)));
       }
-      results.forEach(function (r, i) {
-        var li = document.createElement("li");
-        li.setAttribute("role", "presentation");
-        var a = document.createElement("a");
-        a.href = r.url;
-        a.id = "glosa-result-" + i;
-        a.setAttribute("role", "option");
-        a.setAttribute("aria-selected", "false");
-        a.tabIndex = -1;
-        var title = document.createElement("span");
-        title.className = "glosa-result__title";
-        title.textContent = (r.meta && r.meta.title) || r.url;
-        var meta = document.createElement("span");
-        meta.className = "glosa-result__meta";
-        meta.textContent = [r.language ? r.language.toUpperCase() : "",
-                            (r.meta && r.meta.level) || ""].join(" ").trim();
-        var excerpt = document.createElement("span");
-        excerpt.className = "glosa-result__excerpt";
-        if (r.rank < 5 && r.meta && r.meta.definition) {
-          // The term itself matched: its definition says more than a fragment of text.
-          excerpt.textContent = r.meta.definition;
-        } else {
-          excerpt.innerHTML = r.excerpt || "";  // escaped by Pagefind, <mark> only
-        }
-        a.appendChild(title); a.appendChild(meta); a.appendChild(excerpt);
-        li.appendChild(a);
-        list.appendChild(li);
-      });
+      if (results.length) announce(countText.replace("{n}", String(results.length)));
+      else announce(near.length ? none + ". " + fuzzyText : none);
+      var named = results.filter(function (r) { return r.rank < 5; });
+      var rest = results.filter(function (r) { return r.rank >= 5; });
+      var i = 0;
+      named.forEach(function (r) { list.appendChild(resultItem(r, i++)); });
+      if (near.length) {
+        var head = document.createElement("li");
+        head.className = "glosa-result--suggest";
+        head.setAttribute("role", "presentation");
+        head.textContent = fuzzyText;
+        list.appendChild(head);
+        near.forEach(function (s) {
+          list.appendChild(resultItem({ url: s.url, language: s.lang, fuzzy: true,
+                                        matched: s.matched,
+                                        meta: { title: s.title, level: s.level } }, i++));
+        });
+      }
+      rest.forEach(function (r) { list.appendChild(resultItem(r, i++)); });
       setExpanded(true);
+    }
+
+    // A miss: fewer than three results, or none whose name matched. Only then are the
+    // fuzzy matcher and the names files fetched (a first search costs no more bytes).
+    var fuzzy = null;
+    function nearNames(query, results) {
+      if (results.length >= 3 && results.some(function (r) { return r.rank < 5; })) {
+        return Promise.resolve([]);
+      }
+      if (!fuzzy) {
+        fuzzy = import(new URL("assets/glosa/glosa-fuzzy.js", root).href)
+          .catch(function () { fuzzy = null; return null; });
+      }
+      var langs = (box.getAttribute("data-langs") || lang).split(" ").filter(Boolean);
+      if (langs.indexOf(lang) < 0) langs.unshift(lang);
+      return fuzzy.then(function (module) {
+        if (!module) return [];
+        return module.suggest(root, langs, lang, query, fold, 5);
+      }).catch(function () { return []; });
     }
 
     function search() {
@@ -175,7 +218,22 @@
         data.sort(function (x, y) {
           return (x.rank - y.rank) || (x.home - y.home) || (x.order - y.order);
         });
-        render(data.slice(0, 10), query);
+        data = data.slice(0, 10);
+        return nearNames(query, data).then(function (near) {
+          if (input.value.trim() !== query) return;
+          // A term near by name is listed there, not again among the text matches.
+          var nearUrls = {};
+          near.forEach(function (s) { nearUrls[s.url] = 1; });
+          var rest = data.filter(function (r) {
+            return r.rank < 5 || !nearUrls[new URL(r.url, window.location.href).href];
+          });
+          var named = {};
+          rest.forEach(function (r) {
+            if (r.rank < 5) named[new URL(r.url, window.location.href).href] = 1;
+          });
+          near = near.filter(function (s) { return !named[s.url]; });
+          render(rest.slice(0, 10 - near.length), query, near);
+        });
       }).catch(function () { render([], query); });
     }
 

@@ -16,7 +16,7 @@ from glosa.render import EMBED_BUDGET, NoteRenderer, RenderedNote, RenderState
 from glosa.site import SiteModel, first_paragraph
 
 from ..conftest import seed_note, write_vault
-from ..test_site import build, page
+from ..test_site import build, page_of
 
 BUDGET_S = 2.0
 RENDERER = NoteRenderer()
@@ -140,14 +140,14 @@ def test_titles_with_markdown_marks_show_as_written(tmp_path: Path) -> None:
     code, log, site = build(root, tmp_path)
     assert code == 0, log
     for title in TITLES:
-        soup = page(site, f"{title} 🟡③/index.html")
+        soup = page_of(site, f"{title} 🟡③/index.html")
         [h1] = soup.select("article h1")
         assert h1.get_text() == title
         description = soup.select_one('meta[name="description"]')
         assert description is not None and description["content"] == f"Sobre {title} y a_b_c."
         head_title = soup.select_one("title")
         assert head_title is not None and head_title.get_text().startswith(title)
-    home = page(site, "Índice ⚫①/index.html")
+    home = page_of(site, "Índice ⚫①/index.html")
     listed = [a.get_text() for a in home.select("article li a.glosa-link")]
     assert listed == TITLES
     in_heading = [a.get_text() for a in home.select("article h2 a.glosa-link")]

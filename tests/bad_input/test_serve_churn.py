@@ -17,6 +17,9 @@ from mkdocs.exceptions import Abort, PluginError
 from ..conftest import VaultFactory, seed_note
 from .sites import BASE, site_config
 
+# Pages at their files' names, so that what is published can be compared with the vault.
+TITLE_URLS = "      search: false\n      url_style: title\n"
+
 
 def _churn(root: Path, stop: threading.Event, seed: int) -> int:
     """Create, rewrite, rename and delete notes, attachments and folders until told."""
@@ -64,7 +67,8 @@ def test_dirty_rebuilds_under_file_churn(tmp_path: Path, make_vault: VaultFactor
     started = time.perf_counter()
     try:
         while rebuilds < 12 and time.perf_counter() - started < 120:
-            config = site_config(root, tmp_path)  # serve reloads its settings each time
+            # serve reloads its settings each time
+            config = site_config(root, tmp_path, options=TITLE_URLS)
             if plugin is not None:
                 config.plugins["glosa"] = plugin  # and keeps the plugin
             plugin = config.plugins["glosa"]
@@ -83,7 +87,7 @@ def test_dirty_rebuilds_under_file_churn(tmp_path: Path, make_vault: VaultFactor
     assert not failures, [repr(f) for f in failures]
     assert "Traceback" not in caplog.text
     # Once the churn stops, a rebuild publishes the vault as it is.
-    config = site_config(root, tmp_path)
+    config = site_config(root, tmp_path, options=TITLE_URLS)
     build(config)
     site = tmp_path / "site"
     published = {p.relative_to(site / "es").parent.as_posix()

@@ -85,7 +85,9 @@ def test_two_pages_at_one_url_with_a_hostile_lang_remove_nothing(
     (victim / "precious.txt").write_text("keep me", encoding="utf-8")
     note = seed_note("Foo ⚫①").replace("lang: ES", f"lang: '{victim}'")
     root = make_vault({**BASE, "es/Foo.md": note, "es/Foo/index.md": note})
-    site, log = build_site(root, tmp_path, caplog, options="      search: true\n")
+    # Title-style addresses: the two files are one URL (slug URLs move `Foo.md` anyway).
+    site, log = build_site(root, tmp_path, caplog,
+                           options="      search: true\n      url_style: title\n")
     assert (victim / "precious.txt").read_text(encoding="utf-8") == "keep me"
     assert not any(p.name == "victim" for p in (site / "pagefind").iterdir())
     # The two files got two pages, and the build said so.
@@ -94,8 +96,10 @@ def test_two_pages_at_one_url_with_a_hostile_lang_remove_nothing(
         "es/Foo-2/index.html", "es/Foo/index.html"]
 
 
+@pytest.mark.parametrize("url_style", ["title", "slug"])
 def test_notes_that_share_a_url_each_get_their_own_page(
-        tmp_path: Path, make_vault: VaultFactory, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, make_vault: VaultFactory, caplog: pytest.LogCaptureFixture,
+        url_style: str) -> None:
     root = make_vault({
         **BASE,
         "es/Foo.md": seed_note("Foo", body="Cuerpo de la nota sin marca."),
@@ -105,8 +109,10 @@ def test_notes_that_share_a_url_each_get_their_own_page(
         "es/Cafe\u0301.md": seed_note("Cafe\u0301", body="Descompuesta."),
         "es/Caf\u00e9.md": seed_note("Caf\u00e9", body="Compuesta."),
     })
-    site, log = build_site(root, tmp_path, caplog)
-    listings = {"es/Índice ⚫①", "es/Leyenda 🔴②", "es/az", "es/tags", "es/sections"}
+    site, log = build_site(root, tmp_path, caplog,
+                           options=f"      search: false\n      url_style: {url_style}\n")
+    listings = {"es/Índice ⚫①", "es/Leyenda 🔴②", "es/indice", "es/leyenda", "es/az",
+                "es/tags", "es/sections"}
     pages = {p.parent.relative_to(site).as_posix(): p.read_text("utf-8")
              for p in site.glob("es/*/index.html")}
     pages = {name: text for name, text in pages.items() if name not in listings}
@@ -114,7 +120,15 @@ def test_notes_that_share_a_url_each_get_their_own_page(
                  "Compuesta"):
         holding = [name for name, text in pages.items() if body in text]
         assert len(holding) == 1, (body, holding)
-    assert "sin marca" in pages["es/Foo"] and "con marca" in pages["es/Foo ⚫①"]
+    if url_style == "title":
+        assert "sin marca" in pages["es/Foo"] and "con marca" in pages["es/Foo ⚫①"]
+    else:
+        # One title, two levels: one slug, numbered in path order and reported.
+        assert "sin marca" in pages["es/foo-2"] and "con marca" in pages["es/foo"]
+        assert "es/Foo.md: published at 'es/foo-2/': 'es/Foo ⚫①.md' already has 'es/foo/'" \
+            in log
+        assert {name for name in pages if "Descompuesta" in pages[name]
+                or "Compuesta" in pages[name]} == {"es/cafe", "es/cafe-2"}
     folded = [p.casefold() for p in pages]
     import unicodedata
     assert len({unicodedata.normalize("NFC", p) for p in folded}) == len(folded)
@@ -178,7 +192,7 @@ def test_note_named_like_a_unc_path_stays_on_the_site(tmp_path: Path,
     from .sites import site_config
 
     root = make_vault({**BASE, "es/\\\\evil.example\\x.md": seed_note("x")})
-    config = site_config(root, tmp_path)
+    config = site_config(root, tmp_path, options="      search: false\n      url_style: title\n")
     plugin = config.plugins["glosa"]
     assert isinstance(plugin, GlosaPlugin)
     from mkdocs.commands.build import get_files

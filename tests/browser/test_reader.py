@@ -10,6 +10,8 @@ from urllib.parse import unquote, urljoin
 import pytest
 from playwright.sync_api import expect
 
+from glosa.site import sort_key
+
 from .conftest import OpenPage, home_path, note_path, screenshot, soup_of
 from .test_a11y import BLOCKING, axe, report
 
@@ -111,6 +113,25 @@ def test_language_switch_matches_every_page_kind(site_dir: Path) -> None:
     (link,) = soup_of(site_dir, "en/tags/metrics/").select(".glosa-switch a")
     assert resolve(site_dir, "en/tags/metrics/", str(link["href"])) == \
         site_dir / "es/tags/metricas/index.html"
+
+
+def test_tags_are_shown_with_accents_under_ascii_addresses(site_dir: Path) -> None:
+    term = note_path(site_dir, "es", TERM_ES)
+    tags = {a.get_text(strip=True): str(a["href"])
+            for a in soup_of(site_dir, term).select("article a[href*='tags/']")
+            if a.get_text(strip=True).startswith("#")}
+    assert {"#métricas", "#conversión"} <= set(tags), tags
+    for name, href in tags.items():
+        assert href.isascii(), (name, href)
+        page = resolve(site_dir, term, href)
+        heading = soup_of(site_dir, page.parent.relative_to(site_dir).as_posix() + "/")
+        assert heading.select_one("h1").get_text(strip=True).removesuffix("¶") == \
+            f"Etiqueta: {name[1:]}"
+    listing = soup_of(site_dir, "es/tags/").select_one("article").get_text(" ", strip=True)
+    assert "#métricas" in listing and "#metricas" not in listing
+    # Accents do not move a tag out of its letter: métricas sorts among the m's.
+    words = [w for w in listing.split() if w.startswith("#m")]
+    assert words == sorted(words, key=lambda w: sort_key(w)), words
 
 
 def test_sidebar_shows_the_page_language_and_marks_the_section(site_dir: Path) -> None:
@@ -260,3 +281,18 @@ def test_homes_have_no_term_furniture(site_dir: Path) -> None:
         assert term.select_one(".glosa-backlinks") is None, lang
         assert term.select_one(".glosa-notice") is None, lang
         assert term.select_one(".glosa-home .glosa-levels") is not None, lang
+
+
+def test_old_addresses_and_aliases_lead_to_the_slug_page(site_dir: Path,
+                                                         open_page: OpenPage) -> None:
+    term = note_path(site_dir, "es", TERM_ES)
+    assert term == "es/metricas/tasa-de-conversion/"  # no marker, accent or space
+    # The title-style address (as the file is named) and an abbreviation both lead there.
+    page = open_page("es/metricas/Tasa de conversión 🟡③/")
+    page.wait_for_url("**/es/metricas/tasa-de-conversion/")
+    assert page.locator("article h1").inner_text().removesuffix("¶").strip() == TERM_ES
+    clv = note_path(site_dir, "es", "Valor del tiempo de vida del cliente")
+    page = open_page("es/metricas/clv/")
+    page.wait_for_url(f"**/{clv}")
+    page = open_page("es/")
+    page.wait_for_url(f"**/{home_path(site_dir, 'es')}")

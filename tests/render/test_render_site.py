@@ -12,7 +12,7 @@ import pytest
 from bs4 import Tag
 
 from ..conftest import seed_note, write_vault
-from ..test_site import build, page
+from ..test_site import build, page, page_of
 
 # Both languages named: these pages keep the two-language layout (Home/ is no site root).
 OBSIDIAN = ":\n      profile: obsidian\n      languages: [es, en]"
@@ -257,12 +257,12 @@ def test_seed_titles_show_as_written(tmp_path: Path) -> None:
     root = write_vault(tmp_path / "vault", files)
     code, log, site = build(root, tmp_path, extra=":\n      search: false")
     assert code == 0, log
-    soup = page(site, f"es/{SEED_TITLE}/index.html")
+    soup = page_of(site, f"es/{SEED_TITLE}/index.html")
     h1 = soup.select("article h1")
     assert [h.get_text() for h in h1] == ["A=b ~c <d> e_f"]
     description = soup.select_one('meta[name="description"]')
     assert description is not None and description["content"] == "Una_palabra y & otra."
-    home = page(site, "es/Índice ⚫①/index.html")
+    home = page_of(site, "es/Índice ⚫①/index.html")
     labels = [a.get_text() for a in home.select("article a.glosa-link")]
     assert labels == ["A=b ~c <d> e_f", "A=b ~c <d> e_f"]
     assert "\\" not in home.select_one("article").get_text()  # type: ignore[union-attr]

@@ -1,0 +1,72 @@
+"""Page weight: what a reader's browser downloads for a term page of the bundled site,
+counted as a web server would send it (text gzip-compressed, images and fonts as they are),
+from the site's own files, and held to 100 KB."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import OpenPage, disk_file, note_path
+
+BUDGET = 100 * 1024
+# What servers compress (nginx's and Apache's usual lists); the rest travels as it is.
+COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+def sent_bytes(site: Path, url: str) -> int:
+    """The bytes a server sends for a URL of the site: gzip (level 6, the usual default) of
+    a text file, the file itself otherwise."""
+    file = disk_file(site, url)
+    data = file.read_bytes()
+    if file.suffix in COMPRESSED or not file.suffix:
+        return len(gzip.compress(data, compresslevel=6))
+    return len(data)
+
+
+def transfer(site: Path, page: Any, requests: list[str], origin: str) -> dict[str, int]:
+    page.wait_for_load_state("networkidle")
+    return {url: sent_bytes(site, url) for url in dict.fromkeys(requests)
+            if url.startswith(origin)}
+
+
+def report(weights: dict[str, int]) -> str:
+    rows = sorted(weights.items(), key=lambda item: -item[1])
+    return "\n".join(f"{size:>9,} {url}" for url, size in rows)
+
+
+MERMAID = "/assets/glosa/mermaid.min.js"
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("es", "Tasa de conversión"),   # a formula with its worked example, 10 backlinks
+    ("en", "Conversion rate"),
+    ("es", "Cliente (Marketing Digital)"),  # the most linked term
+    ("en", "Customer journey"),     # a Mermaid diagram near the top
+    ("es", "Viaje del cliente"),
+])
+def test_a_term_page_weighs_at_most_100_kb(site_dir: Path, base_url: str,
+                                           open_page: OpenPage, lang: str,
+                                           title: str) -> None:
+    page = open_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url.split("#")[0]))
+    page.goto(base_url + note_path(site_dir, lang, title), wait_until="load")
+    weights = transfer(site_dir, page, requests, base_url)
+    assert any(url.endswith("/glosa.js") for url in weights), report(weights)
+    diagram = 'class="mermaid"' in disk_file(site_dir, page.url).read_text("utf-8")
+    # Mermaid (about 1 MB gzipped, ten times the rest) is fetched only by a page that
+    # draws a diagram, and is counted apart: it cannot wait until a diagram nears the
+    # screen, since Material fetches its own copy from unpkg.com for any `.mermaid` it
+    # finds while `window.mermaid` is undefined. Everything else fits the budget.
+    mermaid = sum(size for url, size in weights.items() if url.endswith(MERMAID))
+    assert bool(mermaid) == diagram, report(weights)
+    total = sum(weights.values()) - mermaid
+    print(f"{lang} {title}: {total:,} bytes gzipped, Mermaid {mermaid:,}\n{report(weights)}")
+    assert total <= BUDGET, f"{title}: {total:,} bytes > {BUDGET:,}\n{report(weights)}"
+    if diagram:
+        # Drawn: by glosa's init inside the <pre>, or by Material into its own <div>.
+        page.wait_for_selector("pre.mermaid svg, div.mermaid", timeout=30_000)
