@@ -21,7 +21,7 @@ __all__ = ["load_simple_frontmatter"]
 # by `[ ]*` retries the blank run at every position of the value (quadratic on a value
 # holding a long run of blanks).
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*))?")
-_ITEM_LINE = re.compile(r"( *)- (.*)")
+_ITEM_LINE = re.compile(r"( *)- +(.*)")  # YAML reads `-   x` as the item `x`
 # Characters that give a plain value a meaning beyond text (or end it early).
 _SPECIAL_START = set("[]{}&*!|>%@`#,?:-'\"")
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
