@@ -71,7 +71,8 @@ def test_prepared_folder_holds_notes_attachments_and_generated_pages(
         assert front["title"] == note.title  # without the level marker
     assert (docs / "logo.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
     for page in ("es/az.md", "en/az.md", "es/tags/index.md", "index.md",
-                 "assets/glosa/glosa.js", "assets/glosa/glosa.css"):
+                 "assets/glosa/glosa.js", "assets/glosa/glosa.css", "assets/glosa/ofm.css",
+                 "assets/glosa/mermaid-init.js", "assets/glosa/mermaid.min.js"):
         assert (docs / page).is_file(), page
     cliente = yaml.safe_load((docs / "es/temas/Cliente ⚫①.md").read_text("utf-8")
                              .split("---\n")[1])
@@ -86,6 +87,8 @@ def test_prepared_folder_holds_notes_attachments_and_generated_pages(
     assert "es/az.md" in nav_pages and "es/Índice ⚫①.md" in nav_pages
     assert not any("Cliente" in page for page in nav_pages)  # notes are not in the sidebar
     assert [a["lang"] for a in config["extra"]["alternate"]] == ["es", "en"]
+    assert "assets/glosa/ofm.css" in config["extra_css"]
+    assert "assets/glosa/mermaid-init.js" in config["extra_javascript"]
 
 
 def test_generated_listing_links_resolve_from_the_source_folder(
