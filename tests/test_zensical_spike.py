@@ -13,7 +13,7 @@ import pytest
 import yaml
 from benchmarks.zensical import glosa_zensical as gz
 
-from .conftest import write_vault
+from .conftest import seed_note, write_vault
 from .test_site import vault_files
 
 
@@ -71,7 +71,8 @@ def test_prepared_folder_holds_notes_attachments_and_generated_pages(
         assert front["title"] == note.title  # without the level marker
     assert (docs / "logo.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
     for page in ("es/az.md", "en/az.md", "es/tags/index.md", "index.md",
-                 "assets/glosa/glosa.js", "assets/glosa/glosa.css"):
+                 "assets/glosa/glosa.js", "assets/glosa/glosa.css", "assets/glosa/ofm.css",
+                 "assets/glosa/mermaid-init.js", "assets/glosa/mermaid.min.js"):
         assert (docs / page).is_file(), page
     cliente = yaml.safe_load((docs / "es/temas/Cliente ⚫①.md").read_text("utf-8")
                              .split("---\n")[1])
@@ -86,6 +87,8 @@ def test_prepared_folder_holds_notes_attachments_and_generated_pages(
     assert "es/az.md" in nav_pages and "es/Índice ⚫①.md" in nav_pages
     assert not any("Cliente" in page for page in nav_pages)  # notes are not in the sidebar
     assert [a["lang"] for a in config["extra"]["alternate"]] == ["es", "en"]
+    assert "assets/glosa/ofm.css" in config["extra_css"]
+    assert "assets/glosa/mermaid-init.js" in config["extra_javascript"]
 
 
 def test_generated_listing_links_resolve_from_the_source_folder(
@@ -151,3 +154,30 @@ def test_pages_that_are_not_notes_pass_through(
     html = md.convert("# Índice\n\n<div class=\"glosa-az\"><a href=\"x/\">X</a></div>\n")
     assert '<div class="glosa-az"><a href="x/">X</a></div>' in html
     assert "glosa-term" not in html
+
+
+def test_unpublished_notes_stay_out_of_the_prepared_folder(tmp_path: Path) -> None:
+    """`publish: false` and `publish_exclude` remove a note from the Zensical site as from the
+    MkDocs one: no page, no listing entry, its text in no file of the folder."""
+    files = vault_files()
+    files["es/temas/Secreta 🟡③.md"] = seed_note(
+        "Secreta 🟡③", parent="Cliente ⚫①", body="Texto secreto zqxw.",
+        extra="publish: false\n")
+    files["es/borradores/Borrador 🟡③.md"] = seed_note(
+        "Borrador 🟡③", parent="Cliente ⚫①", body="Borrador secreto wxqz.")
+    write_vault(tmp_path / "vault", files)
+    settings = tmp_path / "mkdocs.yml"
+    settings.write_text("site_name: Test\ndocs_dir: vault\ntheme:\n  name: material\n"
+                        "plugins:\n  - glosa:\n      publish_exclude: ['es/borradores/**']\n",
+                        encoding="utf-8")
+    out = tmp_path / "build"
+    site = gz.prepare(settings, out)
+    paths = {note.path for note in site.model.notes}
+    assert "es/temas/Cliente ⚫①.md" in paths
+    assert not any("Secreta" in path or "Borrador" in path for path in paths)
+    written = [p for p in (out / "docs").rglob("*") if p.is_file()]
+    assert written and not any("Secreta" in str(p) or "Borrador" in str(p) for p in written)
+    for path in written:
+        if path.suffix == ".md":
+            text = path.read_text("utf-8")
+            assert "zqxw" not in text and "wxqz" not in text and "Secreta" not in text, path

@@ -242,8 +242,11 @@ def prepare(settings: Path, out: Path) -> PreparedSite:
                           encoding="utf-8")
     assets = docs / "assets" / "glosa"
     assets.mkdir(parents=True)
-    for name in ("glosa.css", "glosa.js"):
-        (assets / name).write_bytes((TEMPLATES / "assets" / name).read_bytes())
+    # glosa's style sheets and scripts, as the plugin copies them (OFM's styles, the local
+    # Mermaid that mermaid-init.js loads only on a page with a diagram).
+    for source in (TEMPLATES / "assets").iterdir():
+        if source.name.endswith((".css", ".js", ".svg")):
+            (assets / source.name).write_bytes(source.read_bytes())
     overrides = out / "overrides"
     if overrides.exists():
         shutil.rmtree(overrides)
@@ -285,8 +288,8 @@ def _zensical_config(site: PreparedSite, settings: Path) -> str:
         "use_directory_urls": site.use_directory_urls,
         "theme": theme,
         "nav": _navigation(site),
-        "extra_css": ["assets/glosa/glosa.css"],
-        "extra_javascript": ["assets/glosa/glosa.js"],
+        "extra_css": ["assets/glosa/glosa.css", "assets/glosa/ofm.css"],
+        "extra_javascript": ["assets/glosa/glosa.js", "assets/glosa/mermaid-init.js"],
         # Material's own language selector: one link per language, to its home.
         "extra": {"alternate": [{"name": language_name(lang), "lang": lang,
                                  "link": "/" + site.url_of(site.homes[lang])}
