@@ -7,12 +7,13 @@ each note's page URL relative to the site root; everything else here is pure.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,46 +203,138 @@ class SiteModel:
     _lines: dict[tuple[int, int], str] = field(default_factory=dict)
     _split: dict[int, list[str]] = field(default_factory=dict)
 
+    #: Each note's own translation links, resolved (before pairing both ways).
+    _explicit: dict[int, dict[str, Note]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
-        index = self.vault.index
         for note in self.vault.notes:
-            if not note.readable:
+            self._link_note(note)
+        self._pair_translations()
+        # Each title's sort key once (a term linked from many notes is sorted many times).
+        title_key = functools.cache(sort_key)
+        for items in self.backlinks.values():
+            items.sort(key=lambda b: title_key(b.source.title))
+        self._list_children(title_key)
+
+    def _link_note(self, note: Note) -> None:
+        """Resolve one note's links: its backlinks on the notes it links to, its parent,
+        its own translation links."""
+        if not note.readable:
+            return
+        index = self.vault.index
+        # One backlink per (source, target): the first link with context around it,
+        # else the parent line.
+        recorded: dict[int, Backlink] = {}
+        for position, link in enumerate(note.links):
+            res = resolve_link(index, link, note)
+            self.resolutions[(id(note), position)] = res
+            target = res.note
+            if target is None or target is note or link is note.legend:
                 continue
-            # One backlink per (source, target): the first link with context around it,
-            # else the parent line.
-            recorded: dict[int, Backlink] = {}
-            for position, link in enumerate(note.links):
-                res = resolve_link(index, link, note)
-                self.resolutions[(id(note), position)] = res
-                target = res.note
-                if target is None or target is note or link is note.legend:
-                    continue
-                earlier = recorded.get(id(target))
-                if earlier is None:
-                    recorded[id(target)] = backlink = Backlink(note, link)
-                    self.backlinks.setdefault(id(target), []).append(backlink)
-                elif earlier.link is note.parent:
-                    earlier.link = link
-            if note.parent is not None:
-                parent = resolve_link(index, note.parent, note).note
-                if parent is not None and parent is not note:
-                    self.parent_of[id(note)] = parent
-            for link in note.translations:
-                target = resolve_link(index, link, note).note
-                if target is not None and target.lang != note.lang:
-                    self.translations.setdefault(id(note), {})[target.lang] = target
-        # A translation written on one side only still links both pages.
+            earlier = recorded.get(id(target))
+            if earlier is None:
+                recorded[id(target)] = backlink = Backlink(note, link)
+                self.backlinks.setdefault(id(target), []).append(backlink)
+            elif earlier.link is note.parent:
+                earlier.link = link
+        if note.parent is not None:
+            parent = resolve_link(index, note.parent, note).note
+            if parent is not None and parent is not note:
+                self.parent_of[id(note)] = parent
+        for link in note.translations:
+            target = resolve_link(index, link, note).note
+            if target is not None and target.lang != note.lang:
+                self._explicit.setdefault(id(note), {})[target.lang] = target
+
+    def _pair_translations(self) -> None:
+        """A translation written on one side only still links both pages."""
+        self.translations = {key: dict(value) for key, value in self._explicit.items()}
         for note in self.vault.notes:
             for target in list(self.translations.get(id(note), {}).values()):
                 self.translations.setdefault(id(target), {}).setdefault(note.lang, note)
-        for items in self.backlinks.values():
-            items.sort(key=lambda b: sort_key(b.source.title))
+
+    def _list_children(self, title_key: Callable[[str], str]) -> None:
+        self.children_of = {}
         for note in self.vault.notes:
             parent = self.parent_of.get(id(note))
             if parent is not None:
                 self.children_of.setdefault(id(parent), []).append(note)
         for kids in self.children_of.values():
-            kids.sort(key=lambda n: sort_key(n.title))
+            kids.sort(key=lambda n: title_key(n.title))
+
+    def replace_notes(self, pairs: Sequence[tuple[Note, Note]]) -> set[int]:
+        """Update the model in place for new versions of some notes, each at the same
+        path with the same aliases as the old one, already in the vault and its index
+        (``NoteIndex.replace_note``): the model then holds what a new model of the vault
+        would. Returns the ids of the notes whose links were resolved again (the new
+        versions, and every note with a link, parent or translation that named an old one).
+        """
+        old_ids = {id(old) for old, _ in pairs}
+        olds = [old for old, _ in pairs]
+        new_of = {id(old): new for old, new in pairs}
+        position = {id(note): i for i, note in enumerate(self.vault.notes)}
+        # Who resolved to an old version: their resolution must now name the new one.
+        relink: dict[int, Note | None] = {}
+        for (source_id, _), res in self.resolutions.items():
+            if source_id in old_ids or source_id in relink:
+                continue
+            if (res.note is not None and id(res.note) in old_ids) or any(
+                    id(other) in old_ids for other in res.candidates):
+                source = self._note_by_id(source_id, position)
+                if source is not None:
+                    relink[source_id] = source
+        for source_id, parent in self.parent_of.items():
+            if id(parent) in old_ids and source_id not in old_ids:
+                relink.setdefault(source_id, self._note_by_id(source_id, position))
+        for source_id, targets in self._explicit.items():
+            if source_id not in old_ids and any(id(t) in old_ids for t in targets.values()):
+                relink.setdefault(source_id, self._note_by_id(source_id, position))
+        sources: list[tuple[Note, Note]] = [(old, new_of[id(old)]) for old in olds]
+        sources += [(note, note) for note in relink.values() if note is not None]
+        # Take out what the old versions contributed, then add the new ones'.
+        touched: set[int] = set()
+        dropped = {id(before) for before, _ in sources}
+        for before, _ in sources:
+            for index in range(len(before.links)):
+                gone = self.resolutions.pop((id(before), index), None)
+                if gone is not None and gone.note is not None:
+                    touched.add(id(gone.note))
+            self.parent_of.pop(id(before), None)
+            self._explicit.pop(id(before), None)
+        for target_id in touched:
+            kept = [b for b in self.backlinks.get(target_id, ()) if id(b.source) not in dropped]
+            if kept:
+                self.backlinks[target_id] = kept
+            else:
+                self.backlinks.pop(target_id, None)
+        for old, new in pairs:
+            moved = self.backlinks.pop(id(old), None)
+            if moved is not None:
+                self.backlinks[id(new)] = moved
+            for cache in (self._summaries, self._split):
+                cache.pop(id(old), None)
+        self._lines = {key: text for key, text in self._lines.items() if key[0] not in old_ids}
+        self._listings.clear()
+        for _, after in sources:
+            self._link_note(after)
+            touched.update(id(found.note) for index in range(len(after.links))
+                           if (found := self.resolutions.get((id(after), index))) is not None
+                           and found.note is not None)
+        title_key = functools.cache(sort_key)
+        order = {id(note): i for i, note in enumerate(self.vault.notes)}
+        for target_id in touched:
+            items = self.backlinks.get(target_id)
+            if items:
+                # As a new model lists them: in the vault's order, then sorted by title.
+                items.sort(key=lambda b: order[id(b.source)])
+                items.sort(key=lambda b: title_key(b.source.title))
+        self._pair_translations()
+        self._list_children(title_key)
+        return {id(after) for _, after in sources}
+
+    def _note_by_id(self, note_id: int, position: dict[int, int]) -> Note | None:
+        at = position.get(note_id)
+        return self.vault.notes[at] if at is not None else None
 
     def summary(self, note: Note, limit: int = 300) -> str:
         """The note's first paragraph as plain text (computed once per note)."""
