@@ -67,6 +67,11 @@ def face_of(note: Note, model: SiteModel) -> tuple[Any, ...]:
             repr(note.meta.get("description")))
 
 
+def anchors_of(note: Note) -> tuple[Any, ...]:
+    """What links to a note's headings and blocks resolve to."""
+    return (tuple((h.text, h.slug, h.line) for h in note.headings), tuple(note.block_ids))
+
+
 @dataclass
 class Edit:
     """What a batch of edited notes changes on the site."""
@@ -109,10 +114,9 @@ def apply_edits(whole: Vault, published: Vault, model: SiteModel, fresh: Sequenc
         return Edit([])
     edit = Edit([new for _, new in pairs])
     faces = {id(old): face_of(old, model) for old, _ in pairs}
-    # What each old version linked to, embedded or sat under, before the model changes.
-    before: dict[str, set[str]] = {}
-    for old, _ in pairs:
-        before[old.path] = _neighbours(model, old)
+    # What each old version linked to, and the snippets those pages show of it, before
+    # the model changes.
+    before = {old.path: _snippets(model, old) for old, _ in pairs}
     for old, new in pairs:
         if whole is not published:
             whole.index.replace_note(old, new)
@@ -120,14 +124,24 @@ def apply_edits(whole: Vault, published: Vault, model: SiteModel, fresh: Sequenc
         edit.replaced[id(new)] = id(old)
     relinked = model.replace_notes(pairs)
     by_id = {id(n): n for n in published.notes}
-    edit.pages.update(by_id[i].path for i in relinked if i in by_id)
+    linkers = {by_id[i].path for i in relinked if i in by_id}
     content_changed = {id(new) for _, new in pairs}
     for old, new in pairs:
         edit.pages.add(new.path)
-        edit.pages.update(before[old.path])
-        edit.pages.update(_neighbours(model, new))
-        if faces[id(old)] != face_of(new, model):
-            # Listings, breadcrumbs of the descendants, the translations' switch.
+        # The pages it links to show it among their backlinks, with the linking line.
+        after = _snippets(model, new)
+        edit.pages.update(path for path in before[old.path].keys() | after.keys()
+                          if before[old.path].get(path) != after.get(path))
+        face_changed = faces[id(old)] != face_of(new, model)
+        if face_changed or anchors_of(old) != anchors_of(new):
+            # Links to it show its title and definition, or resolve to its headings.
+            edit.pages.update(linkers)
+        if face_changed:
+            # Listings, the parent's children, the children's breadcrumbs, the
+            # translations' switch.
+            parent = model.parent_of.get(id(new))
+            if parent is not None:
+                edit.pages.add(parent.path)
             edit.listings.add(new.lang)
             edit.tags.update((new.lang, tag) for tag in _with_parents(new.tags))
             section = new.meta.get("nav_primary")
@@ -147,16 +161,17 @@ def _with_parents(tags: Iterable[str]) -> set[str]:
     return found
 
 
-def _neighbours(model: SiteModel, note: Note) -> set[str]:
-    """Pages that show a note in their backlinks, children or breadcrumb: the notes it
-    links to, its parent, its children."""
-    found = {res.note.path for position in range(len(note.links))
-             if (res := model.resolutions.get((id(note), position))) is not None
-             and res.note is not None}
-    parent = model.parent_of.get(id(note))
-    if parent is not None:
-        found.add(parent.path)
-    found.update(child.path for child in model.children(note))
+def _snippets(model: SiteModel, note: Note) -> dict[str, tuple[int, str]]:
+    """The pages a note links to, each with where and how its backlinks show the note."""
+    found: dict[str, tuple[int, str]] = {}
+    for position in range(len(note.links)):
+        res = model.resolutions.get((id(note), position))
+        target = res.note if res is not None else None
+        if target is None or target.path in found:
+            continue
+        found[target.path] = next(
+            ((at, text) for at, (source, text) in enumerate(model.backlinks_of(target))
+             if source is note), (-1, ""))
     return found
 
 

@@ -51,6 +51,9 @@ log = logging.getLogger("mkdocs.plugins.glosa.live")
 
 #: Editors save in steps (write, rename, set times): changes this close together are one.
 SETTLE_S = 0.02
+#: The downloads and the dashboard (seconds of work at 10,000 notes) are brought up to
+#: date once edits pause this long, so that they do not hold up the next page.
+IDLE_S = 1.0
 #: Events that do not change a file.
 _READ_ONLY_EVENTS = frozenset({"opened", "closed_no_write"})
 _SERVER_PARTS = ("builder", "unwatch", "_rebuild_cond", "_epoch_cond", "_want_rebuild",
@@ -167,6 +170,12 @@ class LiveSite:
                                        or self._tail_wanted)
                 if self._stopped:
                     return
+                if not self._pending:
+                    # Edits have paused, or a new one comes first.
+                    self._changed.wait_for(lambda: self._pending or self._stopped,
+                                           timeout=IDLE_S)
+                    if self._stopped:
+                        return
                 if not self._pending:
                     self._tail_wanted = False
                     tail = True
@@ -358,21 +367,26 @@ class LiveSite:
             except (OSError, UnsafePathError) as exc:
                 log.warning("glosa: downloads not updated: %s", exc)
                 return
-            if changed:
-                written = self._render(changed)
-                if written:
-                    log.info("glosa: %d page(s) rewritten for the downloads", len(written))
-        if changed:
+            if changed is None:
+                return  # a newer edit came first: done after it
+            changed += [path for path, spec in self.plugin.generated.items()
+                        if spec["kind"] == "dashboard"]
+            written = self._render(changed)
+            if written:
+                log.info("glosa: %d page(s) rewritten after the downloads",
+                         len(written))
+        if written:
             self._reload()
 
 
-def _listing_shows(spec: dict[str, Any], edit: Any) -> bool:
-    """Whether a generated page lists an edited note differently."""
+def _listing_shows(spec: dict[str, Any], edit: Edit) -> bool:
+    """Whether a generated page lists an edited note differently (the dashboard, which
+    shows every note's editorial fields, is rendered again after the reload)."""
     lang = spec["lang"]
     kind = spec["kind"]
     if kind in ("home", "landing"):
         return bool(edit.listings)
-    if lang not in edit.listings and kind != "dashboard":
+    if lang not in edit.listings or kind == "dashboard":
         return False
     if kind == "tag":
         return (lang, spec["tag"]) in edit.tags
@@ -408,25 +422,26 @@ def after_edit(plugin: GlosaPlugin, edit: Edit) -> None:
     plugin._rendered = {}
     if plugin.whole is not plugin.vault:
         plugin._unpublished = {link.target for _, link, _ in
-                             unpublished_links(plugin.whole, plugin.core.publish_exclude)}
+                               unpublished_links(plugin.whole, plugin.core.publish_exclude)}
     edited = {note.path for note in edit.notes}
     # The renderer reports the edited notes' broken links again.
     plugin._diagnostic_lines = {(d.path, d.line) for d in plugin.diagnostics
-                              if d.path not in edited}
+                                if d.path not in edited}
     plugin.kb = plugin._make_kb()
 
+
 def refresh_site_files(plugin: GlosaPlugin, site_dir: Path,
-                   pending: Callable[[], bool]) -> list[str]:
+                       pending: Callable[[], bool]) -> list[str] | None:
     """After a fast path: the downloads and the shell's data files written again where
     they changed; returns the pages to render again (a concept's IRI or a download's
-    size changed). Stops early, returning nothing, when ``pending()`` says a newer edit
-    is waiting (it is done after that one)."""
+    size changed). Stops early, returning None, when ``pending()`` says a newer edit is
+    waiting (it is done after that one)."""
     pages: list[str] = []
     if plugin.config.exports and plugin.exports is not None:
         before = plugin.exports
         exports = plugin._build_exports()
         if pending():
-            return []
+            return None
         for path, (_fmt, data) in exports.files.items():
             write_site_file(site_dir, path, data)
         plugin.exports = exports

@@ -216,9 +216,9 @@ class SiteModel:
             items.sort(key=lambda b: title_key(b.source.title))
         self._list_children(title_key)
 
-    def _link_note(self, note: Note) -> None:
-        """Resolve one note's links: its backlinks on the notes it links to, its parent,
-        its own translation links."""
+    def _link_note(self, note: Note, known: dict[int, LinkResolution] | None = None) -> None:
+        """Resolve one note's links (those ``known`` by position are taken as resolved):
+        its backlinks on the notes it links to, its parent, its own translation links."""
         if not note.readable:
             return
         index = self.vault.index
@@ -226,7 +226,9 @@ class SiteModel:
         # else the parent line.
         recorded: dict[int, Backlink] = {}
         for position, link in enumerate(note.links):
-            res = resolve_link(index, link, note)
+            res = known.get(position) if known else None
+            if res is None:
+                res = resolve_link(index, link, note)
             self.resolutions[(id(note), position)] = res
             target = res.note
             if target is None or target is note or link is note.legend:
@@ -294,17 +296,25 @@ class SiteModel:
         # Take out what the old versions contributed, then add the new ones'.
         touched: set[int] = set()
         dropped = {id(before) for before, _ in sources}
-        for before, _ in sources:
+        # A relinked note's links that named no old version resolve as they did.
+        kept: dict[int, dict[int, LinkResolution]] = {}
+        for before, after in sources:
+            unchanged = kept.setdefault(id(after), {}) if before is after else {}
             for index in range(len(before.links)):
                 gone = self.resolutions.pop((id(before), index), None)
                 if gone is not None and gone.note is not None:
                     touched.add(id(gone.note))
+                if gone is not None and before is after and not (
+                        (gone.note is not None and id(gone.note) in old_ids)
+                        or any(id(c) in old_ids for c in gone.candidates)):
+                    unchanged[index] = gone
             self.parent_of.pop(id(before), None)
             self._explicit.pop(id(before), None)
         for target_id in touched:
-            kept = [b for b in self.backlinks.get(target_id, ()) if id(b.source) not in dropped]
-            if kept:
-                self.backlinks[target_id] = kept
+            remaining = [b for b in self.backlinks.get(target_id, ())
+                         if id(b.source) not in dropped]
+            if remaining:
+                self.backlinks[target_id] = remaining
             else:
                 self.backlinks.pop(target_id, None)
         for old, new in pairs:
@@ -313,10 +323,11 @@ class SiteModel:
                 self.backlinks[id(new)] = moved
             for cache in (self._summaries, self._split):
                 cache.pop(id(old), None)
-        self._lines = {key: text for key, text in self._lines.items() if key[0] not in old_ids}
+            for line in range(old.body_line, old.body_line + old.body.count("\n") + 1):
+                self._lines.pop((id(old), line), None)
         self._listings.clear()
         for _, after in sources:
-            self._link_note(after)
+            self._link_note(after, kept.get(id(after)))
             touched.update(id(found.note) for index in range(len(after.links))
                            if (found := self.resolutions.get((id(after), index))) is not None
                            and found.note is not None)
@@ -329,7 +340,15 @@ class SiteModel:
                 items.sort(key=lambda b: order[id(b.source)])
                 items.sort(key=lambda b: title_key(b.source.title))
         self._pair_translations()
-        self._list_children(title_key)
+        # Same paths, so same titles and parents: the children lists keep their order.
+        for old, new in pairs:
+            kids = self.children_of.pop(id(old), None)
+            if kids is not None:
+                self.children_of[id(new)] = kids
+        for kids in self.children_of.values():
+            for at, kid in enumerate(kids):
+                if id(kid) in old_ids:
+                    kids[at] = new_of[id(kid)]
         return {id(after) for _, after in sources}
 
     def _note_by_id(self, note_id: int, position: dict[int, int]) -> Note | None:
