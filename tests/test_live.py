@@ -166,6 +166,9 @@ def test_definition_edit_rewrites_the_pages_that_show_it(tmp_path: Path,
     for page in ("es/Alfa 🟡③/index.html", "es/Beta 🟡③/index.html", "es/az/index.html"):
         assert "Alfa, cambiada, enlaza" in (site / page).read_text("utf-8"), page
     assert untouched.stat().st_mtime_ns == stamp
+    # The site has no search: no bundle is built for it.
+    assert live.search is not None and live.search.wait(timeout=5)
+    assert live.search.swapped == 0 and not (site / "pagefind").exists()
     live.stop()
 
 

@@ -303,7 +303,8 @@ class LiveSite:
         site_dir = Path(config.site_dir)
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         written: list[str] = []
-        plugin.live_records = {}
+        # Each rendered page's search record, when the site has search.
+        plugin.live_records = {} if plugin.config.search else None
         for path in paths:
             file = files.get_file_from_path(path)
             if file is None or file.page is None or not file.is_documentation_page():
