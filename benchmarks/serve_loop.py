@@ -50,7 +50,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> bytes | None:
     try:
-        with urllib.request.urlopen(url, timeout=30) as reply:  # noqa: S310 (local server)
+        with urllib.request.urlopen(url, timeout=30) as reply:
             return bytes(reply.read())
     except (urllib.error.URLError, OSError):
         return None
@@ -113,9 +113,11 @@ def measure_edits(vault: Path, edits: int, engine: str = "mkdocs",
                 text.insert(len(text) - 1, f"Una frase nueva con {word}.\n")
                 cpu_before = _cpu_s(server.pid)
                 note.write_text("\n".join(text) + "\n", encoding="utf-8")
-                page_s = _wait(lambda: word.encode() in (_get(page_url) or b""), timeout)
+                page_s = _wait(lambda word=word: word.encode() in (_get(page_url) or b""),
+                               timeout)
                 cpu = _cpu_s(server.pid) - cpu_before
-                search_s = _wait(lambda: _get(entry_url) not in (None, entry_before), timeout)
+                search_s = _wait(lambda old=entry_before: _get(entry_url) not in (None, old),
+                                 timeout)
                 if search_s is not None and page_s is not None:
                     search_s += page_s
                 logged = log_path.read_bytes()[seen:].decode("utf-8", "replace")
