@@ -214,6 +214,8 @@ class LiveSite:
         if server is None:
             return
         with server._epoch_cond:
+            if server._wanted_epoch != server._visible_epoch:
+                return  # MkDocs is rebuilding: browsers reload when it is done
             stamp = round(time.monotonic() * 1000)
             server._wanted_epoch = server._visible_epoch = max(stamp,
                                                                server._visible_epoch + 1)
