@@ -100,7 +100,8 @@ class LiveSite:
 
     def build_done(self, records: dict[str, dict[str, str]] | None, *, dirty: bool) -> None:
         """A whole build succeeded: its state is the fast path's from now on."""
-        assert self.config is not None
+        if self.config is None:
+            return  # the build's files, navigation and templates were never seen
         if self.search is None:
             self.search = SearchRecords(Path(self.config.site_dir) / "pagefind",
                                         exclude_selectors=[".headerlink"],
