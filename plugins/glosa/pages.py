@@ -180,6 +180,10 @@ class SitePages:
     def section_path(self, lang: str, section: str) -> str:
         return section_page(lang, section, self.section_slugs.get(lang))
 
+    def forget_listings(self) -> None:
+        """Drop the tag listings made so far (the model changed under them)."""
+        self._tag_listings = {}
+
     def tag_listing(self, lang: str) -> list[tuple[str, list[Note]]]:
         """A language's tags with their notes, nested tags' parents included."""
         listing = self._tag_listings.get(lang)

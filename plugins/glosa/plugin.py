@@ -18,9 +18,10 @@ import secrets
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import quote, unquote
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -76,6 +77,9 @@ from .safepaths import (
 from .search_index import SearchIndexer, SearchIndexError, names_file, search_record
 from .site import SiteModel, fill_placeholders, relative_url
 from .vault import NoteCache, Vault, load_vault
+
+if TYPE_CHECKING:
+    from .live_mkdocs import LiveSite
 
 __all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
 
@@ -201,6 +205,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._slugged: dict[str, str] = {}
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
+        #: The vault with its unpublished notes (the site is built from ``vault``).
+        self.whole: Vault | None = None
+        #: `mkdocs serve`'s fast path (live_mkdocs.py) and the search records it keeps.
+        self._live: LiveSite | None = None
+        self.live_records: dict[str, dict[str, str]] | None = None
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -209,6 +218,18 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.dirty = dirty
         self._indexed_once = False
         self._built_once = False
+        if command == "serve" and self._live is None:
+            from .live_mkdocs import LiveSite
+
+            self._live = LiveSite(self)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # The docs folder is watched by glosa from now on: a saved note takes the fast path.
+        return self._live.attach(server, config) if self._live is not None else server
+
+    def on_shutdown(self) -> None:
+        if self._live is not None:
+            self._live.stop()
 
     @property
     def reread(self) -> int:
@@ -241,7 +262,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # With the languages the vault has, when the settings name none.
         core = self.core = whole.config
         # The site is built from the published notes only (publishing.py).
+        self.whole = whole
         self.vault = published_vault(whole, core.publish_exclude)
+        if self._live is not None:
+            self._live.build_started()
         self._notes_by_path = {n.path: n for n in self.vault.notes}
         self.model = SiteModel(self.vault)
         self.diagnostics = check_vault(
@@ -348,17 +372,20 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         wanted = self.config.exports
         if not (self.kb_settings.kind == "glossary" if wanted is None else wanted):
             return
-        assert self.vault is not None and self.model is not None
-        published = set(self.urls)
-        site_url = self.site_url
-        self.exports = build_site_exports(
-            self.vault, self.model, title=self.site_name, site_url=site_url,
-            include=lambda note: note.path in published,
-            page_url=lambda note: site_url + self.url_of(note.path) if site_url else "")
+        self.exports = self._build_exports()
         for path, (_fmt, data) in self.exports.files.items():
             file = File.generated(config, path, content=data)
             files.append(file)
             self.urls[path] = file.url
+
+    def _build_exports(self) -> SiteExports:
+        assert self.vault is not None and self.model is not None
+        published = set(self.urls)
+        site_url = self.site_url
+        return build_site_exports(
+            self.vault, self.model, title=self.site_name, site_url=site_url,
+            include=lambda note: note.path in published,
+            page_url=lambda note: site_url + self.url_of(note.path) if site_url else "")
 
     def _downloads(self, here: str, lang: str) -> dict[str, Any] | None:
         """The download links of a generated page, or None when there are none."""
@@ -471,11 +498,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def _add_kb_files(self, files: Files, config: MkDocsConfig) -> None:
         """Redirects, explorer and graph data and feeds, once every URL is known."""
         assert self.model is not None and self.vault is not None
-        self.kb = KnowledgeBase(self.model, self.core.languages, self.kb_settings,
-                                self.url_of, tag_page,
-                                lambda lang: ui_text(lang, self.config.ui_text),
-                                site_url=self.site_url)
-        self.pages.kb = self.kb
+        self.kb = self._make_kb()
         taken = {f.url for f in files} | {f.dest_uri for f in files}
         redirects = dict(self._redirects)
         # Aliases as old page paths are Obsidian Publish's convention; a glossary's aliases
@@ -513,11 +536,22 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                                 self.site_name).items():
             files.append(File.generated(config, path, content=content))
 
+    def _make_kb(self) -> KnowledgeBase:
+        """The knowledge-base shell over the current model (the generated pages use it)."""
+        assert self.model is not None
+        kb = KnowledgeBase(self.model, self.core.languages, self.kb_settings, self.url_of,
+                           tag_page, lambda lang: ui_text(lang, self.config.ui_text),
+                           site_url=self.site_url)
+        self.pages.kb = kb
+        return kb
+
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Start this build's search index, which pages feed as they are rendered."""
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
+        # Served, every page's record is kept for the fast path's search updates.
+        self.live_records = {} if self._live is not None and self.config.search else None
         # `mkdocs serve --dirty` keeps the site folder between rebuilds: the search index is
         # written once, since re-indexing every page after each edit would dominate the
         # rebuild of a large vault (new terms become searchable on the next full build).
@@ -792,12 +826,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             # plugins made of the page still does.
             content = fill_placeholders(sanitize_html(html_content, page.url), fragments,
                                         self._nonce)
-        if self._indexer is not None:
+        if self._indexer is not None or self.live_records is not None:
             self._add_search_record(page, content)
         return self._kb_decorate(content, page)
 
     def _add_search_record(self, page: Page, content: str) -> None:
-        assert self._indexer is not None and self.vault is not None
+        assert self.vault is not None
         src = page.file.src_uri
         lang = self._search_language(src)
         if lang is None:
@@ -814,7 +848,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             record = search_record(content, title=page_title(note, self.core.profile),
                                    lang=lang, level_meta=level, aliases=note.aliases,
                                    definition=self.model.summary(note))
-        self._indexer.add(lang, _search_url(page.file), record)
+        if self._indexer is not None:
+            self._indexer.add(lang, _search_url(page.file), record)
+        if self.live_records is not None:
+            self.live_records.setdefault(lang, {})[_search_url(page.file)] = record
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         _release_memory_settings()
@@ -826,9 +863,24 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 raise PluginError(str(exc)) from None
             self._indexed_once = True
         self._built_once = True
+        if self._live is not None:
+            records, self.live_records = self.live_records, None
+            self._live.build_done(records, dirty=self.dirty)
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self._live is not None:
+            self._live.captured(config, files, nav=nav)
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self._live is not None:
+            self._live.captured(config, files, env=env)
+        return env
 
     def on_build_error(self, *, error: Exception) -> None:
         _release_memory_settings()
+        if self._live is not None:
+            self._live.build_started()  # no fast path from a failed build
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None

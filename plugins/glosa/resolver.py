@@ -161,6 +161,24 @@ class NoteIndex:
             if note not in bucket:
                 bucket.append(note)
 
+    def replace_note(self, old: Note, new: Note) -> None:
+        """Put a new version of a note in the old one's place (`mkdocs serve`'s fast path):
+        same path and aliases, so it goes under the same names, in the same order."""
+        if old.path != new.path or old.aliases != new.aliases:
+            raise ValueError(f"{new.path}: a note's path or aliases changed; index it anew")
+        for table in (self.by_suffix, self.by_alias):
+            for bucket in table.values():
+                for at, note in enumerate(bucket):
+                    if note is old:
+                        bucket[at] = new
+        for key, note in self.by_path.items():
+            if note is old:
+                self.by_path[key] = new
+        self.notes[next(at for at, note in enumerate(self.notes) if note is old)] = new
+        self._headings.pop(id(old), None)
+        self._fuzzy_choices = None
+        self._suggestions.clear()
+
     def note_at(self, path: str) -> Note | None:
         """The note at a vault-relative path (with or without ``.md``)."""
         return self.by_path.get(normalize_key(_strip_md(path)))

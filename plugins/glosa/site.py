@@ -7,17 +7,18 @@ each note's page URL relative to the site root; everything else here is pure.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .model import LINK_PROPERTY, Note, WikiLink
-from .resolver import LinkResolution, resolve_link
+from .resolver import LinkResolution, NoteIndex, resolve_link
 from .vault import Vault
 from .wikilinks import MARKDOWN_LINK_RE, link_label, link_labels, without_comments
 
@@ -237,28 +238,51 @@ def _snippet(note: Note, link: WikiLink, text: str, summary: str, width: int = 1
     return text_window(text, at, width, len(label) if label in text else 0)
 
 
-def parents_and_translations(vault: Vault) -> tuple[dict[int, Note],
-                                                     dict[int, dict[str, Note]]]:
-    """Each readable note's parent, and its translations by language (by ``id`` of the
-    note): the link facts the site model and the exports share. A translation written on
-    one side only still links both notes."""
-    index = vault.index
-    parent_of: dict[int, Note] = {}
-    translations: dict[int, dict[str, Note]] = {}
-    notes = [n for n in vault.notes if n.readable]
-    for note in notes:
-        if note.parent is not None:
-            parent = resolve_link(index, note.parent, note).note
-            if parent is not None and parent is not note:
-                parent_of[id(note)] = parent
-        for link in note.translations:
-            target = resolve_link(index, link, note).note
-            if target is not None and target.lang != note.lang:
-                translations.setdefault(id(note), {})[target.lang] = target
+def note_parent(index: NoteIndex, note: Note) -> Note | None:
+    """The note a note's parent line names, if it names another one."""
+    if note.parent is None:
+        return None
+    parent = resolve_link(index, note.parent, note).note
+    return parent if parent is not None and parent is not note else None
+
+
+def note_translations(index: NoteIndex, note: Note) -> dict[str, Note]:
+    """The translations a note's own links name, by language (before pairing)."""
+    found: dict[str, Note] = {}
+    for link in note.translations:
+        target = resolve_link(index, link, note).note
+        if target is not None and target.lang != note.lang:
+            found[target.lang] = target
+    return found
+
+
+def paired_translations(notes: Sequence[Note], explicit: dict[int, dict[str, Note]]
+                        ) -> dict[int, dict[str, Note]]:
+    """Translations by note id, from each note's own (``explicit``): a translation
+    written on one side only still links both notes."""
+    translations = {key: dict(value) for key, value in explicit.items()}
     for note in notes:
         for target in list(translations.get(id(note), {}).values()):
             translations.setdefault(id(target), {}).setdefault(note.lang, note)
-    return parent_of, translations
+    return translations
+
+
+def parents_and_translations(vault: Vault) -> tuple[dict[int, Note],
+                                                     dict[int, dict[str, Note]]]:
+    """Each readable note's parent, and its translations by language (by ``id`` of the
+    note): the link facts the site model and the exports share."""
+    index = vault.index
+    parent_of: dict[int, Note] = {}
+    explicit: dict[int, dict[str, Note]] = {}
+    notes = [n for n in vault.notes if n.readable]
+    for note in notes:
+        parent = note_parent(index, note)
+        if parent is not None:
+            parent_of[id(note)] = parent
+        found = note_translations(index, note)
+        if found:
+            explicit[id(note)] = found
+    return parent_of, paired_translations(notes, explicit)
 
 
 @dataclass
@@ -284,47 +308,166 @@ class SiteModel:
     _lines: dict[tuple[int, int], str] = field(default_factory=dict)
     _split: dict[int, list[str]] = field(default_factory=dict)
 
+    #: Each note's own translation links, resolved (before pairing both ways).
+    _explicit: dict[int, dict[str, Note]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
-        index = self.vault.index
         for note in self.vault.notes:
-            if not note.readable:
-                continue
-            # One backlink per (source, target): the first link with context around it,
-            # else the parent line.
-            recorded: dict[int, Backlink] = {}
-            for position, link in enumerate(note.links):
+            self._link_note(note)
+        self._pair_translations()
+        # Each title's sort key once (a term linked from many notes is sorted many times).
+        title_key = functools.cache(sort_key)
+        for items in self.backlinks.values():
+            items.sort(key=lambda b: title_key(b.source.title))
+        self._list_children(title_key)
+
+    def _link_note(self, note: Note, known: dict[int, LinkResolution] | None = None) -> None:
+        """Resolve one note's links (those ``known`` by position are taken as resolved):
+        its backlinks on the notes it links to, its parent, its own translation links."""
+        if not note.readable:
+            return
+        index = self.vault.index
+        # One backlink per (source, target): the first link with context around it,
+        # else the parent line.
+        recorded: dict[int, Backlink] = {}
+        for position, link in enumerate(note.links):
+            res = known.get(position) if known else None
+            if res is None:
                 res = resolve_link(index, link, note)
-                self.resolutions[(id(note), position)] = res
-                target = res.note
-                if target is None or target is note or link is note.legend:
+            self.resolutions[(id(note), position)] = res
+            target = res.note
+            if target is None or target is note or link is note.legend:
+                continue
+            earlier = recorded.get(id(target))
+            if earlier is None:
+                recorded[id(target)] = backlink = Backlink(note, link)
+                self.backlinks.setdefault(id(target), []).append(backlink)
+            elif earlier.link is note.parent:
+                earlier.link = link
+        # Links in properties (`related: "[[Note]]"`) are backlinks and graph edges,
+        # as Obsidian counts them; a body link to the same note is the one quoted.
+        for links in note.property_links.values():
+            for link in links:
+                target = resolve_link(index, link, note).note
+                if target is None or target is note:
                     continue
-                earlier = recorded.get(id(target))
-                if earlier is None:
+                self.property_targets.setdefault(id(note), {}).setdefault(id(target), target)
+                if id(target) not in recorded:
                     recorded[id(target)] = backlink = Backlink(note, link)
                     self.backlinks.setdefault(id(target), []).append(backlink)
-                elif earlier.link is note.parent:
-                    earlier.link = link
-            # Links in properties (`related: "[[Note]]"`) are backlinks and graph edges,
-            # as Obsidian counts them; a body link to the same note is the one quoted.
-            for links in note.property_links.values():
-                for link in links:
-                    target = resolve_link(index, link, note).note
-                    if target is None or target is note:
-                        continue
-                    self.property_targets.setdefault(id(note), {}).setdefault(
-                        id(target), target)
-                    if id(target) not in recorded:
-                        recorded[id(target)] = backlink = Backlink(note, link)
-                        self.backlinks.setdefault(id(target), []).append(backlink)
-        self.parent_of, self.translations = parents_and_translations(self.vault)
-        for items in self.backlinks.values():
-            items.sort(key=lambda b: sort_key(b.source.title))
+        parent = note_parent(index, note)
+        if parent is not None:
+            self.parent_of[id(note)] = parent
+        found = note_translations(index, note)
+        if found:
+            self._explicit[id(note)] = found
+
+    def _pair_translations(self) -> None:
+        self.translations = paired_translations(self.vault.notes, self._explicit)
+
+    def _list_children(self, title_key: Callable[[str], str]) -> None:
+        self.children_of = {}
         for note in self.vault.notes:
             parent = self.parent_of.get(id(note))
             if parent is not None:
                 self.children_of.setdefault(id(parent), []).append(note)
         for kids in self.children_of.values():
-            kids.sort(key=lambda n: sort_key(n.title))
+            kids.sort(key=lambda n: title_key(n.title))
+
+    def replace_notes(self, pairs: Sequence[tuple[Note, Note]]) -> set[int]:
+        """Update the model in place for new versions of some notes, each at the same
+        path with the same aliases as the old one, already in the vault and its index
+        (``NoteIndex.replace_note``): the model then holds what a new model of the vault
+        would. Returns the ids of the notes whose links were resolved again (the new
+        versions, and every note with a link, parent or translation that named an old one).
+        """
+        old_ids = {id(old) for old, _ in pairs}
+        olds = [old for old, _ in pairs]
+        new_of = {id(old): new for old, new in pairs}
+        position = {id(note): i for i, note in enumerate(self.vault.notes)}
+        # Who resolved to an old version: their resolution must now name the new one.
+        relink: dict[int, Note | None] = {}
+        for (source_id, _), res in self.resolutions.items():
+            if source_id in old_ids or source_id in relink:
+                continue
+            if (res.note is not None and id(res.note) in old_ids) or any(
+                    id(other) in old_ids for other in res.candidates):
+                source = self._note_by_id(source_id, position)
+                if source is not None:
+                    relink[source_id] = source
+        for source_id, parent in self.parent_of.items():
+            if id(parent) in old_ids and source_id not in old_ids:
+                relink.setdefault(source_id, self._note_by_id(source_id, position))
+        for links_of in (self._explicit, self.property_targets):
+            for source_id, targets in links_of.items():
+                if source_id not in old_ids and any(id(t) in old_ids
+                                                    for t in targets.values()):
+                    relink.setdefault(source_id, self._note_by_id(source_id, position))
+        sources: list[tuple[Note, Note]] = [(old, new_of[id(old)]) for old in olds]
+        sources += [(note, note) for note in relink.values() if note is not None]
+        # Take out what the old versions contributed, then add the new ones'.
+        touched: set[int] = set()
+        dropped = {id(before) for before, _ in sources}
+        # A relinked note's links that named no old version resolve as they did.
+        kept: dict[int, dict[int, LinkResolution]] = {}
+        for before, after in sources:
+            unchanged = kept.setdefault(id(after), {}) if before is after else {}
+            for index in range(len(before.links)):
+                gone = self.resolutions.pop((id(before), index), None)
+                if gone is not None and gone.note is not None:
+                    touched.add(id(gone.note))
+                if gone is not None and before is after and not (
+                        (gone.note is not None and id(gone.note) in old_ids)
+                        or any(id(c) in old_ids for c in gone.candidates)):
+                    unchanged[index] = gone
+            self.parent_of.pop(id(before), None)
+            self._explicit.pop(id(before), None)
+            for target in self.property_targets.pop(id(before), {}).values():
+                touched.add(id(target))
+        for target_id in touched:
+            remaining = [b for b in self.backlinks.get(target_id, ())
+                         if id(b.source) not in dropped]
+            if remaining:
+                self.backlinks[target_id] = remaining
+            else:
+                self.backlinks.pop(target_id, None)
+        for old, new in pairs:
+            moved = self.backlinks.pop(id(old), None)
+            if moved is not None:
+                self.backlinks[id(new)] = moved
+            for cache in (self._summaries, self._split):
+                cache.pop(id(old), None)
+            for line in range(old.body_line, old.body_line + old.body.count("\n") + 1):
+                self._lines.pop((id(old), line), None)
+        self._listings.clear()
+        for _, after in sources:
+            self._link_note(after, kept.get(id(after)))
+            touched.update(id(found.note) for index in range(len(after.links))
+                           if (found := self.resolutions.get((id(after), index))) is not None
+                           and found.note is not None)
+        title_key = functools.cache(sort_key)
+        order = {id(note): i for i, note in enumerate(self.vault.notes)}
+        for target_id in touched:
+            items = self.backlinks.get(target_id)
+            if items:
+                # As a new model lists them: in the vault's order, then sorted by title.
+                items.sort(key=lambda b: order[id(b.source)])
+                items.sort(key=lambda b: title_key(b.source.title))
+        self._pair_translations()
+        # Same paths, so same titles and parents: the children lists keep their order.
+        for old, new in pairs:
+            kids = self.children_of.pop(id(old), None)
+            if kids is not None:
+                self.children_of[id(new)] = kids
+        for kids in self.children_of.values():
+            for at, kid in enumerate(kids):
+                if id(kid) in old_ids:
+                    kids[at] = new_of[id(kid)]
+        return {id(after) for _, after in sources}
+
+    def _note_by_id(self, note_id: int, position: dict[int, int]) -> Note | None:
+        at = position.get(note_id)
+        return self.vault.notes[at] if at is not None else None
 
     def summary(self, note: Note, limit: int = 300) -> str:
         """The note's first paragraph as plain text (computed once per note)."""
