@@ -89,6 +89,13 @@ def full_build(root: Path, folder: Path, nonce: str) -> Path:
     return folder / "site"
 
 
+def page_path(site: Path, plugin: GlosaPlugin, note: str) -> Path:
+    """The file of a note's page (its address follows the site's url_style)."""
+    from urllib.parse import unquote
+
+    return site / unquote(plugin.url_of(note)) / "index.html"
+
+
 def site_files(site: Path) -> dict[str, bytes]:
     """Every file of a site but the search bundle (compared through its records) and the
     compressed sitemap (gzip stamps the time it was written)."""
@@ -157,14 +164,15 @@ def test_definition_edit_rewrites_the_pages_that_show_it(tmp_path: Path,
     live = plugin._live
     assert live is not None
     site = tmp_path / "served" / "site"
-    untouched = site / "es" / "Gamma 🟡③" / "index.html"
+    untouched = page_path(site, plugin, "es/Gamma 🟡③.md")
     stamp = untouched.stat().st_mtime_ns
     rel, change = EDITS["body"]
     assert live.handle({str(edit(root, rel, change))}), live.last_reason
     # Beta shows the linking line as a backlink snippet, the A–Z index and the section
     # of the home show the definition; Gamma shows nothing of Alfa and is not rewritten.
-    for page in ("es/Alfa 🟡③/index.html", "es/Beta 🟡③/index.html", "es/az/index.html"):
-        assert "Alfa, cambiada, enlaza" in (site / page).read_text("utf-8"), page
+    for page in (page_path(site, plugin, "es/Alfa 🟡③.md"),
+                 page_path(site, plugin, "es/Beta 🟡③.md"), site / "es/az/index.html"):
+        assert "Alfa, cambiada, enlaza" in page.read_text("utf-8"), page
     assert untouched.stat().st_mtime_ns == stamp
     # The site has no search: no bundle is built for it.
     assert live.search is not None and live.search.wait(timeout=5)
@@ -185,7 +193,8 @@ def test_search_records_and_bundle_follow_the_edit(tmp_path: Path,
                                  lambda t: t.replace("define algo", "define zorglub")))})
     # The records of Gamma and of Beta (which embeds it) hold the new word at once...
     records = live.search.records["es"]
-    assert "zorglub" in records["/es/Gamma 🟡③/"] and "zorglub" in records["/es/Beta 🟡③/"]
+    gamma, beta = ("/" + plugin.url_of(f"es/{name} 🟡③.md") for name in ("Gamma", "Beta"))
+    assert "zorglub" in records[gamma] and "zorglub" in records[beta]
     # ...and the bundle is rebuilt and swapped in, in the background.
     assert live.search.wait(timeout=120)
     assert live.search.swapped == 1
@@ -282,7 +291,7 @@ def test_saved_note_is_rewritten_and_browsers_reload(tmp_path: Path,
     server = FakeServer(os.path.abspath(config.docs_dir))
     assert plugin.on_serve(server, config=config, builder=server.builder) is server
     assert server.watched == set()  # glosa watches the docs folder now
-    page = tmp_path / "served" / "site" / "es" / "Alfa 🟡③" / "index.html"
+    page = page_path(tmp_path / "served" / "site", plugin, "es/Alfa 🟡③.md")
     # An editor's save: a temporary file renamed over the note.
     temporary = root / "es" / ".Alfa 🟡③.md.tmp"
     temporary.write_text((root / "es" / "Alfa 🟡③.md").read_text("utf-8").replace(

@@ -441,7 +441,7 @@ def refresh_site_files(plugin: GlosaPlugin, site_dir: Path,
     size changed). Stops early, returning None, when ``pending()`` says a newer edit is
     waiting (it is done after that one)."""
     pages: list[str] = []
-    if plugin.config.exports and plugin.exports is not None:
+    if plugin.exports is not None:  # built: the downloads are on
         before = plugin.exports
         exports = plugin._build_exports()
         if pending():
