@@ -39,6 +39,14 @@ class ObsidianLinkify(LinkifyIt):  # type: ignore[misc]
         self._www_path = re.compile(self.re["src_path"], flags=re.IGNORECASE)
         self.add("www.", {"validate": self._validate_www, "normalize": self._normalize_www})
 
+    def pretest(self, text: str) -> bool:
+        # Every form linked holds `://`, `@` (e-mail, `mailto:`) or `www.` in any case:
+        # most text has none, and linkify-it's own pretest (a large Unicode pattern)
+        # costs more than the rest of a paragraph's parse.
+        if "://" not in text and "@" not in text and "www." not in text.lower():
+            return False
+        return bool(super().pretest(text))
+
     def _validate_www(self, text: str, pos: int) -> int:
         # Each part is matched within a bounded window: the host pattern backtracks, and
         # a line of `www.www.www…` would otherwise be scanned to its end from each `www.`
