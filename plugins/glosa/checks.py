@@ -9,13 +9,14 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .cache import CacheStore
 from .config import GlosaConfig
 from .diagnostics import Diagnostic, Severity
 from .markers import normalize_key, split_marker
@@ -33,6 +34,7 @@ from .vault import (
     Vault,
     decode_notes,
     encode_notes,
+    load_vault,
     paused_garbage_collection,
     read_notes_here,
     vault_files,
@@ -443,8 +445,7 @@ def _check_notes(vault: Vault, positions: Sequence[int],
     embeds of notes met on the way."""
     out: list[Diagnostic] = []
     report = _Reporter(vault.config, out)
-    embeds: list[_Embed] = []
-    where: dict[int, int] | None = None
+    embeds = _Embeds(vault)
     for at in positions:
         note = vault.notes[at]
         out.extend(note.problems)
@@ -454,16 +455,53 @@ def _check_notes(vault: Vault, positions: Sequence[int],
         _check_translations(vault, note, report)
         for link, res in check_links(note, vault.index, report, resolved):
             if link.embed and res.note is not None:
-                if where is None:
-                    where = {id(n): i for i, n in enumerate(vault.notes)}
-                embeds.append((at, link, where[id(res.note)], *section_lines(res.note, res)))
-    return out, embeds
+                embeds.add(at, link, res)
+    return out, embeds.found
 
 
-def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vault]:
+class _Embeds:
+    """The embeds met by the link checks, notes by their position in the vault."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.found: list[_Embed] = []
+        self._where: dict[int, int] | None = None
+
+    def add(self, at: int, link: WikiLink, res: LinkResolution) -> None:
+        assert res.note is not None
+        if self._where is None:
+            self._where = {id(n): i for i, n in enumerate(self.vault.notes)}
+        self.found.append((at, link, self._where[id(res.note)],
+                           *section_lines(res.note, res)))
+
+
+def note_embeds(vault: Vault, positions: Sequence[int]) -> list[_Embed]:
+    """The embeds :func:`_check_notes` would meet in the notes at ``positions``, without
+    checking them (for notes whose checks are known already)."""
+    embeds = _Embeds(vault)
+    for at in positions:
+        note = vault.notes[at]
+        if not note.readable:
+            continue
+        for link in note.links:
+            if link.embed:
+                res = resolve_link(vault.index, link, note)
+                if res.note is not None:
+                    embeds.add(at, link, res)
+    return embeds.found
+
+
+def check_folder(root: Path, config: GlosaConfig, *, store: CacheStore | None = None,
+                 only: Collection[str] | None = None,
+                 ) -> tuple[list[Diagnostic], Vault | None]:
     """``check_vault(load_vault(root, config))`` and the vault, on a large vault in two
     processes. (The vault is returned so that a short-lived caller can leave it to the
     process exit: freeing 10,000 notes object by object takes a tenth of a check.)
+
+    With a ``store`` (glosa's persistent cache), see :mod:`glosa.check_cache`: the vault
+    is None when nothing changed and no note had to be read. ``only``: vault paths of
+    the notes whose diagnostics are wanted (a pre-commit run on a few files); the rest of
+    the vault is still read, as the link targets and the checks across notes need it.
 
     Each process reads half of the notes; they swap what the other needs of them as link
     targets (names, headings, block ids: no bodies, no links), check the links and
@@ -471,6 +509,20 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
     checks across notes. Nothing here is done differently from one process: a test holds
     both ways to the same report.
     """
+    if store is not None and store.enabled:
+        from .check_cache import cached_check
+
+        return cached_check(root, config, store, only)
+    if only is not None:
+        vault = load_vault(root, config)
+        with paused_garbage_collection():
+            wanted = [at for at, note in enumerate(vault.notes) if note.path in only]
+            found, embeds = _check_notes(vault, wanted, None)
+            # The checks across notes need every embed, not only those of the notes asked.
+            embeds += note_embeds(vault, [at for at, note in enumerate(vault.notes)
+                                          if note.path not in only])
+            reported = _finish_checks(vault, list(vault.problems) + found, embeds)
+        return [d for d in reported if d.path in only], vault
     with paused_garbage_collection():
         found_files = vault_files(root, config)
         note_files, problems = found_files.notes, found_files.problems

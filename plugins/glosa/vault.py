@@ -177,7 +177,7 @@ Stamp = tuple[int, int]
 # A stamp this close to the moment it was taken is not trusted next time: the file may
 # change again within the file system's timestamp granularity (coarse clocks, FAT's 2 s)
 # keeping the same stamp, so the content digest decides instead ("racy" entries, as Git).
-_RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000
 
 
 def file_stamp(path: Path) -> Stamp | None:
@@ -268,7 +268,7 @@ class NoteCache:
             del self.entries[rel]
         notes = []
         for (abs_path, rel), stamp in zip(files, stamps, strict=True):
-            trusted = stamp if stamp is not None and stamp[0] < taken - _RACY_NS else None
+            trusted = stamp if stamp is not None and stamp[0] < taken - RACY_NS else None
             if rel not in fresh:
                 notes.append(self.entries[rel].note)
                 continue

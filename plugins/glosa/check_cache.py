@@ -1,0 +1,333 @@
+"""``glosa check`` through the persistent cache: the previous report when nothing changed,
+and only the notes a change can affect checked again when something did.
+
+The ``check`` entry of a vault (see :func:`glosa.vault.vault_entry`) keeps, for every note
+file, its stamp and content digest, and for every note the diagnostics of its own checks
+(reading problems, metadata, translations, links), the names other notes' links can reach
+it by (*name tokens*), the names its own links look up (*link tokens*) and a digest of
+what other notes' checks read of it (its *interface*: path, names, language, headings,
+block ids, translations). The checks across notes (hierarchy roots, duplicate titles,
+embed cycles, links to unpublished notes) are cheap and always run again over the whole
+vault.
+
+When some files changed, a note that did not is checked again only when
+
+- a note whose interface changed, or that appeared or went, bears a name token that one
+  of its links (or one of its translations' translations) looks up: the link may now
+  resolve elsewhere, become ambiguous or broken, or find another heading;
+- a file or template that appeared or went bears a name one of its links looks up;
+- it had a broken link and the names of the vault changed (its did-you-mean list may);
+- one of its links names a path the tokens cannot follow (``..``), and anything changed.
+
+Everything else about a note's own checks is a function of its content and the
+configuration, which the entry is keyed by; a test compares many random edits, renames
+and deletions against a cold check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import time
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from .cache import CacheStore
+from .config import GlosaConfig
+from .diagnostics import Diagnostic
+from .markers import normalize_key
+from .model import Attachment, Note, WikiLink
+from .resolver import _name_keys, _strip_md, resolve_link
+from .vault import (
+    RACY_NS,
+    NoteCache,
+    Vault,
+    content_digest,
+    decode_diagnostic,
+    encode_diagnostic,
+    file_stamp,
+    paused_garbage_collection,
+    reading_key,
+    vault_entry,
+    vault_files,
+)
+
+__all__ = ["cached_check", "check_key"]
+
+#: A link token that stands for any name: the link's last path segment cannot be known
+#: without resolving it (``[[a/..]]``).
+_ANY = "*"
+_BROKEN_RULES = frozenset({"link-broken", "translation-broken"})
+_SHAPE = 1  # bumped when the entry's layout changes
+
+
+def check_key(config: GlosaConfig) -> dict[str, Any]:
+    """Everything of the configuration a check reads."""
+    return {**reading_key(config), "roots": list(config.roots),
+            "publish_exclude": list(config.publish_exclude),
+            "exclude_dirs": list(config.exclude_dirs)}
+
+
+def _last_segments(target: str) -> set[str]:
+    """The last path segments under which a link target can find a note or file."""
+    found: set[str] = set()
+    texts = [target, unquote(target)] if "%" in target else [target]
+    for text in texts:
+        key = normalize_key(_strip_md(text.strip()))
+        for form in (key, posixpath.normpath(key) if key else key):
+            last = form.rsplit("/", 1)[-1]
+            found.add(_ANY if last in ("", ".", "..") else last)
+    return found
+
+
+def _link_tokens(links: Iterable[WikiLink]) -> set[str]:
+    tokens: set[str] = set()
+    for link in links:
+        if link.target:  # an empty target is the note itself
+            tokens |= _last_segments(link.target)
+    return tokens
+
+
+def _name_tokens(note: Note) -> list[str]:
+    """The last segments of every key the index files ``note`` under."""
+    stem = _strip_md(note.path).rpartition("/")[2]
+    tokens = set(_name_keys(stem))
+    for alias in note.aliases:
+        key = normalize_key(alias)
+        tokens.add(key)
+        tokens.add(key.rsplit("/", 1)[-1])
+    return sorted(tokens)
+
+
+def _file_token(path: str) -> str:
+    return normalize_key(path).rsplit("/", 1)[-1]
+
+
+def _template_tokens(path: str) -> set[str]:
+    key = normalize_key(_strip_md(path))
+    return {key.rsplit("/", 1)[-1], _file_token(path)}
+
+
+def _interface(note: Note) -> bytes:
+    """A digest of what other notes' checks read of ``note``."""
+    shape = repr((note.path, note.stem, note.title, note.lang, note.readable, note.aliases,
+                  [(h.level, h.text, h.slug, h.line) for h in note.headings],
+                  sorted(note.block_ids.items()),
+                  [(t.target, t.heading, t.block) for t in note.translations]))
+    return hashlib.blake2b(shape.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _names_digest(vault: Vault) -> bytes:
+    """A digest of the names did-you-mean suggestions are chosen from."""
+    index = vault.index
+    shape = repr((list(index.fuzzy_choices().items()), list(index.attachment_names().items())))
+    return hashlib.blake2b(shape.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _dependencies(vault: Vault, note: Note) -> list[str]:
+    """The link tokens of ``note``: what its links, and its translations' own
+    translations (the reciprocity check reads them), look up."""
+    links: list[WikiLink] = list(note.links) + list(note.translations)
+    for group in note.property_links.values():
+        links.extend(group)
+    tokens = _link_tokens(links)
+    for link in note.translations:
+        target = resolve_link(vault.index, link, note).note
+        if target is not None:
+            tokens |= _link_tokens(target.translations)
+    return sorted(tokens)
+
+
+def _context(config: GlosaConfig, vault_settings: Any) -> dict[str, Any]:
+    return {"shape": _SHAPE, "config": check_key(config), "obsidian": repr(vault_settings)}
+
+
+def cached_check(root: Path, config: GlosaConfig, store: CacheStore,
+                 only: Collection[str] | None = None,
+                 ) -> tuple[list[Diagnostic], Vault | None]:
+    """The diagnostics of the vault at ``root`` (those of the notes at the vault paths in
+    ``only``, when given), through ``store``; and the vault when it had to be loaded."""
+    from .checks import _check_notes, _finish_checks, note_embeds
+
+    with paused_garbage_collection():
+        found = vault_files(root, config)
+        name = vault_entry("check", root, store)
+        context = _context(config, found.obsidian)
+        saved = _saved_entry(store.load(name), context)
+        problems = list(found.problems)
+        attachments = sorted(rel for _, rel in found.attachments)
+        templates = list(found.templates)
+        if saved is not None and saved["attachments"] == attachments and saved[
+                "templates"] == templates:
+            report = _unchanged_report(saved, found.notes)
+            if report is not None:
+                diagnostics, restamped = report
+                if restamped:
+                    store.save(name, saved)
+                ordered = problems + diagnostics
+                ordered.sort(key=Diagnostic.sort_key)
+                return _select(ordered, only), None
+
+        cache = NoteCache.restore(store, vault_entry("notes", root, store), config,
+                                  root.resolve())
+        notes = cache.read_all(found.notes, config)
+        if cache.changed:
+            cache.persist(store, vault_entry("notes", root, store), config)
+        vault = Vault(root.resolve(), config, notes,
+                      [Attachment(rel, abs_path) for abs_path, rel in found.attachments],
+                      problems, found.obsidian, templates)
+        digests = {rel: entry.digest for rel, entry in cache.entries.items()}
+        stamps = {rel: entry.stamp for rel, entry in cache.entries.items()}
+        recheck = _to_recheck(vault, saved, digests, attachments, templates)
+        before = {} if saved is None else saved["notes"]
+        positions = [at for at, note in enumerate(vault.notes)
+                     if recheck is None or note.path in recheck]
+        fresh, embeds = _check_notes(vault, positions, None)
+        by_path: dict[str, list[Diagnostic]] = {}
+        for diagnostic in fresh:
+            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+        kept = [at for at, note in enumerate(vault.notes)
+                if recheck is not None and note.path not in recheck]
+        embeds += note_embeds(vault, kept)
+        rows: dict[str, list[Any]] = {}
+        out: list[Diagnostic] = list(problems)
+        checked = set(positions)
+        for at, note in enumerate(vault.notes):
+            if at in checked:
+                own = by_path.get(note.path, [])
+                tokens = _dependencies(vault, note)
+                broken = any(d.rule in _BROKEN_RULES for d in own)
+                row = [_interface(note), _name_tokens(note), tokens, broken,
+                       [encode_diagnostic(d) for d in own]]
+            else:
+                row = before[note.path]
+                own = [decode_diagnostic(d) for d in row[4]]
+            out.extend(own)
+            if note.path in digests:
+                rows[note.path] = row
+        cross = _finish_checks(vault, [], embeds)
+        out.extend(cross)
+        out.sort(key=Diagnostic.sort_key)
+        store.save(name, {
+            "context": context, "attachments": attachments, "templates": templates,
+            "names": _names_digest(vault),
+            "files": {rel: [None if stamps[rel] is None else list(stamps[rel]),  # type: ignore[arg-type]
+                            digests[rel]] for rel in rows},
+            "notes": rows, "cross": [encode_diagnostic(d) for d in cross],
+        })
+        return _select(out, only), vault
+
+
+def _select(diagnostics: list[Diagnostic], only: Collection[str] | None) -> list[Diagnostic]:
+    if only is None:
+        return diagnostics
+    return [d for d in diagnostics if d.path in only]
+
+
+def _saved_entry(value: Any, context: dict[str, Any]) -> dict[str, Any] | None:
+    """The saved check entry when it is of this shape and context, else None."""
+    if not isinstance(value, dict) or value.get("context") != context:
+        return None
+    try:
+        files, notes = value["files"], value["notes"]
+        if not isinstance(files, dict) or not isinstance(notes, dict) or set(files) != set(
+                notes):
+            return None
+        for rel, (stamp, digest) in files.items():
+            if not isinstance(rel, str) or not isinstance(digest, bytes) or not (
+                    stamp is None or (isinstance(stamp, list) and len(stamp) == 2)):
+                return None
+        for row in notes.values():
+            interface, names, tokens, broken, own = row
+            if not (isinstance(interface, bytes) and isinstance(names, list)
+                    and isinstance(tokens, list) and isinstance(broken, bool)):
+                return None
+            for d in own:
+                decode_diagnostic(d)
+        for d in value["cross"]:
+            decode_diagnostic(d)
+        if not isinstance(value["attachments"], list) or not isinstance(
+                value["templates"], list) or not isinstance(value["names"], bytes):
+            return None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return value
+
+
+def _unchanged_report(saved: dict[str, Any], files: Sequence[tuple[Path, str]],
+                      ) -> tuple[list[Diagnostic], bool] | None:
+    """The saved diagnostics of the notes and across them, when no note file changed
+    (same files, each with its stamp or, the stamp changed, its digest); and whether
+    stamps were updated. None when something changed."""
+    known: dict[str, list[Any]] = saved["files"]
+    if len(known) != len(files):
+        return None
+    restamped = False
+    for abs_path, rel in files:
+        entry = known.get(rel)
+        if entry is None:
+            return None
+        stamp = file_stamp(abs_path)
+        if stamp is None:
+            return None
+        if entry[0] is not None and tuple(entry[0]) == stamp:
+            continue
+        try:
+            data = abs_path.read_bytes()
+        except OSError:
+            return None
+        if content_digest(data) != entry[1]:
+            return None
+        # Unchanged content with a new stamp (a fresh clone): trusted from now on, unless
+        # the file changed within the last moments (see glosa.vault.RACY_NS).
+        entry[0] = list(stamp) if stamp[0] < time.time_ns() - RACY_NS else None
+        restamped = True
+    out: list[Diagnostic] = []
+    for rel in (rel for _, rel in files):
+        out.extend(decode_diagnostic(d) for d in saved["notes"][rel][4])
+    out.extend(decode_diagnostic(d) for d in saved["cross"])
+    return out, restamped
+
+
+def _to_recheck(vault: Vault, saved: dict[str, Any] | None, digests: dict[str, bytes],
+                attachments: list[str], templates: list[str]) -> set[str] | None:
+    """Vault paths of the notes to check again, or None for all of them."""
+    if saved is None:
+        return None
+    before: dict[str, list[Any]] = saved["notes"]
+    files: dict[str, list[Any]] = saved["files"]
+    changed: set[str] = set()
+    dirty: set[str] = set()
+    present = {note.path for note in vault.notes}
+    for note in vault.notes:
+        old = files.get(note.path)
+        if old is not None and note.path in digests and digests[note.path] == old[1]:
+            continue  # the same content: the same own checks, the same interface
+        changed.add(note.path)
+        row = before.get(note.path)
+        if row is None or row[0] != _interface(note):
+            dirty.update(_name_tokens(note))
+            if row is not None:
+                dirty.update(row[1])
+    for rel, row in before.items():
+        if rel not in present:
+            dirty.update(row[1])
+    dirty.update(_file_token(p) for p in set(attachments) ^ set(saved["attachments"]))
+    for path in set(templates) ^ set(saved["templates"]):
+        dirty |= _template_tokens(path)
+    names_changed = _names_digest(vault) != saved["names"]
+    recheck = set(changed)
+    for note in vault.notes:
+        if note.path in recheck:
+            continue
+        row = before.get(note.path)
+        if row is None:
+            recheck.add(note.path)
+            continue
+        tokens: list[str] = row[2]
+        if (dirty and (_ANY in tokens or not dirty.isdisjoint(tokens))) or (
+                names_changed and row[3]):
+            recheck.add(note.path)
+    return recheck
