@@ -78,6 +78,14 @@ def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`glosa check` caches beside the settings file or in the current folder: each test
+    gets a cache folder of its own instead, never the repository's."""
+    monkeypatch.setenv("GLOSA_CACHE_DIR", str(tmp_path_factory.mktemp("glosa-cache")))
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> VaultFactory:
     def build(files: dict[str, str | bytes]) -> Path:

@@ -246,3 +246,90 @@ def test_only_reports_the_files_asked(vault: Path, tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache", key={})
     assert check_folder(vault, config, store=store, only=wanted)[0] == expected
     assert check_folder(vault, config, store=store, only=wanted)[0] == expected
+
+
+# The command line.
+
+def _run(*args: str, cwd: Path | None = None) -> tuple[int, list[dict[str, object]]]:
+    from click.testing import CliRunner
+
+    from glosa.cli import main
+
+    here = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(main, ["check", "--format", "json", *args])
+    finally:
+        os.chdir(here)
+    import json
+
+    return result.exit_code, (json.loads(result.stdout) if result.stdout.strip() else [])
+
+
+def _project(tmp_path: Path) -> Path:
+    """A project folder: mkdocs.yml using glosa, and the vault in docs/."""
+    write_vault(tmp_path / "project" / "docs", _base())
+    (tmp_path / "project" / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - glosa\n", "utf-8")
+    return tmp_path / "project"
+
+
+def test_the_command_caches_beside_the_settings_file(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GLOSA_CACHE_DIR")
+    project = _project(tmp_path)
+    code, first = _run(cwd=project)
+    entries = sorted(p.name.split("-")[0] for p in (project / ".cache" / "glosa").glob("*.msgpack"))
+    assert entries == ["check", "notes"]
+    assert (project / ".cache" / "glosa" / ".gitignore").is_file()
+    assert _run(cwd=project) == (code, first)
+    # A damaged entry is ignored, never trusted.
+    for entry in (project / ".cache" / "glosa").glob("*.msgpack"):
+        entry.write_bytes(entry.read_bytes()[:-9])
+    assert _run(cwd=project) == (code, first)
+    assert _run("--no-cache", "--clear-cache", cwd=project) == (code, first)
+    assert not (project / ".cache" / "glosa").exists()
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    folder = tmp_path / "c"
+    assert _run("--no-cache", "--cache-dir", str(folder), cwd=project)[1]
+    assert not folder.exists()
+
+
+def test_cache_clear(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from glosa.cli import main
+
+    project = _project(tmp_path)
+    folder = tmp_path / "c"
+    _run("--cache-dir", str(folder), cwd=project)
+    assert list(folder.glob("*.msgpack"))
+    (folder / "mine.txt").write_text("kept", "utf-8")
+    result = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(folder)])
+    assert result.exit_code == 0
+    assert not list(folder.glob("*.msgpack")) and (folder / "mine.txt").is_file()
+
+
+def test_files_mode_reports_the_files_named(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "docs" / "es" / "Venta 🔴②.md").write_text(
+        seed_note("Venta 🔴②", body="[[Nada]] [[Cliente]]"), "utf-8")
+    code, everything = _run(cwd=project)
+    assert code == 1
+    named = ["docs/es/Venta 🔴②.md", "docs/Venta.png", "mkdocs.yml"]
+    code, found = _run(*named, cwd=project)
+    assert code == 1
+    assert found == [d for d in everything if d["path"] == "es/Venta 🔴②.md"]
+    assert _run(*named, "--no-cache", cwd=project) == (code, found)
+    # No note among the files: nothing is read, nothing to report.
+    assert _run("docs/Venta.png", "mkdocs.yml", cwd=project) == (0, [])
+
+
+def test_files_and_a_folder_together_are_a_usage_error(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    assert _run("docs", "docs/Venta.png", cwd=project)[0] == 2
+    assert _run("docs/missing.md", cwd=project)[0] == 2

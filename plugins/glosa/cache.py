@@ -30,7 +30,7 @@ import msgpack  # type: ignore[import-untyped]  # msgpack ships no type hints
 
 from .files import write_atomic
 
-__all__ = ["CACHE_FORMAT", "CacheStore", "code_fingerprint", "default_cache_dir"]
+__all__ = ["CACHE_FORMAT", "CacheStore", "code_fingerprint", "default_cache_dir", "shared_store"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,13 @@ def code_fingerprint() -> str:
         except OSError:
             digest.update(b"?")
     return digest.hexdigest()
+
+
+def shared_store(root: Path | None) -> CacheStore:
+    """The store for entries that carry the configuration they were made under (the read
+    cache of notes, the check results): made with an empty key, so that ``glosa check``
+    and ``mkdocs build`` share them whatever else their settings say."""
+    return CacheStore(root, key={})
 
 
 def _digest(data: bytes | memoryview) -> bytes:
