@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -102,8 +102,21 @@ def _type_name(value: Any) -> str:
         type(value), type(value).__name__)
 
 
+# The form editors and the note format write (`2024-05-06T16:50:09.788Z`), read without
+# the rewriting below: most notes carry two such distinct timestamps.
+_COMMON_TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z")
+
+
 @functools.lru_cache(maxsize=65_536)
 def _parse_date_text(value: str) -> datetime | None:
+    common = _COMMON_TIMESTAMP.fullmatch(value)
+    if common is not None:
+        year, month, day, hour, minute, second, millis = map(int, common.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second, millis * 1000,
+                            tzinfo=timezone.utc)
+        except ValueError:
+            return None
     if not _ISO_DATE.match(value.strip()):
         return None
     text = value.strip().replace(" ", "T")
@@ -118,8 +131,6 @@ def _parse_date_text(value: str) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        from datetime import timezone
-
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
 
