@@ -207,6 +207,8 @@ def test_one_edit_rechecks_that_note_and_the_notes_linking_to_its_names(
 def test_a_damaged_check_entry_is_ignored(vault: Path, tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
     store = CacheStore(tmp_path / "cache", key={})
     check_folder(vault, GlosaConfig(), store=store)
+    (vault / "Índice ⚫①.md").write_text(seed_note("Índice ⚫①", parent=None), "utf-8")
+    check_folder(vault, GlosaConfig(), store=store)  # re-checks: saves the notes read too
     for kind in ("check", "notes"):
         entry = tmp_path / "cache" / f"{vault_entry(kind, vault, store)}.msgpack"
         entry.write_bytes(damage(entry.read_bytes()))
@@ -259,7 +261,9 @@ def _run(*args: str, cwd: Path | None = None) -> tuple[int, list[dict[str, objec
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = CliRunner().invoke(main, ["check", "--format", "json", *args])
+        # The cache on, as it is by default (the test suite turns it off elsewhere).
+        result = CliRunner(env={"GLOSA_NO_CACHE": None}).invoke(
+            main, ["check", "--format", "json", *args])
     finally:
         os.chdir(here)
     import json
@@ -281,7 +285,7 @@ def test_the_command_caches_beside_the_settings_file(tmp_path: Path,
     project = _project(tmp_path)
     code, first = _run(cwd=project)
     entries = sorted(p.name.split("-")[0] for p in (project / ".cache" / "glosa").glob("*.msgpack"))
-    assert entries == ["check", "notes"]
+    assert entries == ["check"]  # a first run keeps its findings; notes once it re-checks
     assert (project / ".cache" / "glosa" / ".gitignore").is_file()
     assert _run(cwd=project) == (code, first)
     # A damaged entry is ignored, never trusted.
@@ -309,7 +313,8 @@ def test_cache_clear(tmp_path: Path) -> None:
     _run("--cache-dir", str(folder), cwd=project)
     assert list(folder.glob("*.msgpack"))
     (folder / "mine.txt").write_text("kept", "utf-8")
-    result = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(folder)])
+    result = CliRunner(env={"GLOSA_NO_CACHE": None}).invoke(
+        main, ["cache", "clear", "--cache-dir", str(folder)])
     assert result.exit_code == 0
     assert not list(folder.glob("*.msgpack")) and (folder / "mine.txt").is_file()
 
@@ -333,3 +338,20 @@ def test_files_and_a_folder_together_are_a_usage_error(tmp_path: Path) -> None:
     project = _project(tmp_path)
     assert _run("docs", "docs/Venta.png", cwd=project)[0] == 2
     assert _run("docs/missing.md", cwd=project)[0] == 2
+
+
+def test_a_first_cached_check_split_between_two_processes_is_kept_whole(
+        vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import glosa.workers
+
+    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
+    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+    config = GlosaConfig()
+    store = CacheStore(tmp_path / "cache", key={})
+    assert check_folder(vault, config, store=store)[0] == _cold(vault, config)
+    # What each process kept of its half lets the next runs reuse or re-check it.
+    assert check_folder(vault, config, store=store)[1] is None
+    for number, name in enumerate(["Venta 🔴②", "Oferta ⚪⑥"], 1):
+        _apply(vault, ("rename", name, "es/", f"{name} {number}"))
+        _age(vault, number)
+        assert check_folder(vault, config, store=store)[0] == _cold(vault, config)

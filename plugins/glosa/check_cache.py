@@ -44,6 +44,7 @@ from .vault import (
     RACY_NS,
     NoteCache,
     Vault,
+    VaultFiles,
     content_digest,
     decode_diagnostic,
     encode_diagnostic,
@@ -54,7 +55,7 @@ from .vault import (
     vault_files,
 )
 
-__all__ = ["cached_check", "check_key"]
+__all__ = ["cached_check", "check_key", "note_tokens"]
 
 #: A link token that stands for any name: the link's last path segment cannot be known
 #: without resolving it (``[[a/..]]``).
@@ -137,7 +138,7 @@ def _names_digest(vault: Vault) -> bytes:
     return hashlib.blake2b(shape.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _dependencies(vault: Vault, note: Note) -> list[str]:
+def note_tokens(vault: Vault, note: Note) -> list[str]:
     """The link tokens of ``note``: what its links, and its translations' own
     translations (the reciprocity check reads them), look up."""
     links: list[WikiLink] = list(note.links) + list(note.translations)
@@ -160,18 +161,19 @@ def cached_check(root: Path, config: GlosaConfig, store: CacheStore,
                  ) -> tuple[list[Diagnostic], Vault | None]:
     """The diagnostics of the vault at ``root`` (those of the notes at the vault paths in
     ``only``, when given), through ``store``; and the vault when it had to be loaded."""
-    from .checks import _check_notes, _finish_checks, note_embeds
+    from .checks import check_in_two
 
     with paused_garbage_collection():
+        taken = time.time_ns()
         found = vault_files(root, config)
         name = vault_entry("check", root, store)
         context = _context(config, found.obsidian)
         saved = _saved_entry(store.load(name), context)
         problems = list(found.problems)
-        attachments = sorted(rel for _, rel in found.attachments)
-        templates = list(found.templates)
-        if saved is not None and saved["attachments"] == attachments and saved[
-                "templates"] == templates:
+        entry = {"context": context, "attachments": sorted(rel for _, rel in found.attachments),
+                 "templates": list(found.templates)}
+        if saved is not None and all(saved[key] == entry[key]
+                                     for key in ("attachments", "templates")):
             report = _unchanged_report(saved, found.notes)
             if report is not None:
                 diagnostics, restamped = report
@@ -180,55 +182,81 @@ def cached_check(root: Path, config: GlosaConfig, store: CacheStore,
                 ordered = problems + diagnostics
                 ordered.sort(key=Diagnostic.sort_key)
                 return _select(ordered, only), None
-
-        cache = NoteCache.restore(store, vault_entry("notes", root, store), config,
-                                  root.resolve())
-        notes = cache.read_all(found.notes, config)
-        if cache.changed:
-            cache.persist(store, vault_entry("notes", root, store), config)
-        vault = Vault(root.resolve(), config, notes,
-                      [Attachment(rel, abs_path) for abs_path, rel in found.attachments],
-                      problems, found.obsidian, templates)
-        digests = {rel: entry.digest for rel, entry in cache.entries.items()}
-        stamps = {rel: entry.stamp for rel, entry in cache.entries.items()}
-        recheck = _to_recheck(vault, saved, digests, attachments, templates)
-        before = {} if saved is None else saved["notes"]
-        positions = [at for at, note in enumerate(vault.notes)
-                     if recheck is None or note.path in recheck]
-        fresh, embeds = _check_notes(vault, positions, None)
+        if saved is None:
+            # Nothing to start from: the plain check, a large vault in two processes,
+            # keeping what the next run needs. (The notes are saved by the next run that
+            # has something to re-check: the second process's notes stay there.)
+            checked = check_in_two(root, config, found, track=True)
+            assert checked.files is not None and checked.tokens is not None
+            vault, own, cross = checked.vault, checked.found, checked.cross
+            files = {rel: (None if stamp is None or stamp[0] >= taken - RACY_NS else stamp,
+                           digest) for rel, (stamp, digest) in checked.files.items()}
+            tokens = checked.tokens
+            rows = None
+        else:
+            vault, own, cross, files, tokens, rows = _recheck(root, config, store, found,
+                                                               saved)
         by_path: dict[str, list[Diagnostic]] = {}
-        for diagnostic in fresh:
+        for diagnostic in own:
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
-        kept = [at for at, note in enumerate(vault.notes)
-                if recheck is not None and note.path not in recheck]
-        embeds += note_embeds(vault, kept)
-        rows: dict[str, list[Any]] = {}
         out: list[Diagnostic] = list(problems)
-        checked = set(positions)
-        for at, note in enumerate(vault.notes):
-            if at in checked:
-                own = by_path.get(note.path, [])
-                tokens = _dependencies(vault, note)
-                broken = any(d.rule in _BROKEN_RULES for d in own)
-                row = [_interface(note), _joined(_name_tokens(note)), _joined(tokens), broken,
-                       [encode_diagnostic(d) for d in own]]
+        kept: dict[str, list[Any]] = {}
+        for note in vault.notes:
+            path = note.path
+            if rows is not None and path in rows:
+                row = rows[path]
+                out.extend(decode_diagnostic(d) for d in row[4])
             else:
-                row = before[note.path]
-                own = [decode_diagnostic(d) for d in row[4]]
-            out.extend(own)
-            if note.path in digests:
-                rows[note.path] = row
-        cross = _finish_checks(vault, [], embeds)
+                mine = by_path.get(path, [])
+                out.extend(mine)
+                row = [_interface(note), _joined(_name_tokens(note)), _joined(tokens[path]),
+                       any(d.rule in _BROKEN_RULES for d in mine),
+                       [encode_diagnostic(d) for d in mine]]
+            if files.get(path, (None, None))[1] is not None:
+                kept[path] = row
         out.extend(cross)
         out.sort(key=Diagnostic.sort_key)
         store.save(name, {
-            "context": context, "attachments": attachments, "templates": templates,
-            "names": _names_digest(vault),
-            "files": {rel: [None if stamps[rel] is None else list(stamps[rel]),  # type: ignore[arg-type]
-                            digests[rel]] for rel in rows},
-            "notes": rows, "cross": [encode_diagnostic(d) for d in cross],
+            **entry, "names": _names_digest(vault),
+            "files": {rel: [None if files[rel][0] is None else list(files[rel][0]),  # type: ignore[arg-type]
+                            files[rel][1]] for rel in kept},
+            "notes": kept, "cross": [encode_diagnostic(d) for d in cross],
         })
         return _select(out, only), vault
+
+
+_Stamps = dict[str, tuple[tuple[int, int] | None, bytes | None]]
+
+
+def _recheck(root: Path, config: GlosaConfig, store: CacheStore, found: VaultFiles,
+             saved: dict[str, Any]) -> tuple[Vault, list[Diagnostic], list[Diagnostic],
+                                             _Stamps, dict[str, list[str]],
+                                             dict[str, list[Any]]]:
+    """Load the vault through the read cache and check again what the changes since
+    ``saved`` can affect: (vault, findings of the notes checked, findings across notes,
+    stamps and digests, link tokens of the notes checked, saved rows of the others)."""
+    from .checks import _check_notes, _finish_checks, note_embeds
+
+    cache = NoteCache.restore(store, vault_entry("notes", root, store), config,
+                              root.resolve())
+    notes = cache.read_all(found.notes, config)
+    if cache.changed:
+        cache.persist(store, vault_entry("notes", root, store), config)
+    vault = Vault(root.resolve(), config, notes,
+                  [Attachment(rel, abs_path) for abs_path, rel in found.attachments],
+                  list(found.problems), found.obsidian, list(found.templates))
+    files: _Stamps = {rel: (entry.stamp, entry.digest) for rel, entry in cache.entries.items()}
+    recheck = _to_recheck(vault, saved, {rel: d for rel, (_, d) in files.items()
+                                         if d is not None},
+                          sorted(rel for _, rel in found.attachments), list(found.templates))
+    positions = [at for at, note in enumerate(vault.notes) if note.path in recheck]
+    own, embeds = _check_notes(vault, positions, None)
+    embeds += note_embeds(vault, [at for at, note in enumerate(vault.notes)
+                                  if note.path not in recheck])
+    cross = _finish_checks(vault, [], embeds)
+    tokens = {vault.notes[at].path: note_tokens(vault, vault.notes[at]) for at in positions}
+    rows = {path: row for path, row in saved["notes"].items() if path not in recheck}
+    return vault, own, cross, files, tokens, rows
 
 
 def _select(diagnostics: list[Diagnostic], only: Collection[str] | None) -> list[Diagnostic]:
@@ -302,11 +330,9 @@ def _unchanged_report(saved: dict[str, Any], files: Sequence[tuple[Path, str]],
     return out, restamped
 
 
-def _to_recheck(vault: Vault, saved: dict[str, Any] | None, digests: dict[str, bytes],
-                attachments: list[str], templates: list[str]) -> set[str] | None:
-    """Vault paths of the notes to check again, or None for all of them."""
-    if saved is None:
-        return None
+def _to_recheck(vault: Vault, saved: dict[str, Any], digests: dict[str, bytes],
+                attachments: list[str], templates: list[str]) -> set[str]:
+    """Vault paths of the notes to check again."""
     before: dict[str, list[Any]] = saved["notes"]
     files: dict[str, list[Any]] = saved["files"]
     changed: set[str] = set()

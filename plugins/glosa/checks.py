@@ -32,11 +32,14 @@ from .resolver import (
 )
 from .vault import (
     Vault,
+    VaultFiles,
     decode_notes,
     encode_notes,
+    file_stamp,
     load_vault,
     paused_garbage_collection,
     read_notes_here,
+    read_tracked,
     vault_files,
 )
 from .workers import PartnerFailed, split_in_two
@@ -535,48 +538,98 @@ def check_folder(root: Path, config: GlosaConfig, *, store: CacheStore | None = 
             reported = _finish_checks(vault, list(vault.problems) + found, embeds)
         return [d for d in reported if d.path in only], vault
     with paused_garbage_collection():
-        found_files = vault_files(root, config)
-        note_files, problems = found_files.notes, found_files.problems
-        settings, templates = found_files.obsidian, found_files.templates
-        attachments = [Attachment(rel, abs_path) for abs_path, rel in found_files.attachments]
-        root = root.resolve()
+        checked = check_in_two(root, config, vault_files(root, config))
+        out = checked.problems + checked.found + checked.cross
+        out.sort(key=Diagnostic.sort_key)
+        return out, checked.vault
 
-        def read(files: Sequence[tuple[Path, str]]) -> list[Note]:
-            return read_notes_here(files, config)
 
-        def stubs(notes: list[Note]) -> list[list[Any]]:
-            return encode_notes(notes, stubs=True)
+@dataclass
+class CheckedVault:
+    """What :func:`check_in_two` found: the walk's problems, the findings of each note's
+    own checks (in the vault's order), those of the checks across notes, and, when asked
+    for, each note file's stamp and content digest and each note's link tokens (see
+    :mod:`glosa.check_cache`), by vault path."""
 
-        def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
-            first = decode_notes(theirs)
-            vault = Vault(root, config, first + mine, attachments, [], settings, templates)
-            found, embeds = _check_notes(vault, range(len(first), len(vault.notes)), None)
-            return found, [(source, astuple(link), target, first, last)
-                           for source, link, target, first, last in embeds]
+    vault: Vault
+    problems: list[Diagnostic]
+    found: list[Diagnostic]
+    cross: list[Diagnostic]
+    files: dict[str, tuple[tuple[int, int] | None, bytes | None]] | None = None
+    tokens: dict[str, list[str]] | None = None
 
-        def in_one_process() -> tuple[list[Diagnostic], Vault]:
-            vault = Vault(root, config, read(note_files), attachments, problems, settings,
-                          templates)
-            return check_vault(vault), vault
 
-        split = split_in_two(note_files, read, stubs, check_second_half)
-        if split is None:
-            return in_one_process()
-        mine, theirs, partner = split
-        vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
-                      settings, templates)
-        out: list[Diagnostic] = list(problems)
-        found, embeds = _check_notes(vault, range(len(mine)), None)
-        out.extend(found)
-        try:
-            child_found, child_embeds = partner.result()
-        except PartnerFailed:
-            # The second half needs full notes, not stubs: start again here.
-            return in_one_process()
-        out.extend(child_found)
-        embeds += [(source, WikiLink(*values), target, first, last)
-                   for source, values, target, first, last in child_embeds]
-        return _finish_checks(vault, out, embeds), vault
+def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
+                 track: bool = False) -> CheckedVault:
+    """Read and check a vault, a large one in two processes (see :func:`check_folder`);
+    with ``track``, also what the check cache keeps of every note."""
+    from .check_cache import note_tokens
+
+    note_files, problems = found_files.notes, found_files.problems
+    settings, templates = found_files.obsidian, found_files.templates
+    attachments = [Attachment(rel, abs_path) for abs_path, rel in found_files.attachments]
+    root = root.resolve()
+    # Stamps and digests of the files this process read (each process its own half).
+    files: dict[str, tuple[tuple[int, int] | None, bytes | None]] = {}
+
+    def read(part: Sequence[tuple[Path, str]]) -> list[Note]:
+        if not track:
+            return read_notes_here(part, config)
+        notes = []
+        for abs_path, rel in part:
+            stamp = file_stamp(abs_path)  # before reading: a later edit changes it
+            digest, note = read_tracked(abs_path, rel, config)
+            files[rel] = (stamp, digest)
+            notes.append(note)
+        return notes
+
+    def stubs(notes: list[Note]) -> list[list[Any]]:
+        return encode_notes(notes, stubs=True)
+
+    def tokens_of(vault: Vault, positions: Sequence[int]) -> dict[str, list[str]] | None:
+        if not track:
+            return None
+        return {vault.notes[at].path: note_tokens(vault, vault.notes[at]) for at in positions}
+
+    def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
+        first = decode_notes(theirs)
+        vault = Vault(root, config, first + mine, attachments, [], settings, templates)
+        own = range(len(first), len(vault.notes))
+        found, embeds = _check_notes(vault, own, None)
+        return found, [(source, astuple(link), target, first, last)
+                       for source, link, target, first, last in embeds], (
+            files, tokens_of(vault, own))
+
+    def in_one_process() -> CheckedVault:
+        vault = Vault(root, config, read(note_files), attachments, problems, settings,
+                      templates)
+        every = range(len(vault.notes))
+        found, embeds = _check_notes(vault, every, None)
+        return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
+                            files if track else None, tokens_of(vault, every))
+
+    split = split_in_two(note_files, read, stubs, check_second_half)
+    if split is None:
+        return in_one_process()
+    mine, theirs, partner = split
+    vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
+                  settings, templates)
+    found, embeds = _check_notes(vault, range(len(mine)), None)
+    tokens = tokens_of(vault, range(len(mine)))
+    try:
+        child_found, child_embeds, (child_files, child_tokens) = partner.result()
+    except PartnerFailed:
+        # The second half needs full notes, not stubs: start again here.
+        files.clear()
+        return in_one_process()
+    found.extend(child_found)
+    embeds += [(source, WikiLink(*values), target, first, last)
+               for source, values, target, first, last in child_embeds]
+    if tokens is not None:
+        tokens.update(child_tokens)
+        files.update(child_files)
+    return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
+                        files if track else None, tokens)
 
 
 def check_vault(vault: Vault,

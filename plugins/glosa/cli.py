@@ -117,7 +117,7 @@ def _vault_paths(files: list[Path], folder: Path) -> set[str]:
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False,
                                                          exists=True),
               help="A pyproject.toml with [tool.glosa] or an mkdocs.yml using glosa.")
-@click.option("--no-cache", is_flag=True,
+@click.option("--no-cache", is_flag=True, envvar="GLOSA_NO_CACHE", show_envvar=True,
               help="Read and check everything; neither use nor update the cache.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               envvar="GLOSA_CACHE_DIR", show_envvar=True,

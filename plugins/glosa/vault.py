@@ -31,8 +31,8 @@ from .workers import split_work
 
 __all__ = ["NoteCache", "Vault", "decode_diagnostic", "decode_notes", "encode_diagnostic",
            "encode_notes", "file_stamp", "load_vault", "read_notes", "read_notes_here",
-           "read_vault_notes", "reading_key", "split_templates", "vault_entry", "vault_files",
-           "walk_vault"]
+           "read_tracked", "read_vault_notes", "reading_key", "split_templates",
+           "vault_entry", "vault_files", "walk_vault"]
 
 
 @dataclass
@@ -345,6 +345,13 @@ def _read_unless(abs_path: Path, rel: str, digest: bytes | None, config: GlosaCo
     if found == digest:
         return found, None
     return found, parse_note(data, rel, abs_path, config)
+
+
+def read_tracked(abs_path: Path, rel: str, config: GlosaConfig) -> tuple[bytes | None, Note]:
+    """(digest of the file's bytes, its note); no digest for a file that cannot be read."""
+    digest, note = _read_unless(abs_path, rel, None, config)
+    assert note is not None
+    return digest, note
 
 
 def _encode_read(items: list[tuple[bytes | None, Note | None]]) -> Any:
