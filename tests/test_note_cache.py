@@ -41,7 +41,7 @@ def _load(root: Path, store: CacheStore, config: GlosaConfig | None = None,
     config = config or GlosaConfig()
     cache = NoteCache.restore(store, vault_entry("notes", root, store), config, root.resolve())
     found = vault_files(root, config)
-    notes = cache.read_all(found.notes, config)
+    notes = cache.read_all(found.notes, config, root)
     cache.persist(store, vault_entry("notes", root, store), config)
     return list(notes), cache
 
@@ -176,3 +176,19 @@ def test_an_unreadable_note_is_never_cached(vault: Path, tmp_path: Path,
     monkeypatch.undo()
     notes, cache = _load(vault, store)
     assert all(n.readable for n in notes)  # type: ignore[attr-defined]
+
+
+def test_one_cache_for_another_vault_or_settings_starts_afresh(vault: Path,
+                                                              tmp_path: Path) -> None:
+    import shutil
+
+    other = tmp_path / "copy"
+    shutil.copytree(vault, other)  # the same files, byte for byte
+    cache = NoteCache()
+    config = GlosaConfig()
+    cache.read_all(vault_files(vault, config).notes, config, vault)
+    cache.read_all(vault_files(other, config).notes, config, other)
+    assert cache.reread == len(load_vault(other).notes)
+    obsidian = GlosaConfig(profile="obsidian")
+    notes = cache.read_all(vault_files(other, obsidian).notes, obsidian, other)
+    assert cache.reread == len(notes) and notes == load_vault(other, obsidian).notes

@@ -239,7 +239,7 @@ def _recheck(root: Path, config: GlosaConfig, store: CacheStore, found: VaultFil
 
     cache = NoteCache.restore(store, vault_entry("notes", root, store), config,
                               root.resolve())
-    notes = cache.read_all(found.notes, config)
+    notes = cache.read_all(found.notes, config, root)
     if cache.changed:
         cache.persist(store, vault_entry("notes", root, store), config)
     vault = Vault(root.resolve(), config, notes,

@@ -240,11 +240,19 @@ class NoteCache:
     reread: int = 0
     #: Whether the last load changed anything worth saving.
     changed: bool = False
+    #: The vault and the reading settings the entries were made for (another vault or
+    #: other settings start afresh: equal files there may mean other notes).
+    made_for: tuple[Path | None, dict[str, Any]] | None = None
 
-    def read_all(self, files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[Note]:
+    def read_all(self, files: Sequence[tuple[Path, str]], config: GlosaConfig,
+                 root: Path | None = None) -> list[Note]:
         """The notes of ``files`` (absolute and vault-relative paths), reading only the
         files that changed since they were cached. Forgets the notes of other files."""
         taken = time.time_ns()
+        made_for = (None if root is None else root.resolve(), reading_key(config))
+        if self.made_for != made_for:
+            self.entries.clear()
+            self.made_for = made_for
         stamps: list[Stamp | None] = []
         stale: list[tuple[Path, str]] = []
         for abs_path, rel in files:
@@ -299,7 +307,7 @@ class NoteCache:
                 ) -> NoteCache:
         """The notes ``store`` keeps as ``name`` for this configuration (an empty cache
         when there are none or the entry cannot be used)."""
-        cache = cls()
+        cache = cls(made_for=(root.resolve(), reading_key(config)))
         value = store.load(name)
         if not isinstance(value, dict) or value.get("reading") != reading_key(config):
             return cache
@@ -315,7 +323,7 @@ class NoteCache:
                 stamp = None if row[1] is None else (row[1], row[2])
                 cache.entries[rel] = _Cached(stamp, bytes(row[3]), note)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
-            return cls()  # an entry of another shape: start afresh
+            return cls(made_for=cache.made_for)  # an entry of another shape: start afresh
         return cache
 
     def persist(self, store: CacheStore, name: str, config: GlosaConfig) -> None:
@@ -416,11 +424,11 @@ def read_vault_notes(root: Path, files: Sequence[tuple[Path, str]], config: Glos
     if store is None or not store.enabled:
         if cache is None:
             return read_notes(files, config)
-        return cache.read_all(files, config)
+        return cache.read_all(files, config, root)
     name = vault_entry("notes", root, store)
     if cache is None:
         cache = NoteCache.restore(store, name, config, root.resolve())
-    notes = cache.read_all(files, config)
+    notes = cache.read_all(files, config, root)
     if cache.changed:
         cache.persist(store, name, config)
     return notes
