@@ -78,6 +78,17 @@ def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`glosa check` caches beside the settings file or in the current folder: each test
+    gets a cache folder of its own instead, never the repository's; and commands run
+    uncached unless a test turns the cache on (test_check_cache.py does), so that each
+    run of a test reads and checks its vault."""
+    monkeypatch.setenv("GLOSA_CACHE_DIR", str(tmp_path_factory.mktemp("glosa-cache")))
+    monkeypatch.setenv("GLOSA_NO_CACHE", "1")
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> VaultFactory:
     def build(files: dict[str, str | bytes]) -> Path:

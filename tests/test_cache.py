@@ -44,6 +44,15 @@ def test_another_glosa_version_misses(tmp_path: Path, monkeypatch: pytest.Monkey
     assert CacheStore(tmp_path, key={}).load("notes") is None
 
 
+def test_other_glosa_code_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import glosa.cache
+
+    CacheStore(tmp_path, key={}).save("notes", VALUE)
+    assert glosa.cache.code_fingerprint() == glosa.cache.code_fingerprint.__wrapped__()
+    monkeypatch.setattr(glosa.cache, "code_fingerprint", lambda: "edited")
+    assert CacheStore(tmp_path, key={}).load("notes") is None
+
+
 @pytest.mark.parametrize("damage", [
     lambda data: data[:-1],                       # truncated payload
     lambda data: data[:20],                       # truncated header

@@ -213,3 +213,21 @@ def test_bad_settings_are_refused(options: dict[str, object], message: str) -> N
 
 def test_every_rule_has_a_summary() -> None:
     assert all(rule.summary and rule.id == key for key, rule in RULES.items())
+
+
+def test_common_timestamps_read_as_the_general_iso_reader_reads_them() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from glosa.checks import _parse_date_text
+
+    general = _parse_date_text.__wrapped__
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.tuples(*(st.integers(0, top) for top in (9999, 14, 32, 25, 61, 61, 999))))
+    def same(parts: tuple[int, ...]) -> None:
+        text = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z".format(*parts)
+        # A trailing blank takes the general path (the fast one reads the exact form only).
+        assert general(text) == general(text + " ")
+
+    same()

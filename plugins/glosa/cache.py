@@ -3,8 +3,9 @@
 The cache lives in ``.cache/glosa/`` beside the site's settings file (or another folder the
 user names). Each entry is one file holding a header (a magic line, the digest of the key
 it was made under, the digest of its payload) and a msgpack payload. An entry is trusted
-only when its key digest matches the running glosa's version, the cache format and the
-caller's key (the configuration), and its payload digest matches its bytes; anything else
+only when its key digest matches the running glosa's version and code (a digest of its
+source files: a checkout between two releases carries the same version), the cache format
+and the caller's key (the configuration), and its payload digest matches its bytes; anything else
 (a stale, truncated or corrupt file, another format) reads as missing, so the caller
 recomputes. Values are msgpack, never pickle: a cache folder restored from an earlier CI
 run must not be able to run code when it is read.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import json
 import logging
@@ -28,7 +30,7 @@ import msgpack  # type: ignore[import-untyped]  # msgpack ships no type hints
 
 from .files import write_atomic
 
-__all__ = ["CACHE_FORMAT", "CacheStore", "default_cache_dir"]
+__all__ = ["CACHE_FORMAT", "CacheStore", "code_fingerprint", "default_cache_dir", "shared_store"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,28 @@ _CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 def default_cache_dir(base: Path) -> Path:
     """``.cache/glosa`` in ``base`` (the folder of the site's settings file)."""
     return Path(base) / ".cache" / "glosa"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of glosa's own source files: what a cache entry was computed by. (The
+    version alone would let an edited or newer checkout trust what older code stored.)"""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()
+
+
+def shared_store(root: Path | None) -> CacheStore:
+    """The store for entries that carry the configuration they were made under (the read
+    cache of notes, the check results): made with an empty key, so that ``glosa check``
+    and ``mkdocs build`` share them whatever else their settings say."""
+    return CacheStore(root, key={})
 
 
 def _digest(data: bytes | memoryview) -> bytes:
@@ -98,7 +122,8 @@ class CacheStore:
         from . import __version__
 
         self.root = None if root is None else Path(root)
-        canonical = json.dumps({"glosa": __version__, "format": CACHE_FORMAT, "key": key},
+        canonical = json.dumps({"glosa": __version__, "code": code_fingerprint(),
+                                "format": CACHE_FORMAT, "key": key},
                                sort_keys=True, default=str, ensure_ascii=False)
         self.key_digest = _digest(canonical.encode())
 

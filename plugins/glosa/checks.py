@@ -9,14 +9,15 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .config import GlosaConfig
+from .cache import CacheStore
+from .config import GlosaConfig, with_vault_languages
 from .diagnostics import Diagnostic, Severity
 from .markers import normalize_key, split_marker
 from .model import LINK_MARKDOWN, LINK_PROPERTY, LINK_WIKI, Attachment, Note, WikiLink
@@ -31,10 +32,14 @@ from .resolver import (
 )
 from .vault import (
     Vault,
+    VaultFiles,
     decode_notes,
     encode_notes,
+    file_stamp,
+    load_vault,
     paused_garbage_collection,
     read_notes_here,
+    read_tracked,
     vault_files,
 )
 from .workers import PartnerFailed, split_in_two
@@ -100,8 +105,21 @@ def _type_name(value: Any) -> str:
         type(value), type(value).__name__)
 
 
+# The form editors and the note format write (`2024-05-06T16:50:09.788Z`), read without
+# the rewriting below: most notes carry two such distinct timestamps.
+_COMMON_TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z")
+
+
 @functools.lru_cache(maxsize=65_536)
 def _parse_date_text(value: str) -> datetime | None:
+    common = _COMMON_TIMESTAMP.fullmatch(value)
+    if common is not None:
+        year, month, day, hour, minute, second, millis = map(int, common.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second, millis * 1000,
+                            tzinfo=timezone.utc)
+        except ValueError:
+            return None
     if not _ISO_DATE.match(value.strip()):
         return None
     text = value.strip().replace(" ", "T")
@@ -116,8 +134,6 @@ def _parse_date_text(value: str) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        from datetime import timezone
-
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
 
@@ -443,8 +459,7 @@ def _check_notes(vault: Vault, positions: Sequence[int],
     embeds of notes met on the way."""
     out: list[Diagnostic] = []
     report = _Reporter(vault.config, out)
-    embeds: list[_Embed] = []
-    where: dict[int, int] | None = None
+    embeds = _Embeds(vault)
     for at in positions:
         note = vault.notes[at]
         out.extend(note.problems)
@@ -454,16 +469,53 @@ def _check_notes(vault: Vault, positions: Sequence[int],
         _check_translations(vault, note, report)
         for link, res in check_links(note, vault.index, report, resolved):
             if link.embed and res.note is not None:
-                if where is None:
-                    where = {id(n): i for i, n in enumerate(vault.notes)}
-                embeds.append((at, link, where[id(res.note)], *section_lines(res.note, res)))
-    return out, embeds
+                embeds.add(at, link, res)
+    return out, embeds.found
 
 
-def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vault]:
+class _Embeds:
+    """The embeds met by the link checks, notes by their position in the vault."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.found: list[_Embed] = []
+        self._where: dict[int, int] | None = None
+
+    def add(self, at: int, link: WikiLink, res: LinkResolution) -> None:
+        assert res.note is not None
+        if self._where is None:
+            self._where = {id(n): i for i, n in enumerate(self.vault.notes)}
+        self.found.append((at, link, self._where[id(res.note)],
+                           *section_lines(res.note, res)))
+
+
+def note_embeds(vault: Vault, positions: Sequence[int]) -> list[_Embed]:
+    """The embeds :func:`_check_notes` would meet in the notes at ``positions``, without
+    checking them (for notes whose checks are known already)."""
+    embeds = _Embeds(vault)
+    for at in positions:
+        note = vault.notes[at]
+        if not note.readable:
+            continue
+        for link in note.links:
+            if link.embed:
+                res = resolve_link(vault.index, link, note)
+                if res.note is not None:
+                    embeds.add(at, link, res)
+    return embeds.found
+
+
+def check_folder(root: Path, config: GlosaConfig, *, store: CacheStore | None = None,
+                 only: Collection[str] | None = None,
+                 ) -> tuple[list[Diagnostic], Vault | None]:
     """``check_vault(load_vault(root, config))`` and the vault, on a large vault in two
     processes. (The vault is returned so that a short-lived caller can leave it to the
     process exit: freeing 10,000 notes object by object takes a tenth of a check.)
+
+    With a ``store`` (glosa's persistent cache), see :mod:`glosa.check_cache`: the vault
+    is None when nothing changed and no note had to be read. ``only``: vault paths of
+    the notes whose diagnostics are wanted (a pre-commit run on a few files); the rest of
+    the vault is still read, as the link targets and the checks across notes need it.
 
     Each process reads half of the notes; they swap what the other needs of them as link
     targets (names, headings, block ids: no bodies, no links), check the links and
@@ -471,49 +523,115 @@ def check_folder(root: Path, config: GlosaConfig) -> tuple[list[Diagnostic], Vau
     checks across notes. Nothing here is done differently from one process: a test holds
     both ways to the same report.
     """
+    # The languages an obsidian vault has, decided once for every path below.
+    config = with_vault_languages(config, root)
+    if store is not None and store.enabled:
+        from .check_cache import cached_check
+
+        return cached_check(root, config, store, only)
+    if only is not None:
+        vault = load_vault(root, config)
+        with paused_garbage_collection():
+            wanted = [at for at, note in enumerate(vault.notes) if note.path in only]
+            found, embeds = _check_notes(vault, wanted, None)
+            # The checks across notes need every embed, not only those of the notes asked.
+            embeds += note_embeds(vault, [at for at, note in enumerate(vault.notes)
+                                          if note.path not in only])
+            reported = _finish_checks(vault, list(vault.problems) + found, embeds)
+        return [d for d in reported if d.path in only], vault
     with paused_garbage_collection():
-        found_files = vault_files(root, config)
-        note_files, problems = found_files.notes, found_files.problems
-        settings, templates = found_files.obsidian, found_files.templates
-        attachments = [Attachment(rel, abs_path) for abs_path, rel in found_files.attachments]
-        root = root.resolve()
+        checked = check_in_two(root, config, vault_files(root, config))
+        out = checked.problems + checked.found + checked.cross
+        out.sort(key=Diagnostic.sort_key)
+        return out, checked.vault
 
-        def read(files: Sequence[tuple[Path, str]]) -> list[Note]:
-            return read_notes_here(files, config)
 
-        def stubs(notes: list[Note]) -> list[list[Any]]:
-            return encode_notes(notes, stubs=True)
+@dataclass
+class CheckedVault:
+    """What :func:`check_in_two` found: the walk's problems, the findings of each note's
+    own checks (in the vault's order), those of the checks across notes, and, when asked
+    for, each note file's stamp and content digest and each note's link tokens (see
+    :mod:`glosa.check_cache`), by vault path."""
 
-        def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
-            first = decode_notes(theirs)
-            vault = Vault(root, config, first + mine, attachments, [], settings, templates)
-            found, embeds = _check_notes(vault, range(len(first), len(vault.notes)), None)
-            return found, [(source, astuple(link), target, first, last)
-                           for source, link, target, first, last in embeds]
+    vault: Vault
+    problems: list[Diagnostic]
+    found: list[Diagnostic]
+    cross: list[Diagnostic]
+    files: dict[str, tuple[tuple[int, int] | None, bytes | None]] | None = None
+    tokens: dict[str, list[str]] | None = None
 
-        def in_one_process() -> tuple[list[Diagnostic], Vault]:
-            vault = Vault(root, config, read(note_files), attachments, problems, settings,
-                          templates)
-            return check_vault(vault), vault
 
-        split = split_in_two(note_files, read, stubs, check_second_half)
-        if split is None:
-            return in_one_process()
-        mine, theirs, partner = split
-        vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
-                      settings, templates)
-        out: list[Diagnostic] = list(problems)
-        found, embeds = _check_notes(vault, range(len(mine)), None)
-        out.extend(found)
-        try:
-            child_found, child_embeds = partner.result()
-        except PartnerFailed:
-            # The second half needs full notes, not stubs: start again here.
-            return in_one_process()
-        out.extend(child_found)
-        embeds += [(source, WikiLink(*values), target, first, last)
-                   for source, values, target, first, last in child_embeds]
-        return _finish_checks(vault, out, embeds), vault
+def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
+                 track: bool = False) -> CheckedVault:
+    """Read and check a vault, a large one in two processes (see :func:`check_folder`);
+    with ``track``, also what the check cache keeps of every note."""
+    from .check_cache import note_tokens
+
+    note_files, problems = found_files.notes, found_files.problems
+    settings, templates = found_files.obsidian, found_files.templates
+    attachments = [Attachment(rel, abs_path) for abs_path, rel in found_files.attachments]
+    root = root.resolve()
+    # Stamps and digests of the files this process read (each process its own half).
+    files: dict[str, tuple[tuple[int, int] | None, bytes | None]] = {}
+
+    def read(part: Sequence[tuple[Path, str]]) -> list[Note]:
+        if not track:
+            return read_notes_here(part, config)
+        notes = []
+        for abs_path, rel in part:
+            stamp = file_stamp(abs_path)  # before reading: a later edit changes it
+            digest, note = read_tracked(abs_path, rel, config)
+            files[rel] = (stamp, digest)
+            notes.append(note)
+        return notes
+
+    def stubs(notes: list[Note]) -> list[list[Any]]:
+        return encode_notes(notes, stubs=True)
+
+    def tokens_of(vault: Vault, positions: Sequence[int]) -> dict[str, list[str]] | None:
+        if not track:
+            return None
+        return {vault.notes[at].path: note_tokens(vault, vault.notes[at]) for at in positions}
+
+    def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
+        first = decode_notes(theirs)
+        vault = Vault(root, config, first + mine, attachments, [], settings, templates)
+        own = range(len(first), len(vault.notes))
+        found, embeds = _check_notes(vault, own, None)
+        return found, [(source, astuple(link), target, first, last)
+                       for source, link, target, first, last in embeds], (
+            files, tokens_of(vault, own))
+
+    def in_one_process() -> CheckedVault:
+        vault = Vault(root, config, read(note_files), attachments, problems, settings,
+                      templates)
+        every = range(len(vault.notes))
+        found, embeds = _check_notes(vault, every, None)
+        return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
+                            files if track else None, tokens_of(vault, every))
+
+    split = split_in_two(note_files, read, stubs, check_second_half)
+    if split is None:
+        return in_one_process()
+    mine, theirs, partner = split
+    vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
+                  settings, templates)
+    found, embeds = _check_notes(vault, range(len(mine)), None)
+    tokens = tokens_of(vault, range(len(mine)))
+    try:
+        child_found, child_embeds, (child_files, child_tokens) = partner.result()
+    except PartnerFailed:
+        # The second half needs full notes, not stubs: start again here.
+        files.clear()
+        return in_one_process()
+    found.extend(child_found)
+    embeds += [(source, WikiLink(*values), target, first, last)
+               for source, values, target, first, last in child_embeds]
+    if tokens is not None:
+        tokens.update(child_tokens)
+        files.update(child_files)
+    return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
+                        files if track else None, tokens)
 
 
 def check_vault(vault: Vault,

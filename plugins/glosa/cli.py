@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cache import default_cache_dir, shared_store
 from .checks import check_folder
 from .cli_doctor import doctor
 from .cli_editing import EDITING_COMMANDS
@@ -28,8 +29,9 @@ __all__ = ["main", "run"]
 
 
 def _settings(vault: Path | None, config_file: Path | None,
-              profile: str | None) -> tuple[GlosaConfig, Path]:
-    """Settings and vault folder from --config, or the nearest pyproject.toml / mkdocs.yml."""
+              profile: str | None) -> tuple[GlosaConfig, Path, Path | None]:
+    """Settings and vault folder from --config, or the nearest pyproject.toml / mkdocs.yml;
+    and that settings file (None when there is none)."""
     try:
         found = config_file or find_config(vault if vault is not None else Path.cwd())
         config, docs_dir = load_config(found)
@@ -42,7 +44,7 @@ def _settings(vault: Path | None, config_file: Path | None,
     folder = vault or docs_dir or Path.cwd()
     if not folder.is_dir():
         raise click.UsageError(f"vault folder not found: {folder}")
-    return config, folder
+    return config, folder, found
 
 
 class _StderrHandler(logging.Handler):
@@ -70,8 +72,43 @@ def main() -> None:
     """Check and publish a glossary written as Obsidian-style Markdown notes."""
 
 
+def _cache_folder(cache_dir: Path | None, settings_file: Path | None) -> Path:
+    """--cache-dir, else ``.cache/glosa`` beside the settings file (where ``mkdocs build``
+    keeps its cache too), else in the current folder (as pytest and ruff do)."""
+    if cache_dir is not None:
+        return cache_dir
+    return default_cache_dir(settings_file.parent if settings_file is not None else Path.cwd())
+
+
+def _check_paths(paths: tuple[Path, ...]) -> tuple[Path | None, list[Path]]:
+    """(the vault folder named, the note files named): one folder, or files, or nothing."""
+    folders = [p for p in paths if p.is_dir()]
+    files = [p for p in paths if not p.is_dir()]
+    if folders and (files or len(folders) > 1):
+        raise click.UsageError("give one vault folder, or note files (not both)")
+    for path in files:
+        if not path.is_file():
+            raise click.UsageError(f"no such file or folder: {path}")
+    return (folders[0] if folders else None), files
+
+
+def _vault_paths(files: list[Path], folder: Path) -> set[str]:
+    """The vault-relative paths of note files (pre-commit passes them from the repository
+    root); files outside the vault or not notes are no usage error, only not checked."""
+    root = folder.resolve()
+    wanted: set[str] = set()
+    for path in files:
+        try:
+            rel = path.resolve().relative_to(root)
+        except ValueError:
+            continue
+        if rel.name.lower().endswith(NOTE_SUFFIXES):
+            wanted.add(rel.as_posix())
+    return wanted
+
+
 @main.command()
-@click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -80,19 +117,42 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False,
                                                          exists=True),
               help="A pyproject.toml with [tool.glosa] or an mkdocs.yml using glosa.")
-def check(vault: Path | None, fmt: str, strict: bool, profile: str | None,
-          config_file: Path | None) -> None:
-    """Check links, metadata and encodings of VAULT without building the site.
+@click.option("--no-cache", is_flag=True, envvar="GLOSA_NO_CACHE", show_envvar=True,
+              help="Read and check everything; neither use nor update the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              envvar="GLOSA_CACHE_DIR", show_envvar=True,
+              help="The cache folder (default: .cache/glosa beside the settings file, "
+                   "else in the current folder).")
+@click.option("--clear-cache", is_flag=True, help="Empty the cache folder first.")
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, profile: str | None,
+          config_file: Path | None, no_cache: bool, cache_dir: Path | None,
+          clear_cache: bool) -> None:
+    """Check links, metadata and encodings of a vault without building the site.
+
+    PATHS: the vault folder (default: the one the settings name, else the current
+    folder), or note files of the vault (a pre-commit hook's staged files): then only
+    their diagnostics are reported, the rest of the vault being read as link targets
+    (through the cache, only what changed).
+
+    Results are cached in .cache/glosa: an unchanged vault is not read again, and after
+    edits only the notes a change can affect are checked again.
 
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.
     """
-    config, folder = _settings(vault, config_file, profile)
+    vault, files = _check_paths(paths)
+    config, folder, settings_file = _settings(vault, config_file, profile)
     _log_warnings_to_stderr()
+    store = shared_store(None if no_cache else _cache_folder(cache_dir, settings_file))
+    if clear_cache:
+        shared_store(_cache_folder(cache_dir, settings_file)).clear()
+    only = _vault_paths(files, folder) if files else None
+    if only is not None and not only:
+        sys.exit(0)  # no note of the vault among the files: nothing to read
     if _standalone():
         # A short-lived command whose objects all live until it ends: no cycle collection
         # at all (one full collection over a 10,000-note vault costs a tenth of a check).
         gc.disable()
-    diagnostics, _loaded = check_folder(folder, config)
+    diagnostics, _loaded = check_folder(folder, config, store=store, only=only)
     output = render(diagnostics, fmt, folder, color=fmt == "text" and sys.stdout.isatty(),
                     version=__version__)
     if output:
@@ -106,6 +166,31 @@ def check(vault: Path | None, fmt: str, strict: bool, profile: str | None,
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+@main.group()
+def cache() -> None:
+    """glosa's cache of read notes, check results and built pages (.cache/glosa)."""
+
+
+@cache.command("clear")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              envvar="GLOSA_CACHE_DIR", show_envvar=True,
+              help="The cache folder (default: .cache/glosa beside the settings file, "
+                   "else in the current folder).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False,
+                                                         exists=True),
+              help="A pyproject.toml with [tool.glosa] or an mkdocs.yml using glosa.")
+def cache_clear(cache_dir: Path | None, config_file: Path | None) -> None:
+    """Remove every entry of the cache folder (only glosa's own files)."""
+    if cache_dir is None:
+        try:
+            settings_file = config_file or find_config(Path.cwd())
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
+        cache_dir = _cache_folder(None, settings_file)
+    shared_store(cache_dir).clear()
+    click.echo(f"cleared {cache_dir}")
 
 
 _PROGRAM = False

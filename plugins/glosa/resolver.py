@@ -20,7 +20,7 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from rapidfuzz import fuzz, process
@@ -129,6 +129,12 @@ class NoteIndex:
         # Did-you-mean suggestions by (table, query): a vault whose notes all share one
         # broken link pays for one fuzzy search, not one per note.
         self._suggestions: dict[tuple[str, str], tuple[str, ...]] = {}
+        #: Resolutions by (target, heading, block, source folder, source language); see
+        #: :func:`resolve_link`.
+        self.resolutions: dict[tuple[str, str | None, str | None, str, str],
+                               LinkResolution] = {}
+        #: Resolutions that do not depend on the linking note, by (target, heading, block).
+        self.bare_resolutions: dict[tuple[str, str | None, str | None], LinkResolution] = {}
         self.template_by_name: dict[str, str] = {}
         for path in self.templates:
             key = normalize_key(_strip_md(path))
@@ -356,15 +362,64 @@ def _has_file_extension(target: str) -> bool:
     return ext not in ("md", "markdown") and ext.isalnum() and not ext.isdigit()
 
 
+#: How many distinct (link, folder, language) resolutions an index keeps (bounded memory).
+RESOLUTION_CACHE = 1 << 17
+
+
 def resolve_link(index: NoteIndex, link: LinkLike, source: Note | None) -> LinkResolution:
     """Resolve one link written in ``source`` (None for links from outside a note): a
-    wiki-link, a Markdown link (its decoded destination) or a frontmatter link."""
+    wiki-link, a Markdown link (its decoded destination) or a frontmatter link.
+
+    A link to another note resolves the same from every note of one folder and language
+    (the lookup reads only those of the source), and a vault links to the same terms over
+    and over: each distinct case is resolved once per index. (Resolutions are shared:
+    treat them as read-only.)"""
     target = link.target
     if not target:
         note = source
         if note is None:
             return LinkResolution(ResolutionStatus.BROKEN)
         return _resolve_anchor(index, link, note, ())
+    # A bare name that matches one note (or none) resolves the same from every note.
+    bare = index.bare_resolutions.get((target, link.heading, link.block))
+    if bare is not None:
+        return bare
+    if source is None:
+        key: tuple[str, str | None, str | None, str, str] = (target, link.heading, link.block,
+                                                             "\0", "")
+    else:
+        key = (target, link.heading, link.block, source.path.rpartition("/")[0], source.lang)
+    found = index.resolutions.get(key)
+    if found is None:
+        found = _resolve_target(index, link, source)
+        memo: dict[Any, LinkResolution] = (index.bare_resolutions
+                                           if _same_from_anywhere(index, target)
+                                           else index.resolutions)
+        if len(memo) >= RESOLUTION_CACHE:
+            memo.clear()
+        memo[key[:3] if memo is index.bare_resolutions else key] = found
+    return found
+
+
+def _same_from_anywhere(index: NoteIndex, target: str) -> bool:
+    """Whether ``target`` resolves without regard to the linking note: a bare name (no
+    path, nothing percent-encoded) that :func:`_find_notes` finds as one note, or as no
+    note and at most one file (several are ranked by the linking note's folder)."""
+    if "/" in target or "%" in target:
+        return False
+    key = normalize_key(_strip_md(target.strip()))
+    found = index.by_suffix.get(key) or index.by_alias.get(key, [])
+    if found:
+        return len(found) == 1
+    if "." not in target:
+        return True
+    file_key = normalize_key(target)
+    return (file_key in index.attachment_by_path
+            or len(index.attachment_by_suffix.get(file_key, ())) <= 1)
+
+
+def _resolve_target(index: NoteIndex, link: LinkLike, source: Note | None) -> LinkResolution:
+    target = link.target
 
     result = _find_notes(index, target, source)
     if result == [] and "%" in target:

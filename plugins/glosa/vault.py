@@ -1,25 +1,38 @@
-"""Walking a vault and loading every note once."""
+"""Walking a vault and loading every note once.
+
+Parsed notes can be kept between runs in glosa's persistent cache
+(:class:`~glosa.cache.CacheStore`): ``load_vault(root, config, store=store)`` re-reads only
+the files whose stamp (modification time and size) changed, and parses only those whose
+content digest changed too (a fresh clone of a repository touches every file but changes
+none). A long-lived process keeps a :class:`NoteCache` in memory instead, or as well.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
 import gc
+import hashlib
 import operator
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .cache import CacheStore
 from .config import GlosaConfig, ObsidianSettings, read_obsidian_settings, with_vault_languages
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .model import Attachment, Heading, Note, WikiLink
-from .parser import read_note
+from .parser import parse_note, read_note
 from .resolver import NOTE_SUFFIXES, NoteIndex
 from .workers import split_work
 
-__all__ = ["NoteCache", "Vault", "decode_notes", "encode_notes", "load_vault", "read_notes",
-           "read_notes_here", "split_templates", "vault_files", "walk_vault"]
+__all__ = ["NoteCache", "Vault", "decode_diagnostic", "decode_notes", "encode_diagnostic",
+           "encode_notes", "file_stamp", "load_vault", "read_notes", "read_notes_here",
+           "read_tracked", "read_vault_notes", "reading_key", "split_templates",
+           "vault_entry", "vault_files", "walk_vault"]
 
 
 @dataclass
@@ -87,6 +100,8 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
     leads outside the vault is never followed.
     """
     root = root.resolve()
+    # Every entry's path is the root's path, a separator, then the path inside the vault.
+    prefix = len(os.path.join(str(root), ""))
     notes: list[tuple[Path, str]] = []
     attachments: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
@@ -111,7 +126,10 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
             if entry.name.startswith(".") or entry.name in excluded:
                 continue
             path = Path(entry.path)
-            rel = path.relative_to(root).as_posix()
+            # Cut from the string: Path.relative_to parses both paths again, 10,000 times.
+            rel = entry.path[prefix:]
+            if os.sep != "/":
+                rel = rel.replace(os.sep, "/")
             try:
                 entry.name.encode("utf-8")
             except UnicodeEncodeError:
@@ -159,62 +177,261 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
     return notes, attachments, problems
 
 
+#: A file's stamp: (modification time in nanoseconds, size in bytes).
+Stamp = tuple[int, int]
+# A stamp this close to the moment it was taken is not trusted next time: the file may
+# change again within the file system's timestamp granularity (coarse clocks, FAT's 2 s)
+# keeping the same stamp, so the content digest decides instead ("racy" entries, as Git).
+RACY_NS = 2_000_000_000
+
+
+def file_stamp(path: Path) -> Stamp | None:
+    """The stamp of a file, or None when it cannot be read."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def content_digest(data: bytes) -> bytes:
+    """The digest a cache entry keeps of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def reading_key(config: GlosaConfig) -> dict[str, Any]:
+    """What of the configuration changes how a file is parsed into a note (its language,
+    its title under a profile, the severity of the problems found while reading)."""
+    return {"languages": list(config.languages), "default_language": config.default_language,
+            "profile": config.profile,
+            "rules": {rule: severity.value for rule, severity in sorted(config.rules.items())}}
+
+
+def vault_entry(kind: str, root: Path, store: CacheStore) -> str:
+    """The cache entry name of ``kind`` (``notes``, ``check``) for the vault at ``root``:
+    one per vault, so that vaults sharing a cache folder do not evict each other. Named
+    after the vault's path relative to the cache folder where it can be, so that a
+    project moved or cloned elsewhere keeps its cache."""
+    where = root.resolve()
+    if store.root is not None:
+        try:
+            where = Path(os.path.relpath(where, store.root.resolve()))
+        except ValueError:  # another drive (Windows)
+            pass
+    return f"{kind}-{hashlib.blake2b(where.as_posix().encode(), digest_size=8).hexdigest()}"
+
+
+@dataclass
+class _Cached:
+    stamp: Stamp | None  # None: not to be trusted, compare the digest
+    digest: bytes
+    note: Note
+
+
 @dataclass
 class NoteCache:
-    """Notes read by an earlier load, by path, with the file's stamp (modification time and
-    size): a long-lived process (`mkdocs serve`) re-reads only the notes that changed."""
+    """Notes read by an earlier load, by vault-relative path, with the file's stamp and
+    content digest: a long-lived process (`mkdocs serve`) re-reads only the files whose
+    stamp changed and re-parses only those whose content changed; :meth:`restore` and
+    :meth:`persist` keep it in a :class:`~glosa.cache.CacheStore` between processes."""
 
-    entries: dict[str, tuple[tuple[int, int], Note]] = field(default_factory=dict)
-    #: How many notes the last load read from disk.
+    entries: dict[str, _Cached] = field(default_factory=dict)
+    #: How many notes the last load parsed (read from disk and found changed).
     reread: int = 0
+    #: Whether the last load changed anything worth saving.
+    changed: bool = False
+    #: The vault and the reading settings the entries were made for (another vault or
+    #: other settings start afresh: equal files there may mean other notes).
+    made_for: tuple[Path | None, dict[str, Any]] | None = None
 
-    def read_all(self, files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[Note]:
+    def read_all(self, files: Sequence[tuple[Path, str]], config: GlosaConfig,
+                 root: Path | None = None) -> list[Note]:
         """The notes of ``files`` (absolute and vault-relative paths), reading only the
-        files that changed since they were cached."""
-        stamps: list[tuple[int, int] | None] = []
+        files that changed since they were cached. Forgets the notes of other files."""
+        taken = time.time_ns()
+        made_for = (None if root is None else root.resolve(), reading_key(config))
+        if self.made_for != made_for:
+            self.entries.clear()
+            self.made_for = made_for
+        stamps: list[Stamp | None] = []
         stale: list[tuple[Path, str]] = []
         for abs_path, rel in files:
-            try:
-                info = abs_path.stat()
-                stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
-            except OSError:
-                stamp = None
+            stamp = file_stamp(abs_path)
             stamps.append(stamp)
             cached = self.entries.get(rel)
-            if stamp is None or cached is None or cached[0] != stamp:
+            if stamp is None or cached is None or cached.stamp != stamp:
                 stale.append((abs_path, rel))
-        fresh = {note.path: note for note in read_notes(stale, config)}
-        self.reread = len(fresh)
+        known = {rel: self.entries[rel].digest for _, rel in stale if rel in self.entries}
+
+        def read(part: Sequence[tuple[Path, str]]) -> list[tuple[bytes | None, Note | None]]:
+            return [_read_unless(abs_path, rel, known.get(rel), config)
+                    for abs_path, rel in part]
+
+        fresh: dict[str, tuple[bytes | None, Note | None]] = {}
+        parts = split_work(read, stale, encode=_encode_read, decode=_decode_read)
+        for (_, rel), found in zip(stale, (item for part in parts for item in part),
+                                   strict=True):
+            fresh[rel] = found
+        self.reread = sum(1 for _, note in fresh.values() if note is not None)
+        present = {rel for _, rel in files}
+        gone = [rel for rel in self.entries if rel not in present]
+        # Worth saving: anything but notes the store leaves out, read again every time.
+        self.changed = bool(gone)
+        for rel in gone:
+            del self.entries[rel]
         notes = []
-        for (_, rel), stamp in zip(files, stamps, strict=True):
-            note = fresh.get(rel)
-            if note is None:
-                note = self.entries[rel][1]
-            elif stamp is not None:
-                self.entries[rel] = (stamp, note)
+        for (abs_path, rel), stamp in zip(files, stamps, strict=True):
+            trusted = stamp if stamp is not None and stamp[0] < taken - RACY_NS else None
+            if rel not in fresh:
+                notes.append(self.entries[rel].note)
+                continue
+            digest, note = fresh[rel]
+            if note is None:  # unchanged content (the digest matched): keep the note
+                entry = self.entries[rel]
+                self.changed = self.changed or entry.stamp != trusted
+                entry.stamp = trusted
+                if entry.note.abs_path != abs_path:
+                    entry.note.abs_path = abs_path
+                notes.append(entry.note)
+                continue
+            if digest is None:  # unreadable: never cached
+                self.changed = self.changed or self.entries.pop(rel, None) is not None
+            else:
+                self.entries[rel] = _Cached(trusted, digest, note)
+                self.changed = self.changed or _storable(note)
             notes.append(note)
         return notes
 
+    @classmethod
+    def restore(cls, store: CacheStore, name: str, config: GlosaConfig, root: Path,
+                ) -> NoteCache:
+        """The notes ``store`` keeps as ``name`` for this configuration (an empty cache
+        when there are none or the entry cannot be used)."""
+        cache = cls(made_for=(root.resolve(), reading_key(config)))
+        value = store.load(name)
+        if not isinstance(value, dict) or value.get("reading") != reading_key(config):
+            return cache
+        try:
+            rows = value["notes"]
+            rels = [row[0] for row in rows]
+            encoded = [row[4] for row in rows]
+            for rel, values in zip(rels, encoded, strict=True):
+                values[_PATH] = str(root / rel)
+            notes = decode_notes(encoded)
+            for rel, row, note in zip(rels, rows, notes, strict=True):
+                note.abs_path = root / rel
+                stamp = None if row[1] is None else (row[1], row[2])
+                cache.entries[rel] = _Cached(stamp, bytes(row[3]), note)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            return cls(made_for=cache.made_for)  # an entry of another shape: start afresh
+        return cache
+
+    def persist(self, store: CacheStore, name: str, config: GlosaConfig) -> None:
+        """Keep the cached notes in ``store`` as ``name`` (notes whose frontmatter holds
+        values the store cannot keep exactly are left out, and re-read next time)."""
+        rows = []
+        for rel, entry in self.entries.items():
+            if not _storable(entry.note):
+                continue
+            values = encode_notes([entry.note])[0]
+            values[_PATH] = None  # rebuilt from the vault's root when restored
+            stamp = entry.stamp
+            rows.append([rel, None if stamp is None else stamp[0],
+                         None if stamp is None else stamp[1], entry.digest, values])
+        store.save(name, {"reading": reading_key(config), "notes": rows})
+
+
+def _read_unless(abs_path: Path, rel: str, digest: bytes | None, config: GlosaConfig,
+                 ) -> tuple[bytes | None, Note | None]:
+    """(digest of the file, its note), or (digest, None) when the digest is ``digest``
+    (unchanged content), or (None, note) for a file that cannot be read."""
+    try:
+        data = abs_path.read_bytes()
+    except OSError:
+        return None, read_note(abs_path, rel, config)  # the note that says why
+    found = content_digest(data)
+    if found == digest:
+        return found, None
+    return found, parse_note(data, rel, abs_path, config)
+
+
+def read_tracked(abs_path: Path, rel: str, config: GlosaConfig) -> tuple[bytes | None, Note]:
+    """(digest of the file's bytes, its note); no digest for a file that cannot be read."""
+    digest, note = _read_unless(abs_path, rel, None, config)
+    assert note is not None
+    return digest, note
+
+
+def _encode_read(items: list[tuple[bytes | None, Note | None]]) -> Any:
+    notes = encode_notes([note for _, note in items if note is not None])
+    return [digest for digest, _ in items], [note is not None for _, note in items], notes
+
+
+def _decode_read(data: Any) -> list[tuple[bytes | None, Note | None]]:
+    digests, has_note, encoded = data
+    notes = iter(decode_notes(encoded))
+    return [(digest, next(notes) if present else None)
+            for digest, present in zip(digests, has_note, strict=True)]
+
+
+# The frontmatter values the store keeps exactly (YAML's sets and ordered pairs do not
+# survive msgpack: a note holding one is simply re-read each time).
+_MSGPACK_INT = range(-(1 << 63), 1 << 64)
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    kind = type(value)
+    if kind is int:
+        return value in _MSGPACK_INT
+    if kind in (str, float, bool, type(None), bytes, _dt.date, _dt.datetime):
+        return True
+    if depth > 120:
+        return False
+    if kind is list:
+        return all(_plain(item, depth + 1) for item in value)
+    if kind is dict:
+        return all(type(key) in (str, int, float, bool, type(None)) and _plain(key)
+                   and _plain(item, depth + 1) for key, item in value.items())
+    return False
+
+
+def _storable(note: Note) -> bool:
+    return note.readable and _plain(note.meta)
+
 
 def load_vault(root: Path, config: GlosaConfig | None = None,
-               cache: NoteCache | None = None) -> Vault:
+               cache: NoteCache | None = None, *, store: CacheStore | None = None) -> Vault:
     """Read every note of a vault and index it. Never raises on bad notes.
 
     With a ``cache``, notes whose file is unchanged since the cache's last load are reused.
+    With a ``store`` (glosa's persistent cache), the notes an earlier process read are
+    restored from it first (when no ``cache`` is given) and the notes read are saved
+    back: only changed files are parsed. The result is the same either way.
     """
     config = with_vault_languages(config or GlosaConfig(), root)
     found = vault_files(root, config)
     with paused_garbage_collection():
-        if cache is None:
-            notes = read_notes(found.notes, config)
-        else:
-            notes = cache.read_all(found.notes, config)
-            present = {rel for _, rel in found.notes}
-            for rel in set(cache.entries) - present:
-                del cache.entries[rel]
+        notes = read_vault_notes(root, found.notes, config, cache, store)
         attachments = [Attachment(rel, abs_path) for abs_path, rel in found.attachments]
         return Vault(root.resolve(), config, notes, attachments, found.problems,
                      found.obsidian, found.templates)
+
+
+def read_vault_notes(root: Path, files: Sequence[tuple[Path, str]], config: GlosaConfig,
+                     cache: NoteCache | None = None, store: CacheStore | None = None,
+                     ) -> list[Note]:
+    """The notes of ``files`` through ``cache`` and/or ``store`` (see :func:`load_vault`)."""
+    if store is None or not store.enabled:
+        if cache is None:
+            return read_notes(files, config)
+        return cache.read_all(files, config, root)
+    name = vault_entry("notes", root, store)
+    if cache is None:
+        cache = NoteCache.restore(store, name, config, root.resolve())
+    notes = cache.read_all(files, config, root)
+    if cache.changed:
+        cache.persist(store, name, config)
+    return notes
 
 
 def read_notes(files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[Note]:
@@ -246,6 +463,8 @@ _BODY = _NOTE_FIELDS.index("body")
 _META = _NOTE_FIELDS.index("meta")
 _META_LINES = _NOTE_FIELDS.index("meta_lines")
 _PROPERTY_LINKS = _NOTE_FIELDS.index("property_links")
+_PROBLEMS = _NOTE_FIELDS.index("problems")
+_diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
 
 
 def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
@@ -272,6 +491,7 @@ def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
                                    for key, links in values[_PROPERTY_LINKS].items()}
         values[_HEADING] = None if note.h1 is None else _heading_values(note.h1)
         values[_HEADINGS] = [_heading_values(h) for h in note.headings]
+        values[_PROBLEMS] = [encode_diagnostic(d) for d in note.problems]
         out.append(values)
     return out
 
@@ -289,8 +509,22 @@ def decode_notes(encoded: list[list[Any]]) -> list[Note]:
                                    for key, links in values[_PROPERTY_LINKS].items()}
         values[_HEADING] = None if values[_HEADING] is None else Heading(*values[_HEADING])
         values[_HEADINGS] = [Heading(*h) for h in values[_HEADINGS]]
+        values[_PROBLEMS] = [decode_diagnostic(d) for d in values[_PROBLEMS]]
         notes.append(Note(*values))
     return notes
+
+
+def encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
+    """A diagnostic as plain values (see :func:`decode_diagnostic`)."""
+    values = list(_diagnostic_values(diagnostic))
+    values[1] = diagnostic.severity.value
+    return values
+
+
+def decode_diagnostic(values: Sequence[Any]) -> Diagnostic:
+    """The diagnostic :func:`encode_diagnostic` encoded."""
+    rule, severity, *rest = values
+    return Diagnostic(rule, Severity(severity), *rest)
 
 
 @contextmanager
