@@ -303,3 +303,12 @@ def test_plain_english_vault_checks_as_english(tmp_path: Path) -> None:
     assert vault.config.languages == ("en",)
     assert {note.lang for note in vault.notes} == {"en"}
     assert check_vault(vault) == []
+    # The command's path (check_folder), cached or not, agrees.
+    (tmp_path / "Third.md").write_text("---\nlang: en\n---\n# Third\n", encoding="utf-8")
+    from glosa.cache import CacheStore
+
+    config = GlosaConfig.from_mapping({"profile": "obsidian"})
+    assert check_folder(tmp_path, config)[0] == []
+    store = CacheStore(tmp_path / ".cache", key={})
+    assert check_folder(tmp_path, config, store=store)[0] == []
+    assert check_folder(tmp_path, config, store=store)[0] == []
