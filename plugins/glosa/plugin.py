@@ -32,6 +32,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from .attachments import SvgError, is_raw, raw_allowed, reserved_reason, sanitize_svg
+from .cache import default_cache_dir
 from .checks import _parse_date, check_vault, find_roots
 from .config import ConfigError, GlosaConfig
 from .counterparts import counterpart_section, counterpart_tag
@@ -47,6 +48,7 @@ from .i18n import format_day, language_name, language_name_in, og_locale, ui_tex
 from .kb import KINDS, KnowledgeBase, Settings, after_title, choose_home, wording_overrides
 from .listings import az_entries, by_level, furniture, newest, terms
 from .model import Note
+from .page_build import PAGE_TEMPLATE, PageCache
 from .publishing import (
     alias_redirects,
     permalink_of,
@@ -115,6 +117,10 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     explorer = c.Optional(c.Type(bool))
     graph = c.Optional(c.Type(bool))
     recent = c.Optional(c.Type(bool))
+    #: The persistent build cache (page_build.py) in `cache_dir`, by default `.cache/glosa`
+    #: beside mkdocs.yml (a relative folder is taken from there).
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Optional(c.Type(str))
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -218,6 +224,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._tag_listings: dict[str, list[tuple[str, list[Note]]]] = {}
         # Placeholders carry a random part, so no note text can forge one.
         self._nonce = secrets.token_hex(4)
+        #: This build's page cache (None when off: `cache: false`, `mkdocs serve`).
+        self.page_cache: PageCache | None = None
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -270,8 +278,23 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._setup_renderer(config)
         self._plan_pages()
         _configure_theme(config, self)
+        self.page_cache = self._open_page_cache(config)
         _hold_memory_settings()
         return config
+
+    def _open_page_cache(self, config: MkDocsConfig) -> PageCache | None:
+        """The page cache of a build (`mkdocs serve` rebuilds in memory and into a
+        temporary folder: it keeps nothing)."""
+        if not self.config.cache or self.command == "serve" or not config.config_file_path:
+            return None
+        if not PageCache.usable(config):
+            log.info("cache: pages are not cached: another plugin changes pages after "
+                     "their template (on_post_page)")
+            return None
+        base = Path(config.config_file_path).resolve().parent
+        named = self.config.cache_dir
+        root = base / Path(named).expanduser() if named else default_cache_dir(base)
+        return PageCache(root, config)
 
     def _setup_renderer(self, config: MkDocsConfig) -> None:
         """glosa's note renderer (built once; again only when a setting it depends on
@@ -775,6 +798,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             for code, path in self.homes.items()]
         extra["glosa_search"] = self.config.search
         extra["glosa_site_name"] = self._site_name(lang)
+        if self.page_cache is not None and page.meta.get("template") == PAGE_TEMPLATE:
+            extra["glosa_page"] = self.page_cache.render
         if page.meta.get("glosa_kind") == "note" and not page.meta["glosa"]["is_home"]:
             _add_backlinks_to_toc(page, extra["glosa_ui"]["backlinks"])
         if self._own_nav:
@@ -877,6 +902,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             if self._rendered.pop(page.file.src_uri, None) is None:
                 return html_content
             content = sanitize_html(html_content, page.url, preview_mark=self._nonce)
+            # The mark has done its work (the sanitizer kept previews on glosa's links
+            # only); the page shows none of this build's random value, so that a page is
+            # the same bytes in every build of the same notes.
+            content = content.replace(f'data-glosa-preview="{self._nonce}"',
+                                      "data-glosa-preview")
         else:
             fragments = self._fragments.pop(page.file.src_uri, [])
             # A generated page: its listing comes from glosa's templates, which escape
@@ -887,6 +917,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                         self._nonce)
         if self._indexer is not None:
             self._add_search_record(page, content)
+        if self.page_cache is not None:
+            page.meta["template"] = PAGE_TEMPLATE
         return self._kb_decorate(content, page)
 
     def _add_search_record(self, page: Page, content: str) -> None:
@@ -919,9 +951,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 raise PluginError(str(exc)) from None
             self._indexed_once = True
         self._built_once = True
+        if self.page_cache is not None:
+            self.page_cache.finish()
 
     def on_build_error(self, *, error: Exception) -> None:
         _release_memory_settings()
+        self.page_cache = None  # nothing of a failed build is kept
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
