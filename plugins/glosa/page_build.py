@@ -321,8 +321,11 @@ class PageCache:
         builds that no page uses any more."""
         if self._store is None:
             return
+        log.info("cache: %d pages from the cache, %d rendered", len(self.hits),
+                 len(self.rendered))
         try:
-            self.pages_dir.mkdir(parents=True, exist_ok=True)
+            self._store.prepare()
+            self.pages_dir.mkdir(exist_ok=True)
         except OSError as exc:
             log.info("page cache: cannot create %s (%s)", self.pages_dir, exc)
             return
