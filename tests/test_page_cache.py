@@ -33,7 +33,7 @@ NOTES: dict[str, str | bytes] = {
 class Site:
     """A vault and two configurations of it: the cache on, and off (the reference)."""
 
-    def __init__(self, tmp_path: Path, options: str = "") -> None:
+    def __init__(self, tmp_path: Path, options: str = "      search: false\n") -> None:
         self.tmp = tmp_path
         self.vault = write_vault(tmp_path / "vault", dict(NOTES))
         self.options = options
@@ -85,10 +85,13 @@ def _files(site: Path) -> dict[str, str]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
+    # Without the search bundle (compared in the first test): Pagefind's own output once
+    # came out with an empty pagefind-entry.json in one build of two, cache or not.
     return Site(tmp_path)
 
 
-def test_a_second_build_renders_nothing_and_writes_the_same_bytes(site: Site) -> None:
+def test_a_second_build_renders_nothing_and_writes_the_same_bytes(tmp_path: Path) -> None:
+    site = Site(tmp_path, options="")  # search on: its bundle is compared too
     first = site.build()
     assert first is not None and not first.hits and "es/Gato 🟡③.md" in first.rendered
     pages = set(first.rendered)
@@ -200,7 +203,7 @@ def test_cache_off_writes_no_cache_folder(site: Site) -> None:
 
 
 def test_cache_dir_names_the_folder(site: Site) -> None:
-    site.options = "      cache_dir: build-cache\n"
+    site.options += "      cache_dir: build-cache\n"
     site.build()
     assert (site.tmp / "cached" / "build-cache" / "pages.msgpack").is_file()
     assert not (site.tmp / "cached" / ".cache").exists()

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import logging
 import os
 import secrets
 import shutil
@@ -38,6 +37,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -47,7 +47,7 @@ from .cache import CacheStore
 
 __all__ = ["PAGE_TEMPLATE", "PageCache"]
 
-log = logging.getLogger(__name__)
+log = get_plugin_logger(__name__)
 
 #: The template glosa's pages are built with when the cache is on (it calls back here).
 PAGE_TEMPLATE = "glosa-page.html"
