@@ -43,10 +43,18 @@ def _row(label: str, run: Measurement, cold: float | None) -> str:
 
 
 def _edit_one(vault: Path) -> Path:
-    """Append a sentence to one ordinary note (not a home or the legend)."""
+    """Add a sentence to the first paragraph of one ordinary note (not a home or the
+    legend; the legend line at the end of a note is not shown)."""
     notes = sorted(vault.glob("es/*/*/*.md"))
     note = notes[len(notes) // 2]
-    note.write_text(note.read_text("utf-8").rstrip("\n") + " Frase añadida.\n", "utf-8")
+    lines = note.read_text("utf-8").split("\n")
+    body = lines.index("---", 1) + 1
+    for at in range(body, len(lines)):
+        line = lines[at]
+        if line.strip() and not line.startswith(("#", "[[", "!", ">", "-", "|")):
+            lines[at] = line + " Frase añadida."
+            break
+    note.write_text("\n".join(lines), "utf-8")
     return note
 
 
