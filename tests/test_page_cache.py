@@ -57,6 +57,9 @@ class Site:
         """Build in this process (a new plugin each time, as a new process has); the
         plugin's page cache (None when off)."""
         config = load_config(str(self.config(name, cache)))
+        # As `mkdocs build` does (MkDocs keeps a plugin with on_startup between loads of
+        # the settings in one process: an earlier test may have left it serving).
+        config.plugins.on_startup(command="build", dirty=False)
         build(config)
         return config.plugins["glosa"].page_cache
 
