@@ -194,6 +194,9 @@ def measure_case(case: str, configs: dict[str, Path], vault: Path, workdir: Path
         site = cwd / "site"
         if case != "check" and site.exists():
             shutil.rmtree(site)
+        # A cold build: no page from glosa's build cache (benchmarks/incremental.py
+        # measures the warm ones).
+        shutil.rmtree(cwd / ".cache", ignore_errors=True)
         run = measure(command(case, configs, vault), cwd,
                       workdir / "logs" / f"{case}-{attempt + 1}.log", timeout)
         result.runs.append(run)

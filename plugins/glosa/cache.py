@@ -172,14 +172,15 @@ class CacheStore:
         path = self._path(name)
         payload = pack(value)
         try:
-            self._prepare()
+            self.prepare()
             write_atomic(path, _MAGIC + self.key_digest + _digest(payload) + payload)
         except OSError as exc:
             log.info("cache: cannot write %s (%s)", path, exc)
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
+        """Create the cache folder, marked as one (raises OSError when it cannot)."""
         assert self.root is not None
-        if self.root.is_dir():
+        if (self.root / "CACHEDIR.TAG").is_file():
             return
         self.root.mkdir(parents=True, exist_ok=True)
         # Never committed, never backed up: it is rebuilt from the notes.

@@ -33,6 +33,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from .attachments import SvgError, is_raw, raw_allowed, reserved_reason, sanitize_svg
+from .cache import default_cache_dir, shared_store
 from .checks import check_vault
 from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
@@ -46,6 +47,7 @@ from .exchange.site_exports import (
 from .i18n import language_name, og_locale, ui_text
 from .kb import KINDS, KnowledgeBase, Settings, after_title, wording_overrides
 from .model import Note
+from .page_build import PAGE_TEMPLATE, PageCache
 from .pages import (
     TEMPLATES,
     SitePages,
@@ -122,6 +124,10 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: Page addresses: `slug` (`es/metricas/tasa-de-conversion/`) or `title` (the file's
     #: name, as Obsidian Publish keeps it); unset: slug for the glossary, title for obsidian.
     url_style = c.Optional(c.Choice(("slug", "title")))
+    #: The persistent build cache (page_build.py) in `cache_dir`, by default `.cache/glosa`
+    #: beside mkdocs.yml (a relative folder is taken from there).
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Optional(c.Type(str))
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -210,6 +216,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         #: `mkdocs serve`'s fast path (live_mkdocs.py) and the search records it keeps.
         self._live: LiveSite | None = None
         self.live_records: dict[str, dict[str, str]] | None = None
+        #: This build's page cache (None when off: `cache: false`, `mkdocs serve`).
+        self.page_cache: PageCache | None = None
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -255,7 +263,12 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         _check_site_config(config)
         _prune_docs_walk(core)
         try:
-            whole = load_vault(Path(config.docs_dir), core, self._cache)
+            # The notes `glosa check` or the last build parsed are read back, not parsed.
+            root = self._cache_root(config)
+            if root is None:
+                whole = load_vault(Path(config.docs_dir), core, self._cache)
+            else:
+                whole = load_vault(Path(config.docs_dir), core, store=shared_store(root))
         except OSError as exc:
             # `mkdocs serve` under file churn: a folder renamed while it was read.
             raise PluginError(f"{config.docs_dir}: cannot read the vault ({exc})") from None
@@ -284,8 +297,30 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.pages.site_name = self.site_name
         self.pages.site_description = self.site_description
         self.pages.site_url = self.site_url
+        self.page_cache = self._open_page_cache(config)
         _hold_memory_settings()
         return config
+
+    def _open_page_cache(self, config: MkDocsConfig) -> PageCache | None:
+        """The page cache of a build (`mkdocs serve` rebuilds in memory and into a
+        temporary folder: it keeps nothing)."""
+        root = self._cache_root(config)
+        if root is None:
+            return None
+        if not PageCache.usable(config):
+            log.info("cache: pages are not cached: another plugin changes pages after "
+                     "their template (on_post_page)")
+            return None
+        return PageCache(root, config)
+
+    def _cache_root(self, config: MkDocsConfig) -> Path | None:
+        """The build cache's folder, or None when the build keeps none (`cache: false`,
+        `mkdocs serve`, which keeps what it read in memory)."""
+        if not self.config.cache or self.command == "serve" or not config.config_file_path:
+            return None
+        base = Path(config.config_file_path).resolve().parent
+        named = self.config.cache_dir
+        return base / Path(named).expanduser() if named else default_cache_dir(base)
 
     def _setup_renderer(self, config: MkDocsConfig) -> None:
         """glosa's note renderer (built once; again only when a setting it depends on
@@ -736,6 +771,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             for code, path in self.homes.items()]
         extra["glosa_search"] = self.config.search
         extra["glosa_site_name"] = self._site_name(lang)
+        if self.page_cache is not None and page.meta.get("template") == PAGE_TEMPLATE:
+            extra["glosa_page"] = self.page_cache.render
         if page.meta.get("glosa_kind") == "note" and not page.meta["glosa"]["is_home"]:
             _add_backlinks_to_toc(page, extra["glosa_ui"]["backlinks"])
         if self._own_nav:
@@ -818,6 +855,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             if self._rendered.pop(page.file.src_uri, None) is None:
                 return html_content
             content = sanitize_html(html_content, page.url, preview_mark=self._nonce)
+            # The mark has done its work (the sanitizer kept previews on glosa's links
+            # only); the page shows none of this build's random value, so that a page is
+            # the same bytes in every build of the same notes.
+            content = content.replace(f'data-glosa-preview="{self._nonce}"',
+                                      "data-glosa-preview")
         else:
             fragments = self._fragments.pop(page.file.src_uri, [])
             # A generated page: its listing comes from glosa's templates, which escape
@@ -828,6 +870,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                         self._nonce)
         if self._indexer is not None or self.live_records is not None:
             self._add_search_record(page, content)
+        if self.page_cache is not None:
+            page.meta["template"] = PAGE_TEMPLATE
         return self._kb_decorate(content, page)
 
     def _add_search_record(self, page: Page, content: str) -> None:
@@ -866,6 +910,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._live is not None:
             records, self.live_records = self.live_records, None
             self._live.build_done(records, dirty=self.dirty)
+        if self.page_cache is not None:
+            self.page_cache.finish()
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._live is not None:
@@ -879,6 +925,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def on_build_error(self, *, error: Exception) -> None:
         _release_memory_settings()
+        self.page_cache = None  # nothing of a failed build is kept
         if self._live is not None:
             self._live.build_started()  # no fast path from a failed build
         if self._indexer is not None:
