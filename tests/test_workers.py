@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
+from glosa import GlosaConfig
 from glosa.workers import split_work
+
+from .conftest import seed_note
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")
 
@@ -65,3 +69,18 @@ def test_encode_and_decode_carry_the_result() -> None:
     parts = split_work(lambda items: set(items), list(range(10)), min_items=2,
                        encode=sorted, decode=frozenset)
     assert parts == [set(range(5)), frozenset(range(5, 10))]
+
+
+def test_decoded_parent_and_legend_are_links_of_the_note(tmp_path: Path) -> None:
+    """Code asks `link is note.legend`: the decoded legend and parent links are the
+    objects in the decoded note's links, not equal copies (else the legend line would
+    count as a backlink of the legend on every page of notes read in a second process or
+    from the cache)."""
+    from glosa.vault import decode_notes, encode_notes, read_notes_here
+
+    path = tmp_path / "Gato 🟡③.md"
+    path.write_text(seed_note("Gato 🟡③", parent="Animal ⚫①"), encoding="utf-8")
+    (note,) = decode_notes(encode_notes(read_notes_here([(path, path.name)], GlosaConfig())))
+    assert note.legend is not None and note.parent is not None
+    assert any(link is note.legend for link in note.links)
+    assert any(link is note.parent for link in note.links)

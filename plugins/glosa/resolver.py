@@ -184,6 +184,9 @@ class NoteIndex:
         self._headings.pop(id(old), None)
         self._fuzzy_choices = None
         self._suggestions.clear()
+        # Resolutions name the old version (and its headings and block ids).
+        self.resolutions.clear()
+        self.bare_resolutions.clear()
 
     def note_at(self, path: str) -> Note | None:
         """The note at a vault-relative path (with or without ``.md``)."""

@@ -504,7 +504,11 @@ def decode_notes(encoded: list[list[Any]]) -> list[Note]:
         for at in _LINK_LISTS:
             values[at] = [WikiLink(*link) for link in values[at]]
         for at in _ONE_LINK:
-            values[at] = None if values[at] is None else WikiLink(*values[at])
+            if values[at] is not None:
+                one = WikiLink(*values[at])
+                # The parent and legend links are among the note's links, and code asks
+                # `link is note.legend`: the same object again, not an equal copy.
+                values[at] = next((link for link in values[_LINKS] if link == one), one)
         values[_PROPERTY_LINKS] = {key: [WikiLink(*link) for link in links]
                                    for key, links in values[_PROPERTY_LINKS].items()}
         values[_HEADING] = None if values[_HEADING] is None else Heading(*values[_HEADING])
