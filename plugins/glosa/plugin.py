@@ -1211,17 +1211,22 @@ def _publishable_files(plugin: GlosaPlugin, files: Files, config: MkDocsConfig) 
 
 
 def _tolerate_vanishing(file: File) -> None:
-    """A note or attachment deleted or renamed after the vault was read (`mkdocs serve`
-    under file churn) is reported in one line instead of stopping the build: a note's page
-    is built from the text glosa read, an attachment is skipped."""
+    """A note or attachment deleted, renamed or saved after the vault was read (`mkdocs
+    serve` under file churn) is reported in one line instead of stopping the build: a
+    note's page is built from the text glosa read, an attachment is skipped."""
     modified = file.is_modified
     copy = file.copy_file
+    answer: list[bool] = []
 
     def is_modified() -> bool:
-        try:
-            return modified()
-        except OSError:
-            return True  # gone: a dirty build renders the page again from what glosa read
+        # Asked once per build and then kept: MkDocs asks again when it writes the page,
+        # and a file saved between its two questions would be written unread (no content).
+        if not answer:
+            try:
+                answer.append(modified())
+            except OSError:
+                answer.append(True)  # gone: rendered again from what glosa read
+        return answer[0]
 
     file.is_modified = is_modified  # type: ignore[method-assign]
     if file.is_documentation_page():
