@@ -1,7 +1,7 @@
-/* glosa: draws the page's Mermaid diagrams (<pre class="mermaid">) with the site's own
-   copy of Mermaid (mermaid.min.js beside this file, loaded only when the page has a
-   diagram; no other host), in the page's light or dark theme, and again when the reader
-   switches it or Material's instant navigation brings a new page. */
+/* glosa: draws the page's Mermaid diagrams (<pre class="glosa-mermaid">) with the site's
+   own copy of Mermaid (mermaid.min.js beside this file, fetched only when a diagram comes
+   near the screen; no other host), in the page's light or dark theme, and again when the
+   reader switches it or Material's instant navigation brings a new page. */
 (function () {
   "use strict";
   var self = document.currentScript;
@@ -31,10 +31,31 @@
   // cannot measure text in a hidden element.
   function visible(node) { return !node.closest("details:not([open])"); }
 
+  // Diagrams are drawn as they come near the screen: a page whose diagram is far below
+  // (or never reached) does not fetch Mermaid's megabyte.
+  var watcher = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    var shown = entries.filter(function (entry) { return entry.isIntersecting; });
+    if (!shown.length) return;
+    shown.forEach(function (entry) {
+      watcher.unobserve(entry.target);
+      entry.target.setAttribute("data-glosa-near", "");
+    });
+    draw(false);
+  }, { rootMargin: "400px 0px" }) : null;
+
+  function isNear(node) {
+    if (!watcher || node.hasAttribute("data-glosa-near")) return true;
+    watcher.observe(node);
+    return false;
+  }
+
   function draw(again) {
-    var nodes = Array.prototype.slice.call(document.querySelectorAll("pre.mermaid"))
+    var nodes = Array.prototype.slice.call(document.querySelectorAll("pre.glosa-mermaid"))
       .filter(function (node) {
-        return visible(node) && (again === true || !node.hasAttribute("data-processed"));
+        if (!visible(node)) return false;
+        var drawn = node.hasAttribute("data-processed");
+        // A theme switch draws the drawn ones again; the others wait until they are near.
+        return again === true ? drawn || isNear(node) : !drawn && isNear(node);
       });
     if (!nodes.length) return;
     loadMermaid(function () {

@@ -45,6 +45,9 @@ def test_formula_and_diagram_pages(site_dir: Path, base_url: str, open_page: Ope
     page.emulate_media(color_scheme=scheme)
     goto(page, base_url, note_path(site_dir, lang, title))
     page.wait_for_load_state("networkidle")
+    if kind == "diagram":  # drawn once it nears the screen, by the site's own Mermaid
+        page.locator("pre.glosa-mermaid").first.scroll_into_view_if_needed()
+        page.wait_for_selector("pre.glosa-mermaid svg", timeout=30_000)
     text = " ".join(page.locator("article").inner_text().split())
     for wanted in expected_text(kind, note):
         assert " ".join(wanted.split()) in text, f"{wanted!r} is not readable on the page"

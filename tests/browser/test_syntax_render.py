@@ -74,17 +74,17 @@ def test_callouts_math_and_mermaid_in_the_browser(page_url: str, browser: Any) -
         page.goto(page_url)
 
         # The diagram outside the callout is drawn; the folded one waits.
-        page.wait_for_selector("article > pre.mermaid svg", timeout=30_000)
+        page.wait_for_selector("article > pre.glosa-mermaid svg", timeout=30_000)
         folded = page.locator("details.callout")
         assert folded.get_attribute("open") is None
         assert not page.locator("details.callout .callout-content").is_visible()
-        assert page.locator("details.callout pre.mermaid svg").count() == 0
+        assert page.locator("details.callout pre.glosa-mermaid svg").count() == 0
 
         # The callout opens and closes; its diagram is drawn once it is open.
         page.click("details.callout > summary")
         assert folded.get_attribute("open") == ""
         assert page.locator("details.callout .callout-content").is_visible()
-        page.wait_for_selector("details.callout pre.mermaid svg", timeout=30_000)
+        page.wait_for_selector("details.callout pre.glosa-mermaid svg", timeout=30_000)
         page.click("details.callout > summary")
         assert folded.get_attribute("open") is None
 
@@ -96,7 +96,7 @@ def test_callouts_math_and_mermaid_in_the_browser(page_url: str, browser: Any) -
         # A switch to the dark scheme draws the diagram again, in the dark theme.
         page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
         page.wait_for_function(
-            "() => { const svg = document.querySelector('article > pre.mermaid svg');"
+            "() => { const svg = document.querySelector('article > pre.glosa-mermaid svg');"
             " return svg && getComputedStyle(svg.querySelector('.node rect, .node"
             " polygon, rect')).fill !== 'rgb(236, 236, 255)'; }",
             timeout=30_000,

@@ -1,5 +1,7 @@
-"""Mermaid diagrams: a ```` ```mermaid ```` fence becomes ``<pre class="mermaid">`` holding
-the escaped source, which the page's local copy of Mermaid draws in the browser.
+"""Mermaid diagrams: a ```` ```mermaid ```` fence becomes ``<pre class="glosa-mermaid">``
+holding the escaped source, which the page's local copy of Mermaid draws in the browser
+once the diagram comes near the screen. (Not Material's ``mermaid`` class: Material would
+fetch Mermaid from unpkg.com for it, and at once, a megabyte on every page with a diagram.)
 
 Env contract: adds ``"mermaid"`` to ``env["glosa_features"]`` when the note has a
 diagram, so the page loads ``assets/mermaid-init.js`` only then (that script fetches
@@ -39,7 +41,7 @@ def _mark_diagrams(state: StateCore) -> None:
 def _render_diagram(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return f'<pre class="mermaid">{escapeHtml(tokens[idx].content)}</pre>\n'
+    return f'<pre class="glosa-mermaid">{escapeHtml(tokens[idx].content)}</pre>\n'
 
 
 def mermaid_plugin(md: MarkdownIt) -> None:
