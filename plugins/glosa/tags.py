@@ -16,7 +16,9 @@ _TAG_SPLIT = re.compile(r"[,\s]+")
 _ASCII_ALLOWED = frozenset("_-/")
 # Where an inline tag may start: a `#` at the start of the text or after a blank, followed
 # by something other than a blank or another `#` (a heading's hashes are neither).
-_INLINE_TAG_START = re.compile(r"(?<!\S)#(?=[^\s#])")
+# (The blank before is checked by hand: a look-behind here made the engine try every
+# offset of every body instead of jumping from `#` to `#`.)
+_INLINE_TAG_START = re.compile(r"#(?=[^\s#])")
 # A list item's marker: a line indented 4+ after a blank line is code unless it is one.
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 
@@ -71,6 +73,8 @@ def inline_tags(masked: str) -> list[str]:
     found: dict[str, None] = {}
     for match in _INLINE_TAG_START.finditer(masked):
         at = match.start()
+        if at and not masked[at - 1].isspace():
+            continue
         name = tag_at(masked, at)
         if name is None:
             continue
