@@ -340,11 +340,17 @@ def test_published_vault_and_check_warning(tmp_path: Path) -> None:
         "a.md": "See [[b]] and [[c]].\n",
         "b.md": "---\npublish: false\n---\nHidden.\n",
         "c.md": "Shown.\n",
+        ".obsidian/app.json": '{"strictLineBreaks": true}',
+        ".obsidian/templates.json": '{"folder": "Templates"}',
+        "Templates/t.md": "{{title}}\n",
     })
     config = GlosaConfig(languages=("en",), default_language="en", profile="obsidian")
     whole = load_vault(root, config)
     site = published_vault(whole, [])
     assert [n.path for n in site.notes] == ["a.md", "c.md"]
+    # The vault's own settings and template folders go with it.
+    assert site.obsidian == whole.obsidian and site.obsidian.strict_line_breaks
+    assert site.templates == whole.templates == ["Templates/t.md"]
     assert site.index.note_at("b.md") is None
     assert published_vault(load_vault(root, config), []) is not whole  # a new vault each time
     from glosa.checks import check_vault

@@ -85,7 +85,8 @@ def published_vault(vault: Vault, patterns: Sequence[str]) -> Vault:
                    if spec is None or not spec.match_file(a.path)]
     if len(notes) == len(vault.notes) and len(attachments) == len(vault.attachments):
         return vault
-    return Vault(vault.root, vault.config, notes, attachments, list(vault.problems))
+    return Vault(vault.root, vault.config, notes, attachments, list(vault.problems),
+                 vault.obsidian, vault.templates)
 
 
 def unpublished_links(vault: Vault, patterns: Sequence[str]
