@@ -220,7 +220,10 @@ def alias_slug_pages(note: Note, folder: str) -> list[str]:
 def redirect_html(target: str) -> str:
     """A page that sends readers (and search engines) to ``target``, a URL relative to it."""
     safe = html.escape(target, quote=True)
+    # An empty icon: a browser would otherwise ask the server for /favicon.ico (a 404 where
+    # the site is served below a path) in the moment before it follows the redirect.
     return ("<!doctype html><html><head><meta charset=\"utf-8\">"
+            "<link rel=\"icon\" href=\"data:,\">"
             f"<title>Redirect</title><link rel=\"canonical\" href=\"{safe}\">"
             f"<meta http-equiv=\"refresh\" content=\"0; url={safe}\">"
             f"<meta name=\"robots\" content=\"noindex\"></head><body>"
