@@ -696,7 +696,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "description": html.escape(description, quote=True),
             "glosa_lang": note.lang,
             "glosa_kind": "note",
-            "glosa_uses": sorted(rendered.uses),
             "glosa": self._note_context(note, page, description),
         }
         self._kb_page_meta(note, page)
