@@ -514,3 +514,27 @@ def test_slug_pages_follow_the_title_not_the_level_or_the_file(tmp_path: Path) -
     again, _ = slug_pages([("es/az ⚫①.md", ["AZ"])], taken, dest)
     assert again == {"es/az ⚫①.md": "es/az-2"}  # the A–Z page keeps its address
 
+
+
+def test_property_tags_link_to_their_own_page_when_slugs_clash(tmp_path: Path) -> None:
+    """`Café` and `cafe` are two tags with one slug: the site numbers one of the pages, and
+    each note's properties panel must link to the page that lists it."""
+    vault = write_vault(tmp_path / "vault", {
+        "Uno.md": "---\ntags: [Café]\n---\n# Uno\n\nTexto uno.\n",
+        "Dos.md": "---\ntags: [cafe]\n---\n# Dos\n\nTexto dos.\n",
+    })
+    code, log, site = build(vault, tmp_path, extra=":\n      languages: [en]\n"
+                                                   "      profile: obsidian")
+    assert code == 0, log
+    hrefs = set()
+    for name, title in (("Uno", "Café"), ("Dos", "cafe")):
+        page_dir = site / name
+        chips = soup(site, f"{name}/index.html").select("[data-property=tags] a")
+        assert [a.get_text() for a in chips] == [f"#{title}"]
+        href = str(chips[0]["href"])
+        hrefs.add(href)
+        listing = soup(site, str((page_dir / href / "index.html").resolve()
+                                 .relative_to(site.resolve())))
+        article = listing.select_one("article")
+        assert article is not None and name in article.get_text()
+    assert len(hrefs) == 2

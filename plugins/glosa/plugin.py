@@ -52,7 +52,6 @@ from .pages import (
     TEMPLATES,
     SitePages,
     az_page,
-    tag_page,
     tags_page,
 )
 from .publishing import (
@@ -574,8 +573,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def _make_kb(self) -> KnowledgeBase:
         """The knowledge-base shell over the current model (the generated pages use it)."""
         assert self.model is not None
+        # The site's own tag paths: two tags sharing a slug get numbered pages.
         kb = KnowledgeBase(self.model, self.core.languages, self.kb_settings, self.url_of,
-                           tag_page, lambda lang: ui_text(lang, self.config.ui_text),
+                           self.tag_path, lambda lang: ui_text(lang, self.config.ui_text),
                            site_url=self.site_url)
         self.pages.kb = kb
         return kb
