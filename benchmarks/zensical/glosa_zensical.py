@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 import secrets
 import shutil
 import sys
@@ -156,11 +157,46 @@ def load_site(settings: Path) -> PreparedSite:
 
 # --- pages glosa writes before Zensical runs -----------------------------------------------
 
+#: The opening tags of the term furniture in glosa's term template (partials/glosa-term.html),
+#: each given Zensical's ``data-search-exclude`` in the spike's copy of the template.
+#: Zensical indexes a page's content, and the spike renders the furniture into it (the
+#: MkDocs site draws it in the page template, around the indexed content): without the
+#: mark, the backlinks of a note linked from every note pass the search index's limit of
+#: words a field. A heading needs the mark itself: Zensical starts a search section at a
+#: heading inside an excluded element.
+SEARCH_EXCLUDED_TAGS = (
+    '<nav class="glosa-breadcrumb"', '<div class="glosa-termhead"', '<p class="glosa-notice"',
+    '<section class="glosa-children"', '<h2 id="glosa-children"', '<p class="glosa-tags"',
+    '<section class="glosa-backlinks"', '<h2 id="glosa-backlinks"')
+SEARCH_EXCLUDE = "data-search-exclude"
+_HEADING_TAG = re.compile(r"<h[1-6](?=[\s>])")
+
+
+def term_template_source() -> str:
+    """glosa's term template with every piece of furniture marked out of Zensical's search;
+    a template that no longer has one of those tags stops the build, rather than indexing
+    the furniture again."""
+    source = (TEMPLATES / "partials" / "glosa-term.html").read_text("utf-8")
+    for tag in SEARCH_EXCLUDED_TAGS:
+        if source.count(tag) != 1:
+            raise SystemExit(f"glosa-term.html: expected one {tag!r} to mark out of search")
+        source = source.replace(tag, f"{tag} {SEARCH_EXCLUDE}")
+    return source
+
+
+def exclude_from_search(fragment: str) -> str:
+    """A piece of glosa's own HTML (a home's overview) wrapped out of Zensical's search, its
+    headings marked too."""
+    marked = _HEADING_TAG.sub(lambda m: f"{m.group(0)} {SEARCH_EXCLUDE}", fragment)
+    return f"<div {SEARCH_EXCLUDE}>{marked}</div>"
+
+
 def _templates() -> Environment:
     # The term template (the listings are glosa.pages'): it includes Material's content
     # partial; here the content is the note's HTML, which the extension has sanitized.
     return Environment(
         loader=ChoiceLoader([DictLoader({
+            "partials/glosa-term.html": term_template_source(),
             "partials/content.html": "{{ page_content }}",
             # Material's page partials, which Zensical's theme draws around the content.
             **{f"partials/{name}.html": "" for name in (
@@ -381,6 +417,9 @@ class GlosaPostprocessor(Postprocessor):
         if note is None:
             return content
         furniture = note_context(site, note)
+        if furniture.get("overview"):
+            furniture = {**furniture,
+                         "overview": Markup(exclude_from_search(str(furniture["overview"])))}
         # The content is sanitized HTML already: the template must not escape it again.
         term = _TERM.render(g=furniture, glosa_ui=site.ui(note.lang),
                             page_content=Markup(content),
