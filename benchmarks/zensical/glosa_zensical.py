@@ -28,6 +28,7 @@ import re
 import secrets
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -145,6 +146,11 @@ def load_site(settings: Path) -> PreparedSite:
             site.problems += 1
             print(f"WARNING - {item.path}:{item.line}:{item.column}: {item.rule}: "
                   f"{item.message}", file=sys.stderr)
+    for path, tokens, limit in long_search_sections(model.notes):
+        site.problems += 1
+        print(f"WARNING - {path}: a section of {tokens:,} words passes Zensical's search "
+              f"limit of {limit:,} a field for this site; the build will fail on it (split it "
+              "with headings)", file=sys.stderr)
     # The spike has no knowledge-base shell (explorer, graph, recent changes): Zensical
     # runs no plugin that would write its data files and decorate every page.
     kind = str(options.get("kind") or ("notes" if core.profile == "obsidian" else "glossary"))
@@ -189,6 +195,43 @@ def exclude_from_search(fragment: str) -> str:
     headings marked too."""
     marked = _HEADING_TAG.sub(lambda m: f"{m.group(0)} {SEARCH_EXCLUDE}", fragment)
     return f"<div {SEARCH_EXCLUDE}>{marked}</div>"
+
+
+#: How Zensical 0.0.73 splits a search field into tokens (its ``search.separator``).
+_SEARCH_SEPARATOR = re.compile(r'[\s\-_,:!=\[\]()\\"`/]+|\.(?!\d)')
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
+
+
+def search_field_limit(items: int) -> int:
+    """The most tokens Zensical 0.0.73 takes in one search field of an index of ``items``
+    sections: 2**30 positions shared by the items, rounded to powers of two (measured:
+    16,384 for 58,384 items, 131,072 for 4,101; past it the build fails)."""
+    return 2 ** 30 >> max(items - 1, 1).bit_length()
+
+
+def section_tokens(body: str) -> list[int]:
+    """The tokens of each heading section of a note's text (headings in code excepted), as
+    Zensical would count them: a section is one search field."""
+    sections = [0]
+    fenced = False
+    for line in body.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and _ATX_HEADING.match(line):
+            sections.append(0)
+            continue
+        sections[-1] += sum(1 for token in _SEARCH_SEPARATOR.split(line) if token)
+    return sections
+
+
+def long_search_sections(notes: Iterable[Note]) -> list[tuple[str, int, int]]:
+    """(path, tokens, limit) of each note with a section longer than Zensical's search takes
+    for this site: the build would fail on it. The site's sections are counted from the
+    notes' headings (a page and its title's section each, then one a heading)."""
+    counts = {note.path: section_tokens(note.body) for note in notes if note.readable}
+    limit = search_field_limit(sum(len(c) + 1 for c in counts.values()))
+    return [(path, max(c), limit) for path, c in counts.items() if max(c) > limit]
 
 
 def _templates() -> Environment:
