@@ -13,7 +13,9 @@ extensions it lists, but runs no MkDocs plugin. So glosa's work is split in two:
   glosa's own renderer (``glosa.render``, the one the MkDocs plugin uses) while Zensical
   renders the page: Python-Markdown sees one placeholder, the note's HTML goes in after
   it, and the page goes through glosa's sanitizer. (So Zensical's table of contents of a
-  note stays empty: its toc extension only sees what Python-Markdown parsed.)
+  note stays empty: its toc extension only sees what Python-Markdown parsed.) The term
+  furniture is marked ``data-search-exclude``, so Zensical's search indexes the note's
+  text only, as glosa's own search does.
 
 Nothing here imports Zensical: the page being rendered comes from Zensical's rendering
 context when there is one, else from the extension's ``page`` option (tests, plain
