@@ -12,6 +12,9 @@ import markdown
 import pytest
 import yaml
 from benchmarks.zensical import glosa_zensical as gz
+from bs4 import BeautifulSoup, Tag
+
+from glosa.model import Note
 
 from .conftest import seed_note, write_vault
 from .test_site import vault_files
@@ -125,6 +128,67 @@ def test_extension_renders_links_embeds_and_furniture(
             assert (out / "docs" / (resolve(page, href).rstrip("/") + ".md")).is_file(), href
 
 
+def indexed_text(html: str) -> str:
+    """The text of a page Zensical 0.0.73 puts in its search index: everything but the
+    elements marked ``data-search-exclude`` (with their content). Checked on its built
+    search.json: a heading inside a marked element starts an (empty) search section of its
+    own unless it carries the mark too, so that is asserted here as well."""
+    soup = BeautifulSoup(html, "html.parser")
+    for script in soup.find_all("script"):
+        script.decompose()  # Zensical indexes no script text (the JSON-LD)
+    excluded = [el for el in soup.find_all(attrs={gz.SEARCH_EXCLUDE: True})
+                if isinstance(el, Tag)]
+    for element in excluded:
+        for heading in element.find_all(re.compile(r"^h[1-6]$")):
+            assert isinstance(heading, Tag) and heading.has_attr(gz.SEARCH_EXCLUDE), heading
+    for element in excluded:
+        element.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+def test_furniture_stays_on_the_page_and_out_of_zensicals_search(
+        prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    """Zensical indexes the page content the extension returns; the term furniture is in it
+    (breadcrumb, level, translation, aliases, children, tags, backlinks) and must not be
+    indexed: at 10,000 notes the legend's 5,000 backlinks pass Zensical's limit of words a
+    search field and the build fails."""
+    settings, _, _ = prepared
+    html = render(settings, "es/temas/Cliente ⚫①.md")
+    text = indexed_text(html)
+    assert "Cliente" in text and "Persona que compra." in text and "Una tienda." in text
+    # On the page: breadcrumb and backlinks (Índice), children (Huérfana, Hostil), the
+    # translation (Customer), the alias (comprador); none of it in the index.
+    for word in ("Índice", "Huérfana", "Hostil", "Customer", "comprador"):
+        assert word in html and word not in text, word
+    for tag in gz.SEARCH_EXCLUDED_TAGS:
+        if tag not in ('<p class="glosa-notice"', '<p class="glosa-tags"'):
+            assert f"{tag} {gz.SEARCH_EXCLUDE}" in html, tag
+    assert indexed_text(html.replace(f" {gz.SEARCH_EXCLUDE}", "")) != text
+
+
+def test_home_overview_stays_out_of_zensicals_search(
+        prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
+    settings, _, site = prepared
+    html = render(settings, "es/Índice ⚫①.md")
+    text = indexed_text(html)
+    assert "Bienvenida." in text and "Portada" in text  # the home note's own text
+    overview = html[html.index('<div class="glosa-home"'):]
+    assert re.search(r"<h[1-6]", overview)  # the overview has headings, all marked
+    assert "glosa-home" not in str(BeautifulSoup(text, "html.parser"))
+    assert site.ui("es")["az"] in overview and site.ui("es")["az"] not in text
+
+
+def test_term_template_marks_every_piece_of_furniture() -> None:
+    source = gz.term_template_source()
+    for tag in gz.SEARCH_EXCLUDED_TAGS:
+        assert source.count(f"{tag} {gz.SEARCH_EXCLUDE}") == 1, tag
+    # A heading or section the template gains is furniture too (the title's H1 is the
+    # note's, and indexed): it must be in the list.
+    block = r"<(?:h[2-6]|section|nav|aside)\b"
+    assert len(re.findall(block, source)) == len(
+        [t for t in gz.SEARCH_EXCLUDED_TAGS if re.match(block, t)])
+
+
 def test_extension_transcludes_embeds(prepared: tuple[Path, Path, gz.PreparedSite]) -> None:
     settings, _, _ = prepared
     html = render(settings, "es/Índice ⚫①.md")
@@ -181,3 +245,25 @@ def test_unpublished_notes_stay_out_of_the_prepared_folder(tmp_path: Path) -> No
         if path.suffix == ".md":
             text = path.read_text("utf-8")
             assert "zqxw" not in text and "wxqz" not in text and "Secreta" not in text, path
+
+
+def test_search_field_limit_follows_zensicals_index() -> None:
+    # As Zensical 0.0.73 reported them: "maximum 16384 for 58384 items", "131072 for 4101".
+    assert gz.search_field_limit(58384) == 16384
+    assert gz.search_field_limit(4101) == 131072
+    assert gz.search_field_limit(4096) == 2 * 131072
+    # Tokens split as Zensical's separator splits them; a heading in code starts no section.
+    assert gz.section_tokens("a b-c d_e\n## H\nf:g\n```\n# no\n```\n") == [5, 4]
+
+
+def test_a_section_too_long_for_zensicals_search_is_reported(tmp_path: Path) -> None:
+    def note(name: str, body: str) -> Note:
+        return Note(path=f"es/{name}.md", abs_path=tmp_path / name, stem=name, title=name,
+                       marker=None, level=None, lang="es", body=body)
+
+    # 8,200 sections: a field may hold 65,536 tokens.
+    many = note("Muchas", "\n".join(f"## S{i}\n\nuno dos" for i in range(8200)))
+    long = note("Larga", "## Larga\n\n" + "palabra " * 70000)
+    short = note("Corta", "## Corta\n\n" + "palabra " * 60000)
+    assert gz.long_search_sections([many, long, short]) == [("es/Larga.md", 70000, 65536)]
+    assert gz.long_search_sections([long, short]) == []  # a small site takes it

@@ -13,7 +13,9 @@ extensions it lists, but runs no MkDocs plugin. So glosa's work is split in two:
   glosa's own renderer (``glosa.render``, the one the MkDocs plugin uses) while Zensical
   renders the page: Python-Markdown sees one placeholder, the note's HTML goes in after
   it, and the page goes through glosa's sanitizer. (So Zensical's table of contents of a
-  note stays empty: its toc extension only sees what Python-Markdown parsed.)
+  note stays empty: its toc extension only sees what Python-Markdown parsed.) The term
+  furniture is marked ``data-search-exclude``, so Zensical's search indexes the note's
+  text only, as glosa's own search does.
 
 Nothing here imports Zensical: the page being rendered comes from Zensical's rendering
 context when there is one, else from the extension's ``page`` option (tests, plain
@@ -24,9 +26,11 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 import secrets
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -144,6 +148,11 @@ def load_site(settings: Path) -> PreparedSite:
             site.problems += 1
             print(f"WARNING - {item.path}:{item.line}:{item.column}: {item.rule}: "
                   f"{item.message}", file=sys.stderr)
+    for path, tokens, limit in long_search_sections(model.notes):
+        site.problems += 1
+        print(f"WARNING - {path}: a section of {tokens:,} words passes Zensical's search "
+              f"limit of {limit:,} a field for this site; the build will fail on it (split it "
+              "with headings)", file=sys.stderr)
     # The spike has no knowledge-base shell (explorer, graph, recent changes): Zensical
     # runs no plugin that would write its data files and decorate every page.
     kind = str(options.get("kind") or ("notes" if core.profile == "obsidian" else "glossary"))
@@ -156,11 +165,83 @@ def load_site(settings: Path) -> PreparedSite:
 
 # --- pages glosa writes before Zensical runs -----------------------------------------------
 
+#: The opening tags of the term furniture in glosa's term template (partials/glosa-term.html),
+#: each given Zensical's ``data-search-exclude`` in the spike's copy of the template.
+#: Zensical indexes a page's content, and the spike renders the furniture into it (the
+#: MkDocs site draws it in the page template, around the indexed content): without the
+#: mark, the backlinks of a note linked from every note pass the search index's limit of
+#: words a field. A heading needs the mark itself: Zensical starts a search section at a
+#: heading inside an excluded element.
+SEARCH_EXCLUDED_TAGS = (
+    '<nav class="glosa-breadcrumb"', '<div class="glosa-termhead"', '<p class="glosa-notice"',
+    '<section class="glosa-children"', '<h2 id="glosa-children"', '<p class="glosa-tags"',
+    '<section class="glosa-backlinks"', '<h2 id="glosa-backlinks"')
+SEARCH_EXCLUDE = "data-search-exclude"
+_HEADING_TAG = re.compile(r"<h[1-6](?=[\s>])")
+
+
+def term_template_source() -> str:
+    """glosa's term template with every piece of furniture marked out of Zensical's search;
+    a template that no longer has one of those tags stops the build, rather than indexing
+    the furniture again."""
+    source = (TEMPLATES / "partials" / "glosa-term.html").read_text("utf-8")
+    for tag in SEARCH_EXCLUDED_TAGS:
+        if source.count(tag) != 1:
+            raise SystemExit(f"glosa-term.html: expected one {tag!r} to mark out of search")
+        source = source.replace(tag, f"{tag} {SEARCH_EXCLUDE}")
+    return source
+
+
+def exclude_from_search(fragment: str) -> str:
+    """A piece of glosa's own HTML (a home's overview) wrapped out of Zensical's search, its
+    headings marked too."""
+    marked = _HEADING_TAG.sub(lambda m: f"{m.group(0)} {SEARCH_EXCLUDE}", fragment)
+    return f"<div {SEARCH_EXCLUDE}>{marked}</div>"
+
+
+#: How Zensical 0.0.73 splits a search field into tokens (its ``search.separator``).
+_SEARCH_SEPARATOR = re.compile(r'[\s\-_,:!=\[\]()\\"`/]+|\.(?!\d)')
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
+
+
+def search_field_limit(items: int) -> int:
+    """The most tokens Zensical 0.0.73 takes in one search field of an index of ``items``
+    sections: 2**30 positions shared by the items, rounded to powers of two (measured:
+    16,384 for 58,384 items, 131,072 for 4,101; past it the build fails)."""
+    return 2 ** 30 >> max(items - 1, 1).bit_length()
+
+
+def section_tokens(body: str) -> list[int]:
+    """The tokens of each heading section of a note's text (headings in code excepted), as
+    Zensical would count them: a section is one search field."""
+    sections = [0]
+    fenced = False
+    for line in body.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and _ATX_HEADING.match(line):
+            sections.append(0)
+            continue
+        sections[-1] += sum(1 for token in _SEARCH_SEPARATOR.split(line) if token)
+    return sections
+
+
+def long_search_sections(notes: Iterable[Note]) -> list[tuple[str, int, int]]:
+    """(path, tokens, limit) of each note with a section longer than Zensical's search takes
+    for this site: the build would fail on it. The site's sections are counted from the
+    notes' headings (a page and its title's section each, then one a heading)."""
+    counts = {note.path: section_tokens(note.body) for note in notes if note.readable}
+    limit = search_field_limit(sum(len(c) + 1 for c in counts.values()))
+    return [(path, max(c), limit) for path, c in counts.items() if max(c) > limit]
+
+
 def _templates() -> Environment:
     # The term template (the listings are glosa.pages'): it includes Material's content
     # partial; here the content is the note's HTML, which the extension has sanitized.
     return Environment(
         loader=ChoiceLoader([DictLoader({
+            "partials/glosa-term.html": term_template_source(),
             "partials/content.html": "{{ page_content }}",
             # Material's page partials, which Zensical's theme draws around the content.
             **{f"partials/{name}.html": "" for name in (
@@ -381,6 +462,9 @@ class GlosaPostprocessor(Postprocessor):
         if note is None:
             return content
         furniture = note_context(site, note)
+        if furniture.get("overview"):
+            furniture = {**furniture,
+                         "overview": Markup(exclude_from_search(str(furniture["overview"])))}
         # The content is sanitized HTML already: the template must not escape it again.
         term = _TERM.render(g=furniture, glosa_ui=site.ui(note.lang),
                             page_content=Markup(content),
