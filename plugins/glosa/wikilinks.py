@@ -15,9 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from markdown.extensions.toc import slugify as _toc_slugify
-from markdown.extensions.toc import unique as _toc_unique
-
 from .markers import split_marker
 from .model import LINK_MARKDOWN, Heading, WikiLink
 from .tags import inline_tags
@@ -52,6 +49,20 @@ _BACKTICKS = re.compile(r"`+")
 MARKDOWN_LINK_RE = _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|==|`)")
 _TAG = re.compile(r"<[^<>]+>")
+
+
+# Python-Markdown is imported on the first heading, not with this module: a `glosa check`
+# answered from the cache then never loads it.
+def _toc_slugify(value: str, separator: str) -> str:
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    return toc_slugify(value, separator)
+
+
+def _toc_unique(id_: str, ids: set[str], counters: dict[str, int]) -> str:
+    from markdown.extensions.toc import unique as toc_unique
+
+    return toc_unique(id_, ids, counters)
 
 
 def slugify(text: str, separator: str = "-") -> str:
