@@ -61,7 +61,7 @@ __all__ = ["cached_check", "check_key", "note_tokens"]
 #: without resolving it (``[[a/..]]``).
 _ANY = "*"
 _BROKEN_RULES = frozenset({"link-broken", "translation-broken"})
-_SHAPE = 2  # bumped when the entry's layout changes
+_SHAPE = 3  # bumped when the entry's layout changes
 
 
 def check_key(config: GlosaConfig) -> dict[str, Any]:
@@ -102,15 +102,23 @@ def _name_tokens(note: Note) -> list[str]:
     return sorted(tokens)
 
 
-# Token lists are kept as one string each: a vault's entry then unpacks in a fraction of
-# the time a list per note takes. (A NUL inside a name, possible only in a quoted alias,
-# splits it in two on both sides: more notes re-checked, never fewer.)
-def _joined(tokens: Iterable[str]) -> str:
-    return "\0".join(tokens)
+# Token lists are kept as one UTF-8 byte string each: a vault's entry then unpacks in a
+# fraction of the time a list (or a text string, decoded on every load) per note takes,
+# and only a run that re-checks something decodes them. (A NUL inside a name, possible
+# only in a quoted alias, splits it in two on both sides: more notes re-checked, never
+# fewer.)
+def _joined(tokens: Iterable[str]) -> bytes:
+    return "\0".join(tokens).encode("utf-8", "surrogatepass")
 
 
-def _split(joined: str) -> list[str]:
-    return joined.split("\0") if joined else []
+def _split(joined: bytes) -> list[str]:
+    if not joined:
+        return []
+    try:
+        text = joined.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:  # not what _joined wrote: stands for any name
+        return [_ANY]
+    return text.split("\0")
 
 
 def _file_token(path: str) -> str:
@@ -280,8 +288,8 @@ def _saved_entry(value: Any, context: dict[str, Any]) -> dict[str, Any] | None:
                 return None
         for row in notes.values():
             interface, names, tokens, broken, own = row
-            if not (isinstance(interface, bytes) and isinstance(names, str)
-                    and isinstance(tokens, str) and isinstance(broken, bool)):
+            if not (isinstance(interface, bytes) and isinstance(names, bytes)
+                    and isinstance(tokens, bytes) and isinstance(broken, bool)):
                 return None
             for d in own:
                 decode_diagnostic(d)

@@ -15,9 +15,6 @@ import click
 from . import __version__
 from .cache import default_cache_dir, shared_store
 from .checks import check_folder
-from .cli_doctor import doctor
-from .cli_editing import EDITING_COMMANDS
-from .cli_exchange import EXCHANGE_COMMANDS
 from .config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
 from .diagnostics import Severity
 from .encoding import repair_bytes
@@ -66,7 +63,35 @@ def _log_warnings_to_stderr() -> None:
         log.addHandler(_WARNINGS)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Commands defined in other modules, by name: (module, attribute). They are imported when
+#: named (or when the help lists them), so that `glosa check` does not pay for the editing,
+#: exchange and doctor commands' imports.
+_LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "new": ("cli_editing", "new"), "translate": ("cli_editing", "translate"),
+    "translations": ("cli_editing", "translations"), "bump": ("cli_editing", "bump"),
+    "mentions": ("cli_editing", "mentions"), "export": ("cli_exchange", "export"),
+    "import": ("cli_exchange", "import_"), "doctor": ("cli_doctor", "doctor"),
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose commands from :data:`_LAZY_COMMANDS` are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _LAZY_COMMANDS:
+            import importlib
+
+            module, attribute = _LAZY_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+            assert isinstance(command, click.Command) and command.name == cmd_name
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="glosa")
 def main() -> None:
     """Check and publish a glossary written as Obsidian-style Markdown notes."""
@@ -303,6 +328,3 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
         click.echo(f"{pending} file(s) would be repaired; run again with --write", err=True)
     sys.exit(1 if refused or (pending and not write) else 0)
 
-
-for _command in (*EDITING_COMMANDS, *EXCHANGE_COMMANDS, doctor):
-    main.add_command(_command)

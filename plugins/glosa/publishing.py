@@ -15,10 +15,11 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from pathspec import PathSpec
+if TYPE_CHECKING:
+    from pathspec import PathSpec
 
 from .diagnostics import Diagnostic, Severity
 from .markers import split_marker
@@ -64,6 +65,10 @@ def exclude_spec(patterns: Sequence[str]) -> PathSpec[Any] | None:
     """gitignore-style patterns (``private/``, ``**/*.draft.md``) over vault paths."""
     if not patterns:
         return None
+    # Imported here: pathspec pulls in asyncio, a tenth of `glosa check`'s start-up, for
+    # vaults that mostly have no exclude list.
+    from pathspec import PathSpec
+
     try:
         return PathSpec.from_lines("gitignore", patterns)
     except KeyError:  # pathspec before 1.0 names the same rules "gitwildmatch"

@@ -23,8 +23,6 @@ from enum import Enum
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-from rapidfuzz import fuzz, process
-
 from .config import ObsidianSettings
 from .markers import normalize_key, split_marker
 from .model import Attachment, Heading, Note
@@ -257,6 +255,9 @@ def _closest(query: str, choices: Iterable[str] | dict[str, str],
     table = choices if isinstance(choices, dict) else {c: normalize_key(c) for c in choices}
     if not query or not table:
         return ()
+    # Imported on the first broken link: a vault without one never needs it.
+    from rapidfuzz import fuzz, process
+
     found = process.extract(
         normalize_key(query), table, scorer=fuzz.ratio, limit=limit, score_cutoff=60,
     )

@@ -15,9 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from markdown.extensions.toc import slugify as _toc_slugify
-from markdown.extensions.toc import unique as _toc_unique
-
 from .markers import split_marker
 from .model import LINK_MARKDOWN, Heading, WikiLink
 from .tags import inline_tags
@@ -52,6 +49,20 @@ _BACKTICKS = re.compile(r"`+")
 MARKDOWN_LINK_RE = _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|==|`)")
 _TAG = re.compile(r"<[^<>]+>")
+
+
+# Python-Markdown is imported on the first heading, not with this module: a `glosa check`
+# answered from the cache then never loads it.
+def _toc_slugify(value: str, separator: str) -> str:
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    return toc_slugify(value, separator)
+
+
+def _toc_unique(id_: str, ids: set[str], counters: dict[str, int]) -> str:
+    from markdown.extensions.toc import unique as toc_unique
+
+    return toc_unique(id_, ids, counters)
 
 
 def slugify(text: str, separator: str = "-") -> str:
@@ -202,6 +213,10 @@ _FENCE_LINE = re.compile(r"^[ \t]*(?:>[ \t]?)*(`{3,}|~{3,})")
 _QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*")
 # What hides text from links inside a line: code spans, `%%` comments, HTML comments.
 _HIDING = re.compile(r"`+|%%|<!--")
+# Prefilters of scan_body, as patterns: the regex engine scans a note with emoji (four
+# bytes a character) for these in half the time `in` takes for each.
+_MAYBE_HIDDEN = re.compile(r"`|~~~|%%|<!--")
+_INLINE_LINK_MARK = re.compile(r"\]\(")
 _COMMENT_END = {"%%": "%%", "<!--": "-->"}
 # Markdown inline links and images: label (one level of nested brackets, one line),
 # destination (`<...>`, or no blank with balanced parentheses), optional title. No part
@@ -346,7 +361,7 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
     """
     scan = BodyScan()
     text = body
-    if "`" in body or "~~~" in body or "%%" in body or "<!--" in body:
+    if _MAYBE_HIDDEN.search(body) is not None:
         text, scan.code_lines = _mask(body)
     lines = _Lines(body, first_line)
     if "#" in text:
@@ -365,17 +380,9 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
             scan.block_ids.setdefault(match.group(1), lines.line_of(match.start(1)))
     wiki_spans: list[tuple[int, int]] = []
     if "[[" in text:
-        for match in _LINK_BRACKETS.finditer(text):
-            at = match.start()
-            embed = at > 0 and text[at - 1] == "!"
-            if embed:
-                at -= 1
-            wiki_spans.append((at, match.end()))
-            line, column = lines.position(at)
-            scan.links.append(parse_link(body[match.start(1):match.end(1)], embed, line,
-                                         column, at, match.end()))
+        _wiki_links(body, text, first_line, scan.links, wiki_spans)
     markdown: list[WikiLink] = []
-    if "](" in text:
+    if _INLINE_LINK_MARK.search(text) is not None:
         markdown = _markdown_links(body, text, lines, wiki_spans)
     if "]:" in text:
         markdown += _reference_links(body, text, lines, wiki_spans, markdown)
@@ -383,6 +390,32 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
         scan.links.extend(markdown)
         scan.links.sort(key=_link_start)
     return scan
+
+
+def _wiki_links(body: str, text: str, first_line: int, links: list[WikiLink],
+                spans: list[tuple[int, int]]) -> None:
+    """Append the wiki-links and embeds of the masked body ``text`` to ``links``, and their
+    spans to ``spans``: what :func:`parse_link` gives, with the line counting of
+    :class:`_Lines` done inline (a vault has a hundred thousand links; the calls cost a
+    third of reading it)."""
+    line, counted, line_start = first_line, 0, 0
+    count, rfind = body.count, body.rfind
+    for match in _LINK_BRACKETS.finditer(text):
+        at, end = match.span()
+        embed = at > 0 and text[at - 1] == "!"
+        if embed:
+            at -= 1
+        spans.append((at, end))
+        newlines = count("\n", counted, at)
+        if newlines:
+            line += newlines
+            line_start = rfind("\n", counted, at) + 1
+        counted = at
+        inner = body[match.start(1):end - 2]
+        # `raw` is the body's own text of the link: the masked text differs from the body
+        # only inside code and comments, where no link is found.
+        links.append(WikiLink(body[at:end], *_link_parts(inner), embed, line,
+                              at - line_start + 1, at, end))
 
 
 # `[label]: destination "title"` opening a line (not `[^1]:`, a footnote).
