@@ -13,7 +13,7 @@ import json
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,10 +149,11 @@ def plain_text(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def _content_lines(note: Note) -> list[str]:
-    """The body's lines with H1, parent line, legend line and comments blanked (indexes
-    kept)."""
-    lines = without_comments(note.body).split("\n")
+def _content_lines(note: Note) -> Iterator[str]:
+    """The body's lines with H1, parent line, legend line and comments blanked (one per
+    body line, in order), split as they are asked for: the first paragraph is read from
+    the first few lines of a body."""
+    body = without_comments(note.body)
     skip: set[int] = set()
     if note.h1 is not None:
         skip.add(note.h1.line - note.body_line)
@@ -160,7 +161,15 @@ def _content_lines(note: Note) -> list[str]:
         skip.add(note.parent.line - note.body_line)
     if note.legend_index is not None:
         skip.add(note.legend_index)
-    return [line if i not in skip else "" for i, line in enumerate(lines)]
+    start = index = 0
+    while True:
+        end = body.find("\n", start)
+        if end < 0:
+            yield body[start:] if index not in skip else ""
+            return
+        yield body[start:end] if index not in skip else ""
+        start = end + 1
+        index += 1
 
 
 def first_paragraph(note: Note, limit: int = 300) -> str:

@@ -317,9 +317,10 @@ class LinkFacts:
         target = note.links[position].target
         if not target:
             return LinkResolution(ResolutionStatus.OK, note=note)
+        known = self._unique.get(target)  # only bare targets are kept there
+        if known is not None:
+            return known
         shared = "/" not in target and not target.startswith(".")
-        if shared and target in self._unique:
-            return self._unique[target]
         found = self._candidates.get(target) if shared else None
         if found is None:
             result = _find_notes(self.vault.index, target, note)
@@ -448,22 +449,24 @@ def collect_glossary(vault: Vault, model: LinkModel | None = None, *, title: str
             chain.add(current)
             current = parents.get(current)
         ancestors[concept_id] = chain
+    resolution = model.resolution
     for concept in concepts:
         concept.parent = parents.get(concept.id)
         related: set[str] = set()
         mine = ancestors[concept.id]
         for note in members[concept.id]:
             # A note names the same target many times (with labels, anchors): once is enough.
-            skipped = (note.parent, note.legend)
+            parent_line, legend_line = note.parent, note.legend
             firsts: dict[str, int] = {}
             for position, link in enumerate(note.links):
-                if link is not skipped[0] and link is not skipped[1]:
+                if link is not parent_line and link is not legend_line:
                     firsts.setdefault(link.target, position)
             for position in firsts.values():
-                target = model.resolution(note, position).note
+                target = resolution(note, position).note
                 other = concept_of.get(id(target)) if target is not None else None
-                if (other is not None and other != concept.id and other in exported
-                        and other not in mine and concept.id not in ancestors[other]):
+                if (other is not None and other != concept.id and other not in related
+                        and other in exported and other not in mine
+                        and concept.id not in ancestors[other]):
                     related.add(other)
         concept.related = sorted(related)
     return Glossary(title or "Glossary", order, concepts, base)

@@ -195,6 +195,10 @@ def write_turtle(glossary: Glossary) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+# One encoder for every node: ``json.dumps`` with an option makes a new one each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json_value(value: Value) -> Any:
     if isinstance(value, Iri):
         return {"@id": value.iri}
@@ -206,6 +210,7 @@ def _json_value(value: Value) -> Any:
 def write_jsonld(glossary: Glossary) -> bytes:
     """JSON-LD with a context of the prefixes (``skos:prefLabel`` …), one node a line."""
     nodes = []
+    encode = _ENCODER.encode
     for subject, predicates in skos_statements(glossary).items():
         node: dict[str, Any] = {"@id": subject}
         for predicate, values in predicates.items():
@@ -213,6 +218,6 @@ def write_jsonld(glossary: Glossary) -> bytes:
                 node["@type"] = [v.iri for v in values if isinstance(v, Iri)]
             else:
                 node[predicate] = [_json_value(v) for v in values]
-        nodes.append(json.dumps(node, ensure_ascii=False))
+        nodes.append(encode(node))
     context = json.dumps({"@context": PREFIXES}, ensure_ascii=False)[1:-1]
     return ("{" + context + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}\n").encode("utf-8")
