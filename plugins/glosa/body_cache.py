@@ -66,9 +66,9 @@ class BodyCache:
             if isinstance(loaded, dict) else {})
         self._kept: dict[str, list[Any]] = {}
         self._changed = False
-        #: Notes whose body came from the cache / was rendered (this build).
-        self.hits = 0
-        self.rendered = 0
+        #: Pages whose body came from the cache / was rendered (this build), by source path.
+        self.hits: set[str] = set()
+        self.rendered: set[str] = set()
 
     def note_digest(self, path: str) -> str | None:
         """A digest of everything glosa read of a note (None: no such note, or a value
@@ -123,13 +123,13 @@ class BodyCache:
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None  # an entry of another shape: rendered again
         self._kept[src] = entry
-        self.hits += 1
+        self.hits.add(src)
         return CachedBody(content, rendered)
 
     def keep(self, src: str, key: str, deps: RenderDeps, content: str,
              rendered: RenderedNote) -> None:
         """Keep the sanitized ``content`` of page ``src`` for the next build."""
-        self.rendered += 1
+        self.rendered.add(src)
         texts = [[path, self.note_digest(path)] for path in sorted(deps.texts)]
         if any(digest is None for _, digest in texts):
             return

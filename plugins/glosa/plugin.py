@@ -971,9 +971,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self.page_cache.finish()
         if self.body_cache is not None:
             log.info("cache: %d note bodies from the cache, %d rendered",
-                     self.body_cache.hits, self.body_cache.rendered)
+                     len(self.body_cache.hits), len(self.body_cache.rendered))
             self.body_cache.finish()
-            self.body_cache = None
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._live is not None:
