@@ -154,3 +154,51 @@ def test_a_damaged_entry_is_ignored(site: Site, damage: str) -> None:
     warm = _bodies(site)
     assert warm.rendered == expected and warm.hits == EVERY_NOTE - expected
     site.assert_same_as_cold()
+
+
+def _search(site: Site) -> Any:
+    """Build the cached site with search on; its search index (search_cache.py)."""
+    site.options = ""
+    config = load_config(str(site.config("cached", True)))
+    config.plugins.on_startup(command="build", dirty=False)
+    plugin = config.plugins["glosa"]
+    indexers = []
+    start = plugin._start_search_index
+
+    def capture(*args: Any, **kwargs: Any) -> None:
+        start(*args, **kwargs)
+        indexers.append(plugin._indexer)
+
+    plugin._start_search_index = capture
+    build(config)
+    return indexers[-1]
+
+
+def test_an_unchanged_search_bundle_is_reused_and_a_changed_one_is_written(
+        site: Site) -> None:
+    first = _search(site)
+    assert first.indexed == {"es", "en"} and not first.reused  # en: its home page
+    second = _search(site)
+    assert second.reused == {"es", "en"} and not second.indexed
+    site.assert_same_as_cold()
+    _write(site, "es/Roca 🟢④.md", "Piedra sin enlaces.")
+    third = _search(site)
+    assert third.indexed == {"es"} and third.reused == {"en"}
+    site.assert_same_as_cold()
+    # The bundle written for the edit is the one kept now.
+    assert _search(site).reused == {"es", "en"}
+    site.assert_same_as_cold()
+
+
+def test_a_damaged_kept_search_file_is_not_used(site: Site) -> None:
+    _search(site)
+    kept = sorted(path for path in (site.cache_dir / "search" / "es").rglob("*")
+                  if path.is_file())
+    assert kept
+    # Hard links: the site's copy is rewritten by the next build, not the kept file.
+    data = kept[0].read_bytes()
+    kept[0].unlink()
+    kept[0].write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    again = _search(site)
+    assert again.indexed == {"es"} and again.reused == {"en"}
+    site.assert_same_as_cold()

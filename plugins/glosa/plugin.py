@@ -84,6 +84,7 @@ from .safepaths import (
     numbered,
     site_language,
 )
+from .search_cache import KeptSearchIndex, pagefind_version
 from .search_index import SearchIndexer, SearchIndexError, names_file, search_record
 from .site import SiteModel, fill_placeholders, relative_url
 from .vault import NoteCache, Vault, load_vault
@@ -182,7 +183,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.urls: dict[str, str] = {}
         self.homes: dict[str, str] = {}
         self.generated: dict[str, dict[str, Any]] = {}
-        self._indexer: SearchIndexer | None = None
+        self._indexer: SearchIndexer | KeptSearchIndex | None = None
         self.exports: SiteExports | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
@@ -639,12 +640,24 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             lang = self._search_language(file.src_uri)
             if lang is not None:
                 expected.setdefault(lang, set()).add(_search_url(file))
-        try:
-            self._indexer = SearchIndexer(Path(config.site_dir) / "pagefind", expected=expected,
-                                          # Permalink marks (¶) are not a heading's text.
-                                          exclude_selectors=[".headerlink"])
-        except (SearchIndexError, OSError) as exc:
-            raise PluginError(f"search index: {exc}") from None
+        output = Path(config.site_dir) / "pagefind"
+        # Permalink marks (¶) are not a heading's text.
+        exclude = [".headerlink"]
+
+        def start() -> SearchIndexer:
+            try:
+                return SearchIndexer(output, expected=expected, exclude_selectors=exclude)
+            except (SearchIndexError, OSError) as exc:
+                raise PluginError(f"search index: {exc}") from None
+
+        root = self._cache_root(config)
+        if root is None:
+            self._indexer = start()
+            return
+        # Pagefind is started only if a language's records changed (search_cache.py).
+        store = CacheStore(root, key={"use": "search", "pagefind": pagefind_version(),
+                                      "exclude": exclude})
+        self._indexer = KeptSearchIndex(output, store, root / "search", start)
 
     def _add_search_names(self, files: Files, config: MkDocsConfig) -> None:
         """Each language's names file (search_index.names_file), from the searchable notes."""
@@ -962,6 +975,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 indexer.finish()
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
+            if isinstance(indexer, KeptSearchIndex):
+                log.info("cache: search bundles of %d languages from the cache, %d indexed",
+                         len(indexer.reused), len(indexer.indexed))
             self._indexed_once = True
         self._built_once = True
         if self._live is not None:
