@@ -19,6 +19,7 @@ Nothing here knows MkDocs.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -165,6 +166,15 @@ class KeptSearchIndex:
         allows, else copies); its files with size and SHA-256, or None."""
         bundle = self.output_dir / lang
         kept_dir = self.folder / lang
+        try:
+            # A bundle whose entry file does not name its language (Pagefind stopped while
+            # writing it) is not kept: the next build indexes the language again.
+            entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+            if not isinstance(entry, dict) or not entry.get("languages"):
+                return None
+        except (OSError, ValueError) as exc:
+            log.info("search cache: the bundle of '%s' is incomplete (%s); not kept", lang, exc)
+            return None
         try:
             self.store.prepare()
             shutil.rmtree(kept_dir, ignore_errors=True)
