@@ -134,8 +134,8 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: name, as Obsidian Publish keeps it); unset: slug for the glossary, title for obsidian.
     url_style = c.Optional(c.Choice(("slug", "title")))
     #: The persistent build cache (page_build.py, body_cache.py, search_cache.py) in
-    #: `cache_dir`, by default `.cache/glosa`
-    #: beside mkdocs.yml (a relative folder is taken from there).
+    #: `cache_dir`, by default `.cache/glosa` beside mkdocs.yml (a relative folder is
+    #: taken from there).
     cache = c.Type(bool, default=True)
     cache_dir = c.Optional(c.Type(str))
 
