@@ -33,7 +33,8 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from .attachments import SvgError, is_raw, raw_allowed, reserved_reason, sanitize_svg
-from .cache import default_cache_dir, shared_store
+from .body_cache import BodyCache
+from .cache import CacheStore, default_cache_dir, shared_store
 from .checks import check_vault
 from .config import ConfigError, GlosaConfig
 from .diagnostics import Diagnostic, Severity
@@ -64,7 +65,14 @@ from .publishing import (
     slug_pages,
     unpublished_links,
 )
-from .render import MAX_EMBED_DEPTH, NoteRenderer, RenderedNote, RenderState, TocEntry
+from .render import (
+    MAX_EMBED_DEPTH,
+    NoteRenderer,
+    RenderDeps,
+    RenderedNote,
+    RenderState,
+    TocEntry,
+)
 from .render import sanitize_html as sanitize_html
 from .render.core import page_title
 from .safepaths import (
@@ -75,6 +83,7 @@ from .safepaths import (
     numbered,
     site_language,
 )
+from .search_cache import KeptSearchIndex, pagefind_version
 from .search_index import SearchIndexer, SearchIndexError, names_file, search_record
 from .site import SiteModel, fill_placeholders, relative_url
 from .vault import NoteCache, Vault, load_vault
@@ -123,8 +132,9 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: Page addresses: `slug` (`es/metricas/tasa-de-conversion/`) or `title` (the file's
     #: name, as Obsidian Publish keeps it); unset: slug for the glossary, title for obsidian.
     url_style = c.Optional(c.Choice(("slug", "title")))
-    #: The persistent build cache (page_build.py) in `cache_dir`, by default `.cache/glosa`
-    #: beside mkdocs.yml (a relative folder is taken from there).
+    #: The persistent build cache (page_build.py, body_cache.py, search_cache.py) in
+    #: `cache_dir`, by default `.cache/glosa` beside mkdocs.yml (a relative folder is
+    #: taken from there).
     cache = c.Type(bool, default=True)
     cache_dir = c.Optional(c.Type(str))
 
@@ -173,7 +183,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.urls: dict[str, str] = {}
         self.homes: dict[str, str] = {}
         self.generated: dict[str, dict[str, Any]] = {}
-        self._indexer: SearchIndexer | None = None
+        self._indexer: SearchIndexer | KeptSearchIndex | None = None
         self.exports: SiteExports | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
@@ -217,6 +227,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.live_records: dict[str, dict[str, str]] | None = None
         #: This build's page cache (None when off: `cache: false`, `mkdocs serve`).
         self.page_cache: PageCache | None = None
+        #: This build's kept note bodies (None when off, as the page cache).
+        self.body_cache: BodyCache | None = None
+        #: Pages whose sanitized body came from the body cache; what a rendered body read.
+        self._cached_bodies: set[str] = set()
+        self._body_deps: dict[str, tuple[str, RenderDeps]] = {}
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -297,6 +312,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.pages.site_description = self.site_description
         self.pages.site_url = self.site_url
         self.page_cache = self._open_page_cache(config)
+        self.body_cache = self._open_body_cache(config)
+        self._cached_bodies = set()
+        self._body_deps = {}
         _hold_memory_settings()
         return config
 
@@ -311,6 +329,26 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                      "their template (on_post_page)")
             return None
         return PageCache(root, config)
+
+    def _open_body_cache(self, config: MkDocsConfig) -> BodyCache | None:
+        """The kept note bodies of a build: off as the page cache is, and when another
+        plugin changes a page's HTML before glosa sanitizes it (its output is not
+        glosa's to keep)."""
+        root = self._cache_root(config)
+        if root is None or self.model is None:
+            return None
+        if any(getattr(handler, "__self__", None) is not self
+               for handler in config.plugins.events.get("page_content", [])):
+            log.info("cache: note bodies are not cached: another plugin changes pages "
+                     "(on_page_content)")
+            return None
+        core = self.core
+        key = {"use": "bodies", "profile": core.profile, "permalink": self._permalink,
+               "permalink_title": self._permalink_title,
+               "embed_depth": self.config.embed_depth, "renderer": list(self._renderer_key or ()),
+               "languages": list(core.languages), "default_language": core.default_language,
+               "ui_text": {str(k): dict(v) for k, v in self.config.ui_text.items()}}
+        return BodyCache(CacheStore(root, key=key), self.model, self._notes_by_path)
 
     def _cache_root(self, config: MkDocsConfig) -> Path | None:
         """The build cache's folder, or None when the build keeps none (`cache: false`,
@@ -603,12 +641,24 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             lang = self._search_language(file.src_uri)
             if lang is not None:
                 expected.setdefault(lang, set()).add(_search_url(file))
-        try:
-            self._indexer = SearchIndexer(Path(config.site_dir) / "pagefind", expected=expected,
-                                          # Permalink marks (¶) are not a heading's text.
-                                          exclude_selectors=[".headerlink"])
-        except (SearchIndexError, OSError) as exc:
-            raise PluginError(f"search index: {exc}") from None
+        output = Path(config.site_dir) / "pagefind"
+        # Permalink marks (¶) are not a heading's text.
+        exclude = [".headerlink"]
+
+        def start() -> SearchIndexer:
+            try:
+                return SearchIndexer(output, expected=expected, exclude_selectors=exclude)
+            except (SearchIndexError, OSError) as exc:
+                raise PluginError(f"search index: {exc}") from None
+
+        root = self._cache_root(config)
+        if root is None:
+            self._indexer = start()
+            return
+        # Pagefind is started only if a language's records changed (search_cache.py).
+        store = CacheStore(root, key={"use": "search", "pagefind": pagefind_version(),
+                                      "exclude": exclude})
+        self._indexer = KeptSearchIndex(output, store, root / "search", start)
 
     def _add_search_names(self, files: Files, config: MkDocsConfig) -> None:
         """Each language's names file (search_index.names_file), from the searchable notes."""
@@ -678,16 +728,30 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             return None
         assert self.renderer is not None
         lang = note.lang
-        state = RenderState(
-            self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
-            tag_href=functools.partial(self._tag_href, page.url, lang),
-            permalink=self._permalink, permalink_title=self._permalink_title,
-            preview_mark=self._nonce,
-            open_label=ui_text(lang, self.config.ui_text)["open_embed"])
         obsidian = self.core.profile == "obsidian"
         title = page_title(note, self.core.profile)
-        rendered = self.renderer.render_note(
-            state, title_h1=None if obsidian else title, keep_structure_lines=obsidian)
+        tag_href = functools.partial(self._tag_href, page.url, lang)
+        open_label = ui_text(lang, self.config.ui_text)["open_embed"]
+        bodies = self.body_cache
+        key = None if bodies is None else bodies.page_key(note, [page.url, title, open_label])
+        cached = None if bodies is None or key is None else bodies.lookup(
+            src, key, self.url_of, tag_href)
+        if cached is not None:
+            # Rendered and sanitized by an earlier build from what this one has.
+            rendered = cached.rendered
+            rendered.html = cached.content
+            self._cached_bodies.add(src)
+        else:
+            deps = RenderDeps() if key is not None else None
+            state = RenderState(
+                self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
+                tag_href=tag_href, permalink=self._permalink,
+                permalink_title=self._permalink_title, preview_mark=self._nonce,
+                open_label=open_label, deps=deps)
+            rendered = self.renderer.render_note(
+                state, title_h1=None if obsidian else title, keep_structure_lines=obsidian)
+            if key is not None and deps is not None:
+                self._body_deps[src] = (key, deps)
         self._rendered[src] = rendered
         self._report_render(note, rendered)
         description = self.model.summary(note)
@@ -851,14 +915,22 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if page.meta.get("glosa_kind") is None:
             return html_content
         if page.meta["glosa_kind"] == "note":
-            if self._rendered.pop(page.file.src_uri, None) is None:
+            src = page.file.src_uri
+            rendered = self._rendered.pop(src, None)
+            if rendered is None:
                 return html_content
-            content = sanitize_html(html_content, page.url, preview_mark=self._nonce)
-            # The mark has done its work (the sanitizer kept previews on glosa's links
-            # only); the page shows none of this build's random value, so that a page is
-            # the same bytes in every build of the same notes.
-            content = content.replace(f'data-glosa-preview="{self._nonce}"',
-                                      "data-glosa-preview")
+            if src in self._cached_bodies:
+                content = html_content  # sanitized when it was kept
+            else:
+                content = sanitize_html(html_content, page.url, preview_mark=self._nonce)
+                # The mark has done its work (the sanitizer kept previews on glosa's links
+                # only); the page shows none of this build's random value, so that a page
+                # is the same bytes in every build of the same notes.
+                content = content.replace(f'data-glosa-preview="{self._nonce}"',
+                                          "data-glosa-preview")
+                kept = self._body_deps.pop(src, None)
+                if kept is not None and self.body_cache is not None:
+                    self.body_cache.keep(src, kept[0], kept[1], content, rendered)
         else:
             fragments = self._fragments.pop(page.file.src_uri, [])
             # A generated page: its listing comes from glosa's templates, which escape
@@ -904,6 +976,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 indexer.finish()
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
+            if isinstance(indexer, KeptSearchIndex):
+                log.info("cache: search bundles of %d languages from the cache, %d indexed",
+                         len(indexer.reused), len(indexer.indexed))
             self._indexed_once = True
         self._built_once = True
         if self._live is not None:
@@ -911,6 +986,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             self._live.build_done(records, dirty=self.dirty)
         if self.page_cache is not None:
             self.page_cache.finish()
+        if self.body_cache is not None:
+            log.info("cache: %d note bodies from the cache, %d rendered",
+                     len(self.body_cache.hits), len(self.body_cache.rendered))
+            self.body_cache.finish()
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._live is not None:
@@ -925,6 +1004,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_build_error(self, *, error: Exception) -> None:
         _release_memory_settings()
         self.page_cache = None  # nothing of a failed build is kept
+        self.body_cache = None
         if self._live is not None:
             self._live.build_started()  # no fast path from a failed build
         if self._indexer is not None:

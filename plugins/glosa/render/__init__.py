@@ -14,10 +14,12 @@ from .core import (
     ENV_KEY,
     MAX_EMBED_DEPTH,
     NoteRenderer,
+    RenderDeps,
     RenderedNote,
     RenderState,
     TocEntry,
     UnresolvedLink,
+    dependencies_hold,
 )
 from .sanitize import sanitize_html
 
@@ -26,9 +28,11 @@ __all__ = [
     "ENV_KEY",
     "MAX_EMBED_DEPTH",
     "NoteRenderer",
+    "RenderDeps",
     "RenderState",
     "RenderedNote",
     "TocEntry",
     "UnresolvedLink",
+    "dependencies_hold",
     "sanitize_html",
 ]

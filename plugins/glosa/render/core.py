@@ -107,6 +107,68 @@ class RenderedNote:
 TagHref = Callable[[str], "str | None"]
 
 
+def _resolution_fact(res: LinkResolution) -> list[Any]:
+    """What of a link's resolution a page's HTML shows: whether it resolved, to which note
+    (and its level) or file, and the anchor."""
+    note = res.note
+    return [res.status.value, None if note is None else note.path,
+            None if note is None else note.level, res.anchor,
+            None if res.attachment is None else res.attachment.path]
+
+
+@dataclass
+class RenderDeps:
+    """Everything a render read beyond its page's own note, as questions and the answers
+    it got (``facts``), and the notes whose text it showed (``texts``, embeds): a page
+    rendered once is the same HTML while its note's text, these texts and every answer
+    are unchanged (:func:`dependencies_hold` asks the questions again).
+
+    Questions (tuples of plain values): ``("link", from, position)`` the resolution of the
+    scanned link at ``position`` of note ``from``; ``("resolve", from, kind, raw, target,
+    heading, block, embed)`` the resolution of a link the scan did not list (a Markdown
+    destination); ``("url", path)`` the address of a vault file; ``("tag", name)`` the
+    address of a tag's page."""
+
+    facts: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    texts: set[str] = field(default_factory=set)
+
+
+def dependencies_hold(facts: Iterable[tuple[Sequence[Any], Any]], model: SiteModel,
+                      url_of: Callable[[str], str], tag_href: TagHref,
+                      notes_by_path: dict[str, Note]) -> bool:
+    """Whether every question of a :class:`RenderDeps` gets the same answer now (answers
+    compared as plain data: lists, as a cache gives them back)."""
+    index = model.vault.index
+    for question, answer in facts:
+        kind = question[0] if question else None
+        now: Any
+        if kind == "url" and len(question) == 2:
+            now = url_of(str(question[1]))
+        elif kind == "tag" and len(question) == 2:
+            now = tag_href(str(question[1]))
+        elif kind == "link" and len(question) == 3:
+            note = notes_by_path.get(str(question[1]))
+            at = question[2]
+            if note is None or not isinstance(at, int) or not 0 <= at < len(note.links):
+                return False
+            res = model.resolutions.get((id(note), at))
+            now = _resolution_fact(res if res is not None
+                                   else resolve_link(index, note.links[at], note))
+        elif kind == "resolve" and len(question) == 8:
+            note = notes_by_path.get(str(question[1]))
+            if note is None:
+                return False
+            _, _, link_kind, raw, target, heading, block, embed = question
+            link = WikiLink(str(raw), str(target), heading, block, None, bool(embed), 1, 1,
+                            kind=str(link_kind))
+            now = _resolution_fact(resolve_link(index, link, note))
+        else:
+            return False
+        if now != answer:
+            return False
+    return True
+
+
 @dataclass
 class RenderState:
     """The page being rendered, shared by every parse of it (``env["glosa"]``)."""
@@ -139,12 +201,27 @@ class RenderState:
     used_ids: set[str] = field(default_factory=set)
     toc: list[TocEntry] = field(default_factory=list)
     budget: int = EMBED_BUDGET
+    #: Where to record what the render reads beyond the page's note (None: not recorded).
+    deps: RenderDeps | None = None
     #: (note, heading slug or block id) of each embed being rendered, outermost first.
     stack: tuple[tuple[int, str | None], ...] = ()
     _links: dict[int, dict[str, list[WikiLink]]] = field(default_factory=dict)
     _resolved: dict[tuple[int, str], LinkResolution] = field(default_factory=dict)
     _link_positions: dict[int, dict[int, int]] = field(default_factory=dict)
     _budget_reported: bool = False
+
+    def __post_init__(self) -> None:
+        deps = self.deps
+        if deps is None:
+            return
+        lookup = self.tag_href
+
+        def recorded_tag_href(tag: str) -> str | None:
+            href = lookup(tag)
+            deps.facts[("tag", tag)] = href
+            return href
+
+        self.tag_href = recorded_tag_href
 
     @property
     def page_path(self) -> str:
@@ -156,7 +233,10 @@ class RenderState:
     def href(self, path: str, res: LinkResolution | None = None) -> str:
         """The address of vault file ``path`` (and the anchor ``res`` names) from the page,
         escaped for an HTML attribute."""
-        url = relative_url(self.page_url, self.url_of(path))
+        target_url = self.url_of(path)
+        if self.deps is not None:
+            self.deps.facts[("url", path)] = target_url
+        url = relative_url(self.page_url, target_url)
         anchor = res.anchor if res is not None else None
         if anchor:
             url += "#" + anchor
@@ -180,9 +260,14 @@ class RenderState:
             link = parse_link(inner, embed, self.line, 1)
             return link, self.resolve(link)
         link = found[0]
+        position = self._positions(note)[id(link)]
         # The site model resolved every scanned link once already.
-        res = self.model.resolutions.get((id(note), self._positions(note)[id(link)]))
-        return link, res if res is not None else self.resolve(link)
+        res = self.model.resolutions.get((id(note), position))
+        if res is None:
+            res = resolve_link(self.model.vault.index, link, note)
+        if self.deps is not None:
+            self.deps.facts[("link", note.path, position)] = _resolution_fact(res)
+        return link, res
 
     def _positions(self, note: Note) -> dict[int, int]:
         positions = self._link_positions.get(id(note))
@@ -196,6 +281,9 @@ class RenderState:
         res = self._resolved.get(key)
         if res is None:
             res = self._resolved[key] = resolve_link(self.model.vault.index, link, self.note)
+        if self.deps is not None:
+            self.deps.facts[("resolve", self.note.path, link.kind, link.raw, link.target,
+                             link.heading, link.block, link.embed)] = _resolution_fact(res)
         return res
 
     def broken(self, link: WikiLink, label: str) -> str:
@@ -232,6 +320,9 @@ class RenderState:
             # A cycle (the same note or section inside itself) or a chain too deep.
             return self.link_html(link, res)
         source, first_line = embed_source(target, res)
+        if self.deps is not None:
+            # Read even when not shown: its length counts against the page's budget.
+            self.deps.texts.add(target.path)
         cost = max(len(source), _EMBED_MIN_COST)
         if cost > self.budget:
             if not self._budget_reported:
