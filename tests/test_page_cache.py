@@ -236,3 +236,22 @@ def test_the_cache_folder_can_be_deleted_between_builds(site: Site) -> None:
     shutil.rmtree(site.cache_dir)
     assert not site.build().hits
     site.assert_same_as_cold()
+
+
+def test_a_note_added_to_a_folder_renders_its_siblings_explorer_again(tmp_path: Path) -> None:
+    """A notes site's explorer shows each page's folder; it is made when the page's
+    template is rendered (not kept in the page's metadata), and the cache key covers it:
+    a sibling that changes nothing else still shows the new note."""
+    site = Site(tmp_path, options="      profile: obsidian\n      search: false\n")
+    site.vault = write_vault(tmp_path / "notes", {
+        "Projects/Alpha.md": "# Alpha\n\nFirst.\n", "Projects/Beta.md": "# Beta\n\nSecond.\n",
+        "Other/Gamma.md": "# Gamma\n\nThird.\n"})
+    site.build()
+    write_vault(site.vault, {"Projects/Delta.md": "# Delta\n\nFourth.\n"})
+    warm = site.build()
+    assert "Projects/Alpha.md" in warm.rendered and "Other/Gamma.md" in warm.hits
+    alpha = (site.tmp / "cached" / "site" / "Projects" / "Alpha" / "index.html").read_text(
+        "utf-8")
+    explorer = alpha.split('<nav class="glosa-explorer"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="../Delta/"' in explorer and 'aria-current="page"' in explorer
+    site.assert_same_as_cold()

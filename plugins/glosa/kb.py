@@ -152,11 +152,6 @@ class KnowledgeBase:
         root = relative_url(page_url, "") or "./"
         out: dict[str, Any] = {"lang": lang, "root": root, "cssclasses": "",
                                "image": None, "feed": None, "properties": "", "graph": ""}
-        explorer = self.explorers.get(lang)
-        if explorer is not None:
-            out["explorer"] = explorer.folder_html(
-                page_url, note.path if note else None, ui["explorer"],
-                f"{root}assets/glosa/explorer-{lang}.json", ui["explorer_here"])
         if self.settings.recent:
             out["feed"] = f"{root}{lang}/feed.xml"
         if note is None:
@@ -182,6 +177,19 @@ class KnowledgeBase:
         if self.settings.graph:
             out["graph"] = self._local_graph(note, lang, page_url, root, href)
         return out
+
+    def explorer(self, note_path: str | None, lang: str, page_url: str) -> str:
+        """The explorer's place in a page of ``lang`` ("" without an explorer). Asked for
+        when the page's template is rendered, not with :meth:`page`: a build holds every
+        page's pieces until the last page is written, and this one is the largest."""
+        explorer = self.explorers.get(lang)
+        if explorer is None:
+            return ""
+        ui = self.ui(lang)
+        root = relative_url(page_url, "") or "./"
+        return explorer.folder_html(page_url, note_path, ui["explorer"],
+                                    f"{root}assets/glosa/explorer-{lang}.json",
+                                    ui["explorer_here"])
 
     def _image_url(self, note: Note, value: str, page_url: str) -> str | None:
         """An absolute http(s) image, or a vault attachment's URL from the page."""

@@ -808,7 +808,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if not pieces:
             return content
         content = plain_unpublished(content, self._unpublished)
-        return after_title(content, str(pieces["properties"])) + str(pieces["graph"])
+        # Now part of the content: not held twice until the page is written.
+        properties, graph = pieces.pop("properties", ""), pieces.pop("graph", "")
+        return after_title(content, str(properties)) + str(graph)
 
     def _generated_title(self, spec: dict[str, Any]) -> str:
         return self.pages.title(spec)
@@ -834,6 +836,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             for code, path in self.homes.items()]
         extra["glosa_search"] = self.config.search
         extra["glosa_site_name"] = self._site_name(lang)
+        pieces = page.meta.get("glosa_kb")
+        if pieces:
+            # Made for this render only (kb.KnowledgeBase.explorer).
+            shown = (None if page.file.src_uri in self.generated
+                     else self._note_at(page.file.src_uri))
+            extra["glosa_explorer"] = self.kb.explorer(shown.path if shown else None,
+                                                       pieces["lang"], page.url)
         if self.page_cache is not None and page.meta.get("template") == PAGE_TEMPLATE:
             extra["glosa_page"] = self.page_cache.render
         if page.meta.get("glosa_kind") == "note" and not page.meta["glosa"]["is_home"]:
