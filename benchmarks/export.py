@@ -32,7 +32,7 @@ from pathlib import Path
 
 from glosa.exchange.concepts import Glossary
 from glosa.exchange.formats import EXPORT_FORMATS
-from glosa.vault import Vault
+from glosa.reading.vault import Vault
 
 __all__ = ["main", "time_export", "time_phases"]
 
@@ -64,7 +64,7 @@ def time_phases(vault_root: Path, runs: int) -> list[tuple[str, float]]:
     from glosa.config import find_config, load_config
     from glosa.exchange.concepts import LinkFacts, collect_glossary
     from glosa.exchange.export import export_bytes
-    from glosa.vault import load_vault, paused_garbage_collection
+    from glosa.reading.vault import load_vault, paused_garbage_collection
 
     def cpu(work: Callable[[], object]) -> tuple[float, object]:
         best, result = float("inf"), None

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from glosa.config import DEFAULT_LEVEL_LABELS
-from glosa.markers import LEVEL_MARKERS
+from glosa.reading.markers import LEVEL_MARKERS
 
 __all__ = ["LANGS", "MARKERS", "GeneratedVault", "Language", "generate_vault", "main"]
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from glosa.config import GlosaConfig
-from glosa.kb import KnowledgeBase, Settings
-from glosa.site import SiteModel
-from glosa.vault import load_vault
+from glosa.reading.vault import load_vault
+from glosa.site.kb import KnowledgeBase, Settings
+from glosa.site.model import SiteModel
 
 from .run import WORK, machine_info
 from .run import measure as measure_run

@@ -1,7 +1,7 @@
 """Profile ``glosa check`` on one vault: phase timings, then cProfile's top functions.
 
 Phases and profile are of the work done in one process (what each half of the work costs);
-``split_total`` is the command's own path, :func:`glosa.checks.check_folder`, which splits
+``split_total`` is the command's own path, :func:`glosa.checking.checks.check_folder`, which splits
 a large vault between two processes where it can fork.
 
 ``python -m benchmarks.profile_check VAULT [--json OUT] [--top 25] [--repeat 3]``
@@ -23,9 +23,9 @@ from typing import Any
 
 def _paused_gc() -> contextlib.AbstractContextManager[Any]:
     """The CLI's pause of cycle collection while loading and checking, where it has one."""
-    import glosa.vault
+    import glosa.reading.vault
 
-    pause = getattr(glosa.vault, "paused_garbage_collection", None)
+    pause = getattr(glosa.reading.vault, "paused_garbage_collection", None)
     return pause() if pause is not None else contextlib.nullcontext()
 
 
@@ -35,12 +35,12 @@ def _phases(vault: Path) -> dict[str, float]:
 
 
 def _timed_phases(vault: Path) -> dict[str, float]:
-    from glosa.checks import check_vault
+    from glosa.checking.checks import check_vault
+    from glosa.checking.report import render
     from glosa.config import GlosaConfig
-    from glosa.model import Attachment
-    from glosa.parser import read_note
-    from glosa.report import render
-    from glosa.vault import Vault, walk_vault
+    from glosa.reading.model import Attachment
+    from glosa.reading.parser import read_note
+    from glosa.reading.vault import Vault, walk_vault
 
     config = GlosaConfig()
     t0 = time.perf_counter()
@@ -65,7 +65,7 @@ def _whole(vault: Path) -> None:
 
 
 def _split_total(vault: Path) -> float:
-    from glosa.checks import check_folder
+    from glosa.checking.checks import check_folder
     from glosa.config import GlosaConfig
 
     with _paused_gc():
@@ -76,7 +76,7 @@ def _split_total(vault: Path) -> float:
 
 def profile(vault: Path, top: int = 25, repeat: int = 3) -> dict[str, Any]:
     started = time.perf_counter()
-    importlib.import_module("glosa.cli")
+    importlib.import_module("glosa.cli.main")
     imported = time.perf_counter() - started
     runs = [_phases(vault) for _ in range(repeat)]
     best = min(runs, key=lambda r: r["total"])

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from glosa import load_vault
 from glosa.render import NoteRenderer, RenderState
-from glosa.site import SiteModel
+from glosa.site.model import SiteModel
 
 EXTENSIONS = ["toc", "tables", "attr_list", "md_in_html", "admonition"]
 

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glosa.authoring import (
+from glosa.checking.checks import SEED_KEYS
+from glosa.cli.main import main
+from glosa.editing.authoring import (
     AuthoringError,
     AuthoringUsageError,
     bump_version,
@@ -21,10 +23,8 @@ from glosa.authoring import (
     plan_new_note,
     timestamp,
 )
-from glosa.checks import SEED_KEYS
-from glosa.cli import main
-from glosa.parser import load_frontmatter
-from glosa.vault import load_vault
+from glosa.reading.parser import load_frontmatter
+from glosa.reading.vault import load_vault
 
 from .conftest import VaultFactory, seed_note
 

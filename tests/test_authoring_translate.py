@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from glosa.authoring import AuthoringError, plan_translation
-from glosa.cli import main
-from glosa.parser import load_frontmatter
-from glosa.vault import load_vault
+from glosa.cli.main import main
+from glosa.editing.authoring import AuthoringError, plan_translation
+from glosa.reading.parser import load_frontmatter
+from glosa.reading.vault import load_vault
 
 from .conftest import VaultFactory, seed_note
 from .test_authoring import LEGEND_EN, VAULT

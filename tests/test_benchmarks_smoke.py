@@ -8,8 +8,8 @@ from pathlib import Path
 from benchmarks.generate import MARKERS, generate_vault
 from benchmarks.run import measure_case, write_configs
 
-from glosa.checks import check_vault
-from glosa.vault import load_vault
+from glosa.checking.checks import check_vault
+from glosa.reading.vault import load_vault
 
 
 def _files(root: Path) -> dict[str, bytes]:

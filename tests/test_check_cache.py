@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from glosa import GlosaConfig, check_vault, load_vault
 from glosa.cache import CacheStore
-from glosa.checks import check_folder
-from glosa.vault import vault_entry
+from glosa.checking.checks import check_folder
+from glosa.reading.vault import vault_entry
 
 from .conftest import seed_note, write_vault
 
@@ -175,18 +175,18 @@ def test_an_unchanged_vault_reads_no_note(vault: Path, tmp_path: Path,
 
 def test_one_edit_rechecks_that_note_and_the_notes_linking_to_its_names(
         vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import glosa.checks
+    import glosa.checking.checks
 
     store = CacheStore(tmp_path / "cache", key={})
     check_folder(vault, GlosaConfig(), store=store)
     checked: list[str] = []
-    real = glosa.checks._check_notes
+    real = glosa.checking.checks._check_notes
 
     def spy(vault_: object, positions: list[int], resolved: object) -> object:
         checked.extend(vault_.notes[at].path for at in positions)  # type: ignore[attr-defined]
         return real(vault_, positions, resolved)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(glosa.checks, "_check_notes", spy)
+    monkeypatch.setattr(glosa.checking.checks, "_check_notes", spy)
     edited = vault / "es" / "Venta 🔴②.md"
     edited.write_text(edited.read_text("utf-8").replace("Texto", "Otro texto"), "utf-8")
     check_folder(vault, GlosaConfig(), store=store)
@@ -255,7 +255,7 @@ def test_only_reports_the_files_asked(vault: Path, tmp_path: Path) -> None:
 def _run(*args: str, cwd: Path | None = None) -> tuple[int, list[dict[str, object]]]:
     from click.testing import CliRunner
 
-    from glosa.cli import main
+    from glosa.cli.main import main
 
     here = Path.cwd()
     try:
@@ -306,7 +306,7 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
 def test_cache_clear(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from glosa.cli import main
+    from glosa.cli.main import main
 
     project = _project(tmp_path)
     folder = tmp_path / "c"
@@ -342,10 +342,10 @@ def test_files_and_a_folder_together_are_a_usage_error(tmp_path: Path) -> None:
 
 def test_a_first_cached_check_split_between_two_processes_is_kept_whole(
         vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import glosa.workers
+    import glosa.reading.workers
 
-    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
-    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+    monkeypatch.setattr(glosa.reading.workers, "MIN_ITEMS", 2)
+    monkeypatch.setattr(glosa.reading.workers, "_can_fork", lambda: True)
     config = GlosaConfig()
     store = CacheStore(tmp_path / "cache", key={})
     assert check_folder(vault, config, store=store)[0] == _cold(vault, config)

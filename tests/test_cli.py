@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from glosa.cli import main
+from glosa.cli.main import main
 
 from .conftest import VaultFactory, seed_note
 
@@ -185,14 +185,14 @@ def test_fix_encoding_leaves_symlinks_alone(make_vault: VaultFactory, tmp_path: 
 
 def test_fix_encoding_reports_a_failed_write(make_vault: VaultFactory,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import glosa.cli
+    import glosa.cli.main
 
     root = make_vault({"Nota.md": "segmentaciÃ³n\n".encode()})
 
     def disk_full(path: Path, data: bytes, **options: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(glosa.cli, "write_atomic", disk_full)
+    monkeypatch.setattr(glosa.cli.main, "write_atomic", disk_full)
     code, output = invoke("fix-encoding", str(root), "--write")
     assert code == 1 and "No space left on device" in output and "unchanged" in output
     assert (root / "Nota.md").read_bytes() == "segmentaciÃ³n\n".encode()

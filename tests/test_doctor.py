@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import glosa
-from glosa import cli_doctor
-from glosa.cli import main
+from glosa.cli import doctor as cli_doctor
+from glosa.cli.main import main
 
 from .conftest import REPO
 

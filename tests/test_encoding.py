@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glosa.encoding import decode_note_bytes, repair_bytes
+from glosa.reading.encoding import decode_note_bytes, repair_bytes
 
 CORRECT = (
     "---\nlang: ES\n---\n# Cliente (Marketing Digital) ⚫①\n\n"

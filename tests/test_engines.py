@@ -18,7 +18,7 @@ def test_mkdocs_api_is_the_engine_under_test() -> None:
     import mkdocs
     from mkdocs.plugins import BasePlugin
 
-    from glosa.plugin import GlosaPlugin
+    from glosa.adapter.plugin import GlosaPlugin
 
     engine = os.environ.get("GLOSA_TEST_ENGINE", "mkdocs")
     package = Path(mkdocs.__file__).parent.name

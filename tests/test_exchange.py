@@ -17,7 +17,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from translate.storage import csvl10n, tbx
 
-from glosa.cli import main
+from glosa.cli.main import main
 from glosa.config import find_config, load_config
 from glosa.exchange.concepts import (
     EditorialStatus,
@@ -32,7 +32,7 @@ from glosa.exchange.jsondoc import json_schema, read_json
 from glosa.exchange.skos import skos_graph
 from glosa.exchange.tabular import read_csv
 from glosa.exchange.tbx import TBX_NS, read_tbx
-from glosa.vault import Vault, load_vault
+from glosa.reading.vault import Vault, load_vault
 
 from .conftest import REPO, seed_note, write_vault
 
@@ -648,7 +648,7 @@ def test_tbx_cross_references_without_a_broader_note_are_related() -> None:
 
 def test_site_model_and_link_facts_give_the_same_glossary(bundled: Vault) -> None:
     from glosa.exchange.concepts import LinkFacts
-    from glosa.site import SiteModel
+    from glosa.site.model import SiteModel
 
     by_site = collect_glossary(bundled, SiteModel(bundled), title="G", base=BASE)
     by_facts = collect_glossary(bundled, LinkFacts(bundled), title="G", base=BASE)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from glosa.frontmatter_fast import load_simple_frontmatter
-from glosa.parser import MAX_YAML_NODES, FrontmatterError, _FrontmatterLoader, _load
+from glosa.reading.frontmatter_fast import load_simple_frontmatter
+from glosa.reading.parser import MAX_YAML_NODES, FrontmatterError, _FrontmatterLoader, _load
 
 from .conftest import REPO, seed_note
 

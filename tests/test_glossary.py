@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from glosa import GlosaConfig, Vault, check_vault, load_vault
-from glosa.cli import main
+from glosa.cli.main import main
 from glosa.config import find_config, load_config
-from glosa.markers import split_marker
-from glosa.model import Note, WikiLink
-from glosa.resolver import resolve_link
-from glosa.site import sort_key
+from glosa.reading.markers import split_marker
+from glosa.reading.model import Note, WikiLink
+from glosa.reading.resolver import resolve_link
+from glosa.site.model import sort_key
 
 from .conftest import REPO
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from glosa.tags import inline_tags, tags_with_parents, with_folded_keys
-from glosa.wikilinks import scan_body
+from glosa.reading.tags import inline_tags, tags_with_parents, with_folded_keys
+from glosa.reading.wikilinks import scan_body
 
 
 @pytest.mark.parametrize(("body", "tags"), [

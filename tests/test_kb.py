@@ -16,13 +16,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from glosa.config import GlosaConfig
-from glosa.explorer import natural_key
-from glosa.feeds import changed_dates, git_dates
-from glosa.kb import choose_home, wording_overrides
-from glosa.properties import shown_properties
-from glosa.publishing import alias_redirects, is_published, permalink_of, published_vault
-from glosa.tags import parse_tags, tag_slug, tags_with_parents
-from glosa.vault import load_vault
+from glosa.reading.tags import parse_tags, tag_slug, tags_with_parents
+from glosa.reading.vault import load_vault
+from glosa.site.explorer import natural_key
+from glosa.site.feeds import changed_dates, git_dates
+from glosa.site.kb import choose_home, wording_overrides
+from glosa.site.properties import shown_properties
+from glosa.site.publishing import alias_redirects, is_published, permalink_of, published_vault
 
 from .conftest import FIXTURES, write_vault
 from .test_site import build
@@ -283,7 +283,7 @@ def test_parse_tags(value: object, tags: list[str]) -> None:
 
 
 def test_tag_slugs_and_parents() -> None:
-    from glosa.site import slug_for_url
+    from glosa.site.model import slug_for_url
 
     assert tag_slug("Películas/Género Negro", slug_for_url) == "peliculas/genero-negro"
     listing = tags_with_parents([("a/b", []), ("a/c", []), ("d", [])])
@@ -301,8 +301,8 @@ def test_tag_slugs_and_parents() -> None:
     ({}, "notes/x.draft.md", False),
 ])
 def test_is_published(meta: dict[str, object], path: str, published: bool) -> None:
-    from glosa.model import Note
-    from glosa.publishing import exclude_spec
+    from glosa.reading.model import Note
+    from glosa.site.publishing import exclude_spec
 
     note = Note(path, Path(path), "a", "a", None, None, "en", meta=meta)
     assert is_published(note, exclude_spec(["private/", "**/*.draft.md"])) is published
@@ -321,14 +321,14 @@ def test_is_published(meta: dict[str, object], path: str, published: bool) -> No
     (3, None),
 ])
 def test_permalink_stays_inside_the_site(value: object, path: str | None) -> None:
-    from glosa.model import Note
+    from glosa.reading.model import Note
 
     note = Note("a.md", Path("a.md"), "a", "a", None, None, "en", meta={"permalink": value})
     assert permalink_of(note) == path
 
 
 def test_alias_redirects_only_path_like_aliases() -> None:
-    from glosa.model import Note
+    from glosa.reading.model import Note
 
     note = Note("a.md", Path("a.md"), "a", "a", None, None, "en",
                 aliases=["Ada", "old/ada", "/older/ada/", "../up/x"])
@@ -353,7 +353,7 @@ def test_published_vault_and_check_warning(tmp_path: Path) -> None:
     assert site.templates == whole.templates == ["Templates/t.md"]
     assert site.index.note_at("b.md") is None
     assert published_vault(load_vault(root, config), []) is not whole  # a new vault each time
-    from glosa.checks import check_vault
+    from glosa.checking.checks import check_vault
 
     rules = [(d.rule, d.path, d.line) for d in check_vault(whole)]
     assert ("link-unpublished", "a.md", 1) in rules
@@ -374,7 +374,7 @@ def test_glosa_check_command_warns_about_unpublished_links(tmp_path: Path) -> No
 
 
 def test_shown_properties() -> None:
-    from glosa.model import Note
+    from glosa.reading.model import Note
 
     note = Note("a.md", Path("a.md"), "a", "a", None, None, "en",
                 meta={"checked": 1, "topic": "x", "publish": True, "tags": ["t"]})
@@ -402,7 +402,7 @@ def test_wording_per_kind_and_language_count() -> None:
 
 
 def test_choose_home() -> None:
-    from glosa.model import Note
+    from glosa.reading.model import Note
 
     def note(path: str, lang: str = "en") -> Note:
         return Note(path, Path(path), path, path, None, None, lang)
@@ -439,8 +439,8 @@ def test_dates_from_frontmatter_git_and_file_times(tmp_path: Path) -> None:
 
 
 def test_explorer_page_shows_a_window_of_a_large_folder() -> None:
-    from glosa.explorer import FOLDER_LIMIT, Explorer
-    from glosa.model import Note
+    from glosa.reading.model import Note
+    from glosa.site.explorer import FOLDER_LIMIT, Explorer
 
     notes = [Note(f"big/n{i}.md", Path(f"big/n{i}.md"), f"n{i}", f"n{i}", None, None, "en")
              for i in range(200)]
@@ -486,7 +486,7 @@ def test_glossary_keeps_its_shell(tmp_path: Path) -> None:
 
 
 def test_slug_pages_follow_the_title_not_the_level_or_the_file(tmp_path: Path) -> None:
-    from glosa.publishing import slug_pages
+    from glosa.site.publishing import slug_pages
 
     def dest(path: str) -> str:
         return f"{path}/index.html"

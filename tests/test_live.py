@@ -16,11 +16,11 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from glosa.adapter.plugin import GlosaPlugin
 from glosa.config import GlosaConfig
-from glosa.live import NeedsBuild, apply_edits
-from glosa.plugin import GlosaPlugin
-from glosa.site import SiteModel
-from glosa.vault import load_vault, read_notes_here
+from glosa.reading.vault import load_vault, read_notes_here
+from glosa.site.live import NeedsBuild, apply_edits
+from glosa.site.model import SiteModel
 
 from .conftest import VaultFactory, seed_note
 

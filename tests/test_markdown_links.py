@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glosa.wikilinks import LinkTarget, parse_markdown_destination
+from glosa.reading.wikilinks import LinkTarget, parse_markdown_destination
 
 
 @pytest.mark.parametrize(

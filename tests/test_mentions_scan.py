@@ -6,9 +6,9 @@ import json
 
 from click.testing import CliRunner
 
-from glosa.cli import main
-from glosa.mentions import find_mentions, fold
-from glosa.vault import load_vault
+from glosa.checking.mentions import find_mentions, fold
+from glosa.cli.main import main
+from glosa.reading.vault import load_vault
 
 from .conftest import VaultFactory, seed_note
 from .test_authoring import LEGEND_EN, VAULT

@@ -10,7 +10,7 @@ import pytest
 
 from glosa import GlosaConfig, check_vault, load_vault
 from glosa.cache import CacheStore
-from glosa.vault import NoteCache, read_vault_notes, vault_entry, vault_files
+from glosa.reading.vault import NoteCache, read_vault_notes, vault_entry, vault_files
 
 from .conftest import VaultFactory, seed_note
 
@@ -128,7 +128,7 @@ def test_an_entry_of_another_shape_is_ignored(vault: Path, tmp_path: Path) -> No
     store = CacheStore(tmp_path / "cache", key={})
     name = vault_entry("notes", vault, store)
     config = GlosaConfig()
-    from glosa.vault import reading_key
+    from glosa.reading.vault import reading_key
 
     for value in ({"reading": reading_key(config), "notes": [["a.md", 1]]},
                   {"reading": reading_key(config), "notes": "x"}, [1, 2], None):

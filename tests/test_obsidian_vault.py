@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from glosa import Diagnostic, GlosaConfig, load_vault
-from glosa.checks import check_folder, check_vault
+from glosa.checking.checks import check_folder, check_vault
 from glosa.config import ObsidianSettings, read_obsidian_settings
-from glosa.model import LINK_MARKDOWN, LINK_PROPERTY
-from glosa.resolver import ResolutionStatus, block_lines
-from glosa.site import SiteModel
+from glosa.reading.model import LINK_MARKDOWN, LINK_PROPERTY
+from glosa.reading.resolver import ResolutionStatus, block_lines
+from glosa.site.model import SiteModel
 
 from .conftest import FIXTURES, VaultFactory, seed_note
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from glosa import GlosaConfig, load_vault, resolve_link
-from glosa.model import LINK_MARKDOWN, LINK_WIKI
-from glosa.resolver import ResolutionStatus
-from glosa.wikilinks import parse_link, scan_body
+from glosa.reading.model import LINK_MARKDOWN, LINK_WIKI
+from glosa.reading.resolver import ResolutionStatus
+from glosa.reading.wikilinks import parse_link, scan_body
 
 from .conftest import FIXTURES
 
@@ -85,16 +85,16 @@ def test_external_destination_is_not_resolved() -> None:
 
 def test_suggestions_are_computed_once_per_distinct_target(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import glosa.resolver
+    import glosa.reading.resolver
 
     calls: list[str] = []
-    real = glosa.resolver._closest
+    real = glosa.reading.resolver._closest
 
     def counted(query: str, choices: Any, limit: int = 3) -> tuple[str, ...]:
         calls.append(query)
         return real(query, choices, limit)
 
-    monkeypatch.setattr(glosa.resolver, "_closest", counted)
+    monkeypatch.setattr(glosa.reading.resolver, "_closest", counted)
     index = load_vault(FIXTURES / "resolver" / "vault", GlosaConfig(profile="obsidian")).index
     results = {resolve_link(index, parse_link(target, False, 1, 1), note).suggestions
                for note in index.notes for target in ("Clientte", "Clientte", "Otro.png")}

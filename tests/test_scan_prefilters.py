@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glosa.checks import _URL_START, _url_starts
-from glosa.wikilinks import _LINK_BRACKETS, parse_link, scan_body
+from glosa.checking.checks import _URL_START, _url_starts
+from glosa.reading.wikilinks import _LINK_BRACKETS, parse_link, scan_body
 
 # Pieces that make up the syntax the scanners look for, and near misses of it.
 PIECES = ["](", "]:", "[", "]", "[[", "]]", "!", "^", " ", "   ", "    ", "\n", "a", "é",

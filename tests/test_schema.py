@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from glosa import GlosaConfig, check_vault, load_vault
+from glosa.checking.diagnostics import RULES, Severity
 from glosa.config import ConfigError
-from glosa.diagnostics import RULES, Severity
 
 from .conftest import VaultFactory, seed_note
 
@@ -219,7 +219,7 @@ def test_common_timestamps_read_as_the_general_iso_reader_reads_them() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from glosa.checks import _parse_date_text
+    from glosa.checking.checks import _parse_date_text
 
     general = _parse_date_text.__wrapped__
 

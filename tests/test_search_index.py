@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from glosa.search_index import SearchIndexer, SearchIndexError, search_record
+from glosa.site.search_index import SearchIndexer, SearchIndexError, search_record
 
 
 def fragments(bundle: Path) -> dict[str, dict[str, object]]:
@@ -100,9 +100,9 @@ def test_abort_stops_pagefind_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_missing_pagefind_binary_is_a_clear_error(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import glosa.search_index
+    import glosa.site.search_index
 
-    monkeypatch.setattr(glosa.search_index, "get_executable", lambda: None)
+    monkeypatch.setattr(glosa.site.search_index, "get_executable", lambda: None)
     with pytest.raises(SearchIndexError, match="Pagefind is not installed"):
         SearchIndexer(tmp_path / "pagefind")
 

@@ -442,7 +442,7 @@ def test_dashboard_is_opt_in_for_builds(tmp_path: Path, make_vault: VaultFactory
 )
 def test_sanitizer_keeps_links_inside_the_site(page_url: str, fragment: str,
                                                kept: bool) -> None:
-    from glosa.plugin import sanitize_html
+    from glosa.adapter.plugin import sanitize_html
 
     cleaned = sanitize_html(fragment, page_url)
     assert "onclick" not in cleaned and "javascript" not in cleaned

@@ -7,7 +7,7 @@ import posixpath
 import pytest
 
 from glosa import GlosaConfig, load_vault
-from glosa.site import (
+from glosa.site.model import (
     SiteModel,
     first_paragraph,
     initial_of,

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from glosa.plugin import GlosaPlugin
+from glosa.adapter.plugin import GlosaPlugin
 
 from .conftest import VaultFactory, seed_note
 
@@ -126,7 +126,7 @@ def test_search_index_is_reused_only_by_dirty_serve_rebuilds(
         command: str, dirty: bool, indexes: int) -> None:
     from mkdocs.structure.files import get_files
 
-    import glosa.plugin
+    import glosa.adapter.plugin
 
     started: list[Path] = []
 
@@ -143,7 +143,7 @@ def test_search_index_is_reused_only_by_dirty_serve_rebuilds(
         def abort(self) -> None:
             pass
 
-    monkeypatch.setattr(glosa.plugin, "SearchIndexer", CountingIndexer)
+    monkeypatch.setattr(glosa.adapter.plugin, "SearchIndexer", CountingIndexer)
     config = config_for(make_vault(GOOD), tmp_path)
     plugin = config.plugins["glosa"]
     assert isinstance(plugin, GlosaPlugin)

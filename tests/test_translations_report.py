@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from glosa.cli import main
-from glosa.translation_status import translation_report
-from glosa.vault import load_vault
+from glosa.checking.translation_status import translation_report
+from glosa.cli.main import main
+from glosa.reading.vault import load_vault
 
 from .conftest import VaultFactory, seed_note
 from .test_authoring import LEGEND_EN, VAULT

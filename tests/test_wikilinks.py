@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from glosa.model import LINK_MARKDOWN, LINK_WIKI
-from glosa.wikilinks import link_label, parse_link, scan_body
+from glosa.reading.model import LINK_MARKDOWN, LINK_WIKI
+from glosa.reading.wikilinks import link_label, parse_link, scan_body
 
 
 @pytest.mark.parametrize(

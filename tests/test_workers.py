@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from glosa import GlosaConfig
-from glosa.workers import split_work
+from glosa.reading.workers import split_work
 
 from .conftest import seed_note
 
@@ -20,9 +20,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-o
 def fork_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Other tests leave threads behind (browsers, servers), which makes glosa keep to one
     process; these tests are about the split itself."""
-    import glosa.workers
+    import glosa.reading.workers
 
-    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+    monkeypatch.setattr(glosa.reading.workers, "_can_fork", lambda: True)
 
 
 def squares(items: Sequence[int]) -> list[tuple[int, int]]:
@@ -76,7 +76,7 @@ def test_decoded_parent_and_legend_are_links_of_the_note(tmp_path: Path) -> None
     objects in the decoded note's links, not equal copies (else the legend line would
     count as a backlink of the legend on every page of notes read in a second process or
     from the cache)."""
-    from glosa.vault import decode_notes, encode_notes, read_notes_here
+    from glosa.reading.vault import decode_notes, encode_notes, read_notes_here
 
     path = tmp_path / "Gato 🟡③.md"
     path.write_text(seed_note("Gato 🟡③", parent="Animal ⚫①"), encoding="utf-8")

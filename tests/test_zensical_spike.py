@@ -14,7 +14,7 @@ import yaml
 from benchmarks.zensical import glosa_zensical as gz
 from bs4 import BeautifulSoup, Tag
 
-from glosa.model import Note
+from glosa.reading.model import Note
 
 from .conftest import seed_note, write_vault
 from .test_site import vault_files

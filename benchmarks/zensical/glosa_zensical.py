@@ -7,7 +7,7 @@ extensions it lists, but runs no MkDocs plugin. So glosa's work is split in two:
   ``mkdocs.yml`` for Zensical, and a ``docs/`` folder with every published note (a small
   frontmatter Zensical reads: title, description, hreflang alternates, the term furniture as
   HTML), its attachments, glosa's assets and the pages the plugin would generate (homes,
-  A–Z, tags, sections, levels), chosen and rendered by the engine-free ``glosa.pages``
+  A–Z, tags, sections, levels), chosen and rendered by the engine-free ``glosa.site.pages``
   that the MkDocs plugin uses too;
 * :class:`GlosaExtension` (``markdown_extensions: [glosa_zensical]``) renders each note with
   glosa's own renderer (``glosa.render``, the one the MkDocs plugin uses) while Zensical
@@ -45,18 +45,18 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from glosa.checks import check_vault
+from glosa.checking.checks import check_vault
+from glosa.checking.diagnostics import Severity
 from glosa.config import GlosaConfig, _mkdocs_glosa_options
-from glosa.diagnostics import Severity
-from glosa.i18n import language_name
-from glosa.kb import Settings
-from glosa.model import Note
-from glosa.pages import TEMPLATES, SitePages, az_page, tags_page
-from glosa.publishing import published_vault
+from glosa.reading.model import Note
+from glosa.reading.vault import Vault, load_vault
 from glosa.render import NoteRenderer, RenderState, sanitize_html
 from glosa.render.core import page_title
-from glosa.site import SiteModel, fill_placeholders
-from glosa.vault import Vault, load_vault
+from glosa.site.i18n import language_name
+from glosa.site.kb import Settings
+from glosa.site.model import SiteModel, fill_placeholders
+from glosa.site.pages import TEMPLATES, SitePages, az_page, tags_page
+from glosa.site.publishing import published_vault
 
 __all__ = ["GlosaExtension", "PreparedSite", "makeExtension", "page_url", "prepare"]
 
@@ -237,7 +237,7 @@ def long_search_sections(notes: Iterable[Note]) -> list[tuple[str, int, int]]:
 
 
 def _templates() -> Environment:
-    # The term template (the listings are glosa.pages'): it includes Material's content
+    # The term template (the listings are glosa.site.pages'): it includes Material's content
     # partial; here the content is the note's HTML, which the extension has sanitized.
     return Environment(
         loader=ChoiceLoader([DictLoader({

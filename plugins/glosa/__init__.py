@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .checks import check_vault
+from .checking.checks import check_vault
+from .checking.diagnostics import Diagnostic, Severity
 from .config import GlosaConfig
-from .diagnostics import Diagnostic, Severity
-from .model import Heading, Note, WikiLink
-from .resolver import LinkResolution, NoteIndex, resolve_link
-from .vault import Vault, load_vault
+from .reading.model import Heading, Note, WikiLink
+from .reading.resolver import LinkResolution, NoteIndex, resolve_link
+from .reading.vault import Vault, load_vault
 
 __version__ = "0.1.0"
 

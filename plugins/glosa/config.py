@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import RULES, Severity
+from .checking.diagnostics import RULES, Severity
 from .safepaths import is_language_code
 
 if sys.version_info >= (3, 11):

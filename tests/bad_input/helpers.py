@@ -9,7 +9,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from glosa.cli import main
+from glosa.cli.main import main
 
 from .cases import Case
 

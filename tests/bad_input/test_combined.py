@@ -91,22 +91,22 @@ def test_other_formats_survive(bad_vault: Path, fmt: str) -> None:
 def test_work_split_with_a_forked_process_reports_the_same(
         bad_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large vaults are read and checked by two processes; the report is the same."""
-    import glosa.checks
-    import glosa.workers
+    import glosa.checking.checks
+    import glosa.reading.workers
 
     serial = invoke("check", str(bad_vault), "--format", "json")
     splits: list[bool] = []
-    original = glosa.workers.split_in_two
+    original = glosa.reading.workers.split_in_two
 
     def recording(*args: object, **kwargs: object) -> object:
         result = original(*args, **kwargs)  # type: ignore[arg-type]
         splits.append(result is not None)
         return result
 
-    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
+    monkeypatch.setattr(glosa.reading.workers, "MIN_ITEMS", 2)
     # Threads other tests leave behind would keep glosa to one process.
-    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
-    monkeypatch.setattr(glosa.checks, "split_in_two", recording)
+    monkeypatch.setattr(glosa.reading.workers, "_can_fork", lambda: True)
+    monkeypatch.setattr(glosa.checking.checks, "split_in_two", recording)
     split = invoke("check", str(bad_vault), "--format", "json")
     assert splits == [True], "the work was not split"
     assert split.exit_code == serial.exit_code == 1
@@ -117,21 +117,21 @@ def test_a_failing_second_process_is_redone_in_the_first(
         bad_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    import glosa.checks
-    import glosa.workers
+    import glosa.checking.checks
+    import glosa.reading.workers
 
     serial = invoke("check", str(bad_vault), "--format", "json")
     parent = os.getpid()
-    original = glosa.checks._check_notes
+    original = glosa.checking.checks._check_notes
 
     def failing_in_the_child(*args: object, **kwargs: object) -> object:
         if os.getpid() != parent:
             raise RuntimeError("the second process fails while checking")
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
-    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
-    monkeypatch.setattr(glosa.checks, "_check_notes", failing_in_the_child)
+    monkeypatch.setattr(glosa.reading.workers, "MIN_ITEMS", 2)
+    monkeypatch.setattr(glosa.reading.workers, "_can_fork", lambda: True)
+    monkeypatch.setattr(glosa.checking.checks, "_check_notes", failing_in_the_child)
     redone = invoke("check", str(bad_vault), "--format", "json")
     assert redone.exit_code == serial.exit_code == 1
     assert json.loads(redone.stdout) == json.loads(serial.stdout)
@@ -139,20 +139,20 @@ def test_a_failing_second_process_is_redone_in_the_first(
 
 def test_notes_read_by_two_processes_are_the_notes_read_by_one(
         bad_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import glosa.workers
-    from glosa.vault import load_vault
+    import glosa.reading.workers
+    from glosa.reading.vault import load_vault
 
     serial = load_vault(bad_vault).notes
-    monkeypatch.setattr(glosa.workers, "MIN_ITEMS", 2)
-    monkeypatch.setattr(glosa.workers, "_can_fork", lambda: True)
+    monkeypatch.setattr(glosa.reading.workers, "MIN_ITEMS", 2)
+    monkeypatch.setattr(glosa.reading.workers, "_can_fork", lambda: True)
     calls: list[int] = []
-    original = glosa.workers.os.fork
+    original = glosa.reading.workers.os.fork
 
     def counting_fork() -> int:
         calls.append(1)
         return original()
 
-    monkeypatch.setattr(glosa.workers.os, "fork", counting_fork)
+    monkeypatch.setattr(glosa.reading.workers.os, "fork", counting_fork)
     split = load_vault(bad_vault).notes
     assert calls, "the notes were not read by two processes"
     assert split == serial

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import glosa.cli
-from glosa.cli import main
-from glosa.encoding import repair_bytes
+import glosa.cli.main
+from glosa.cli.main import main
+from glosa.reading.encoding import repair_bytes
 
 from ..conftest import VaultFactory, seed_note
 from ..test_authoring import VAULT
@@ -41,7 +41,7 @@ def test_fix_encoding_keeps_an_edit_saved_while_it_worked(
         path.write_bytes(edited)  # the editor saves while glosa repairs
         return repair
 
-    monkeypatch.setattr(glosa.cli, "repair_bytes", repair_then_edit)
+    monkeypatch.setattr(glosa.cli.main, "repair_bytes", repair_then_edit)
     code, output = invoke("fix-encoding", str(path), "--write")
     assert code == 1
     assert "changed since it was read" in output

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import glosa.checks
-import glosa.vault
+import glosa.checking.checks
+import glosa.reading.vault
 from glosa import GlosaConfig, check_vault, load_vault
 
 from ..conftest import VaultFactory, seed_note
@@ -87,7 +87,7 @@ def test_unreadable_folder_simulated(make_vault: VaultFactory,
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(glosa.vault.os, "scandir", scandir)
+    monkeypatch.setattr(glosa.reading.vault.os, "scandir", scandir)
     code, diagnostics = check_json(root)
     assert code == 1
     found = triples(diagnostics)
@@ -98,15 +98,15 @@ def test_unreadable_folder_simulated(make_vault: VaultFactory,
 def test_note_deleted_between_walk_and_read(make_vault: VaultFactory,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_vault(NOTES)
-    real_walk = glosa.vault.walk_vault
+    real_walk = glosa.reading.vault.walk_vault
 
     def walk_then_delete(*args: object, **kwargs: object) -> object:
         walked = real_walk(*args, **kwargs)  # type: ignore[arg-type]
         (root / LOST).unlink()
         return walked
 
-    # Both the check and load_vault walk through glosa.vault.vault_files.
-    monkeypatch.setattr(glosa.vault, "walk_vault", walk_then_delete)
+    # Both the check and load_vault walk through glosa.reading.vault.vault_files.
+    monkeypatch.setattr(glosa.reading.vault, "walk_vault", walk_then_delete)
     code, diagnostics = check_json(root)
     assert code == 1
     assert [(d["rule"], d["line"], d["message"]) for d in diagnostics if d["path"] == LOST] == [

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from glosa.cli import main
-from glosa.encoding import repair_bytes
+from glosa.cli.main import main
+from glosa.reading.encoding import repair_bytes
 
 from ..conftest import VaultFactory, write_vault
 from . import filesystem

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from glosa import check_vault, load_vault
-from glosa.parser import FrontmatterError, load_frontmatter
-from glosa.wikilinks import scan_body
+from glosa.reading.parser import FrontmatterError, load_frontmatter
+from glosa.reading.wikilinks import scan_body
 
 from ..conftest import VaultFactory, seed_note
 from .cases import BASE, BILLION_LAUGHS, CASES
@@ -63,7 +63,7 @@ DEEP = {
 }
 _PROBE = """
 import json, sys, time
-from glosa.parser import FrontmatterError, load_frontmatter
+from glosa.reading.parser import FrontmatterError, load_frontmatter
 for source in json.load(sys.stdin):
     start = time.perf_counter()
     try:

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from glosa.config import GlosaConfig
-from glosa.encoding import _SUSPECT, BOM, decode_note_bytes, repair_bytes
-from glosa.model import LINK_WIKI, Attachment, Note, WikiLink
-from glosa.parser import FrontmatterError, load_frontmatter, parse_note
-from glosa.resolver import NoteIndex, ResolutionStatus, resolve_link
-from glosa.wikilinks import parse_link, scan_body
+from glosa.reading.encoding import _SUSPECT, BOM, decode_note_bytes, repair_bytes
+from glosa.reading.model import LINK_WIKI, Attachment, Note, WikiLink
+from glosa.reading.parser import FrontmatterError, load_frontmatter, parse_note
+from glosa.reading.resolver import NoteIndex, ResolutionStatus, resolve_link
+from glosa.reading.wikilinks import parse_link, scan_body
 
 from ..conftest import seed_note
 

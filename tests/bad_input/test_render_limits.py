@@ -13,7 +13,7 @@ from markdown_it.rules_core import StateCore
 
 from glosa import load_vault
 from glosa.render import EMBED_BUDGET, NoteRenderer, RenderedNote, RenderState
-from glosa.site import SiteModel, first_paragraph
+from glosa.site.model import SiteModel, first_paragraph
 
 from ..conftest import seed_note, write_vault
 from ..test_site import build, page_of

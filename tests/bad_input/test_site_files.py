@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
 
-from glosa.attachments import SvgError, sanitize_svg
+from glosa.site.attachments import SvgError, sanitize_svg
 
 from ..conftest import VaultFactory, seed_note
 from .sites import BASE, build_site, site_config

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.structure.files import File
 
-from glosa.plugin import _search_url
+from glosa.adapter.plugin import _search_url
 from glosa.safepaths import UnsafePathError, inside, remove_tree, site_language, unique_slugs
-from glosa.search_index import SearchIndexer, SearchIndexError
-from glosa.site import slug_for_url
+from glosa.site.model import slug_for_url
+from glosa.site.search_index import SearchIndexer, SearchIndexError
 
 from ..conftest import VaultFactory, seed_note
 from .sites import BASE, build_site
@@ -187,7 +187,7 @@ def test_search_urls_never_leave_the_site(name: str) -> None:
 
 def test_note_named_like_a_unc_path_stays_on_the_site(tmp_path: Path,
                                                        make_vault: VaultFactory) -> None:
-    from glosa.plugin import GlosaPlugin
+    from glosa.adapter.plugin import GlosaPlugin
 
     from .sites import site_config
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glosa.diagnostics import Diagnostic, Severity
-from glosa.encoding import repair_bytes
-from glosa.frontmatter_fast import load_simple_frontmatter
-from glosa.mentions import code_spans
-from glosa.parser import MAX_YAML_NODES, _FrontmatterLoader
-from glosa.report import render
+from glosa.checking.diagnostics import Diagnostic, Severity
+from glosa.checking.mentions import code_spans
+from glosa.checking.report import render
+from glosa.reading.encoding import repair_bytes
+from glosa.reading.frontmatter_fast import load_simple_frontmatter
+from glosa.reading.parser import MAX_YAML_NODES, _FrontmatterLoader
 
 from ..conftest import VaultFactory, seed_note
 from .helpers import invoke

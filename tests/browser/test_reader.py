@@ -10,7 +10,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 from playwright.sync_api import expect
 
-from glosa.site import sort_key
+from glosa.site.model import sort_key
 
 from .conftest import OpenPage, home_path, note_path, screenshot, soup_of
 from .test_a11y import BLOCKING, axe, report

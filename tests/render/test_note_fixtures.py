@@ -12,7 +12,7 @@ from markdown_it.utils import read_fixture_file
 
 from glosa import load_vault
 from glosa.render import NoteRenderer, RenderedNote, RenderState
-from glosa.site import SiteModel
+from glosa.site.model import SiteModel
 
 from ..conftest import write_vault
 

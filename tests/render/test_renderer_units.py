@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from glosa import load_vault
 from glosa.render import NoteRenderer, RenderedNote, RenderState, sanitize_html
-from glosa.site import SiteModel
+from glosa.site.model import SiteModel
 
 from ..conftest import write_vault
 

@@ -8,7 +8,7 @@ either direction); it has one :class:`Term` per language. Decisions made here:
   stable when a file is renamed with another marker. A second concept with the same slug gets
   ``-2``, ``-3`` … in path order.
 - The **definition** is the note's first paragraph as plain text (the site's own
-  :func:`glosa.site.first_paragraph`), not cut short.
+  :func:`glosa.site.model.first_paragraph`), not cut short.
 - **broader** is the concept of the source note's parent; a parent chain that loops is cut
   where it closes, so no export has a broader cycle. **related** concepts are the ones the
   concept's notes link to in their text, less its ancestors and descendants (SKOS keeps
@@ -28,17 +28,17 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-from ..markers import normalize_key
-from ..model import Note
-from ..resolver import (
+from ..reading.markers import normalize_key
+from ..reading.model import Note
+from ..reading.resolver import (
     LinkResolution,
     ResolutionStatus,
     _find_notes,
     _pick,
     legend_notes,
 )
-from ..site import first_paragraph, parents_and_translations, slug_for_url
-from ..vault import Vault
+from ..reading.vault import Vault
+from ..site.model import first_paragraph, parents_and_translations, slug_for_url
 
 __all__ = [
     "STATUS_FILTERS",
@@ -283,7 +283,7 @@ def term_of(note: Note) -> Term:
 
 
 class LinkModel(Protocol):
-    """What an export needs of a vault's links (:class:`glosa.site.SiteModel` has it)."""
+    """What an export needs of a vault's links (:class:`glosa.site.model.SiteModel` has it)."""
 
     @property
     def notes(self) -> list[Note]: ...
@@ -296,10 +296,10 @@ class LinkModel(Protocol):
 
 class LinkFacts:
     """The link model of an export without a site: parents and translations as the site
-    model has them (one function, :func:`glosa.site.parents_and_translations`, computes
+    model has them (one function, :func:`glosa.site.model.parents_and_translations`, computes
     them for both), without the backlinks and listings an export does not use (a third of
     the site model's time on a large vault). A site build passes its
-    :class:`~glosa.site.SiteModel` instead, whose links are resolved already."""
+    :class:`~glosa.site.model.SiteModel` instead, whose links are resolved already."""
 
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
@@ -311,7 +311,7 @@ class LinkFacts:
         self._unique: dict[str, LinkResolution] = {}
 
     def resolution(self, note: Note, position: int) -> LinkResolution:
-        """The note a link opens, found as :func:`glosa.resolver.resolve_link` finds it,
+        """The note a link opens, found as :func:`glosa.reading.resolver.resolve_link` finds it,
         without its anchor or, for a broken link, the suggestions (fuzzy matching over every
         name) that an export has no use for."""
         target = note.links[position].target

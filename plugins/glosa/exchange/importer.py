@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..authoring import (
+from ..editing.authoring import (
     AuthoringError,
     PlannedFile,
     Rewrite,
@@ -47,10 +47,10 @@ from ..authoring import (
     timestamp,
     vault_legend,
 )
-from ..frontmatter_text import FrontmatterEditError, NoteText
-from ..markers import LEVEL_MARKERS, normalize_key
-from ..model import Note
-from ..vault import Vault
+from ..editing.frontmatter_text import FrontmatterEditError, NoteText
+from ..reading.markers import LEVEL_MARKERS, normalize_key
+from ..reading.model import Note
+from ..reading.vault import Vault
 from .concepts import Concept, Glossary, Term, collect_glossary, term_of
 from .errors import ImportProblem
 from .jsondoc import read_json

@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..model import Note
-from ..site import SiteModel
-from ..vault import Vault, paused_garbage_collection
+from ..reading.model import Note
+from ..reading.vault import Vault, paused_garbage_collection
+from ..site.model import SiteModel
 from .concepts import Glossary, collect_glossary, concept_iri
 from .export import EXPORT_FORMATS, SITE_DOWNLOADS, export_bytes
 
@@ -87,7 +87,7 @@ def build_site_exports(vault: Vault, model: SiteModel, *, title: str, site_url: 
 
 
 def with_same_as(json_ld: str, iri: str) -> str:
-    """A term page's schema.org JSON-LD (as :func:`glosa.site.json_ld` writes it) with
+    """A term page's schema.org JSON-LD (as :func:`glosa.site.model.json_ld` writes it) with
     ``sameAs`` naming the concept's SKOS IRI; still safe inside ``<script>``."""
     data = json.loads(json_ld)
     data["sameAs"] = iri

@@ -1,7 +1,7 @@
 """The note renderer: CommonMark (markdown-it-py's ``commonmark`` preset) with GFM tables
 and strike-through, single newlines as line breaks (Obsidian's default), and Obsidian's
 wiki-links, embeds, Markdown links between notes and block ids, resolved by the same rules
-as ``glosa check`` (:func:`glosa.resolver.resolve_link`).
+as ``glosa check`` (:func:`glosa.reading.resolver.resolve_link`).
 
 One parse per note gives its HTML, its headings (with the ids ``[[Note#Heading]]`` links
 land on) and the problems met. Transcluded notes are rendered by the same parser, bounded
@@ -23,7 +23,8 @@ None``). What they get from the renderer, through markdown-it's ``env`` dict:
     - ``href(path)``: the address of another vault file from the page being rendered.
 
 Token types the renderer adds: ``glosa_wikilink`` (``meta``: ``link`` the
-:class:`~glosa.model.WikiLink`, ``res`` its :class:`~glosa.resolver.LinkResolution`);
+:class:`~glosa.reading.model.WikiLink`, ``res`` its
+:class:`~glosa.reading.resolver.LinkResolution`);
 its ``content`` is the text between the brackets.
 """
 
@@ -42,11 +43,11 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-from ..markers import split_marker
-from ..model import LINK_MARKDOWN, LINK_WIKI, Note, WikiLink
-from ..resolver import LinkResolution, ResolutionStatus, resolve_link, section_lines
-from ..site import SiteModel, UnresolvedLink, relative_url
-from ..wikilinks import link_label, parse_link, parse_markdown_destination, slugify
+from ..reading.markers import split_marker
+from ..reading.model import LINK_MARKDOWN, LINK_WIKI, Note, WikiLink
+from ..reading.resolver import LinkResolution, ResolutionStatus, resolve_link, section_lines
+from ..reading.wikilinks import link_label, parse_link, parse_markdown_destination, slugify
+from ..site.model import SiteModel, UnresolvedLink, relative_url
 from .syntax.env import FEATURES_KEY, PROBLEMS_KEY, TAGS_KEY
 
 __all__ = [
@@ -409,7 +410,7 @@ class RenderState:
 
 def embed_source(note: Note, res: LinkResolution) -> tuple[str, int]:
     """The Markdown an embed of ``note`` shows and the file line it starts on: the lines
-    ``glosa check`` follows embeds through (:func:`glosa.resolver.section_lines`: a
+    ``glosa check`` follows embeds through (:func:`glosa.reading.resolver.section_lines`: a
     heading's section, its heading included, as Obsidian shows it; a block; the whole
     note), without the H1, parent and legend lines, which are the page's
     furniture rather than its content."""

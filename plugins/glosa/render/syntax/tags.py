@@ -23,7 +23,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from ...tags import is_tag_char, tag_at
+from ...reading.tags import is_tag_char, tag_at
 from .env import CONTEXT_KEY, page_tags
 
 __all__ = ["is_tag_char", "tag_at", "tags_plugin"]

@@ -1,0 +1,373 @@
+"""Pages written from glosa's persistent cache when nothing they show changed (adapter).
+
+Material's page template is the largest part of a build (a profile of a 1,000-note site
+put it at four tenths). A page's output is a function of what the template is given: the
+page (its HTML, table of contents, metadata, address, neighbours), the navigation, the
+site's settings, the theme's files, and the values plugins add to the context. glosa's
+own page template (``glosa-page.html``) hands that context to :meth:`PageCache.render`,
+which hashes it and, when the hash names a page written by an earlier build whose bytes
+still check out, returns those bytes instead of rendering ``main.html``.
+
+Where the bytes live: MkDocs empties ``site_dir`` at the start of every build, so each
+written page is also kept in ``<cache>/pages/<hash>.html`` (a hard link to the page in
+``site_dir`` where the two folders share a file system, else a copy). The list of those
+files with their size and SHA-256 is a :class:`~glosa.cache.CacheStore` entry, made under
+a key that covers glosa's, MkDocs' and Material's versions, the settings and the theme's
+templates; a page file whose bytes no longer match (edited in ``site_dir`` through the
+link, truncated, damaged) is not used. Files no build uses any more are removed when a
+build ends.
+
+Not cached: pages when another plugin changes pages after their template
+(``on_post_page``: the kept bytes would go through it twice), and a page whose context
+holds a value this module does not know how to hash (then it is rendered as usual).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import secrets
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from ..cache import CacheStore
+
+__all__ = ["PAGE_TEMPLATE", "PageCache"]
+
+log = get_plugin_logger(__name__)
+
+#: The template glosa's pages are built with when the cache is on (it calls back here).
+PAGE_TEMPLATE = "glosa-page.html"
+_MAIN_TEMPLATE = "main.html"
+_ENTRY = "pages"
+#: Context values that are the same for every page of a build: hashed once (config, nav)
+#: or not shown by a page template (build_date_utc is used by sitemap.xml only);
+#: glosa_nav_cache is the sidebar memo, whose content follows from glosa_nav_key.
+_BUILD_WIDE = frozenset({"config", "nav", "pages", "build_date_utc", "mkdocs_version",
+                         "glosa_page", "glosa_nav_cache"})
+
+
+class _Unhashable(Exception):
+    """A context value this module cannot reduce to bytes: the page is rendered."""
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .. import __version__
+
+    found = {"glosa": __version__}
+    for package in ("mkdocs", "mkdocs-material", "jinja2", "markupsafe"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "?"
+    return found
+
+
+def _theme_digest(dirs: list[str]) -> str:
+    """The theme's template folders by content, except installed Material (its version is
+    part of the key; hashing its thousands of icons every build would cost more)."""
+    import material  # type: ignore[import-untyped]  # Material ships no type hints
+
+    material_dir = Path(material.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for folder in dirs:
+        root = Path(folder).resolve()
+        digest.update(b"\0dir\0" + str(root).encode("utf-8", "surrogateescape"))
+        if root.is_relative_to(material_dir):
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                rel = path.relative_to(root).as_posix()
+                digest.update(b"\0file\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
+                try:
+                    digest.update(path.read_bytes())
+                except OSError:
+                    digest.update(b"\0unreadable")
+    return digest.hexdigest()
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """The settings as plain data for the cache key. An object without a stable form
+    (its repr names a memory address) counts by its type only: a key that misses a
+    change there is what a build-wide setting object would risk, which glosa's own
+    settings are not."""
+    if depth > 12:
+        return "…"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, depth + 1) for k, v in value.items()
+                if not str(k).startswith("_")}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v, depth + 1) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    config = getattr(value, "config", None)
+    if isinstance(config, Mapping):  # a plugin: its options
+        return {"plugin": type(value).__qualname__, "config": _plain(config, depth + 1)}
+    if hasattr(value, "items") and callable(value.items):
+        return _plain(dict(value.items()), depth + 1)
+    text = str(value)
+    return type(value).__qualname__ if " at 0x" in text else text
+
+
+class _Hasher:
+    """Feeds values into a hash with their type, so no two different values feed alike."""
+
+    def __init__(self, nav_digest: bytes) -> None:
+        self.nav_digest = nav_digest
+        self.hash = hashlib.blake2b(digest_size=20)
+
+    def feed(self, value: Any) -> None:
+        update = self.hash.update
+        if value is None:
+            update(b"N")
+        elif isinstance(value, bool):
+            update(b"T" if value else b"F")
+        elif isinstance(value, str):  # Markup included: its text is what is shown
+            data = value.encode("utf-8", "surrogatepass")
+            update(b"S%d:" % len(data) + data)
+        elif isinstance(value, (int, float)):
+            update(b"I" + repr(value).encode() + b";")
+        elif isinstance(value, (list, tuple)):
+            update(b"L%d:" % len(value))
+            for item in value:
+                self.feed(item)
+        elif isinstance(value, Mapping):
+            update(b"D%d:" % len(value))
+            for key in sorted(value, key=str):
+                self.feed(str(key))
+                self.feed(value[key])
+        elif isinstance(value, (_dt.date, _dt.datetime)):
+            self.feed("date:" + value.isoformat())
+        elif isinstance(value, Page):
+            self.feed_page(value)
+        elif isinstance(value, Navigation):
+            update(b"V" + self.nav_digest)
+        elif isinstance(value, File):
+            self.feed(["file", value.src_uri, value.dest_uri, value.url])
+        elif isinstance(value, (AnchorLink, TableOfContents)):
+            self.feed(_toc(value))
+        elif isinstance(value, (Section, Link)):
+            self.feed(_nav_item(value))
+        elif type(value).__name__ == "ExtraScriptValue":
+            self.feed(["script", str(value), getattr(value, "type", ""),
+                       bool(getattr(value, "async_", False)),
+                       bool(getattr(value, "defer", False))])
+        else:
+            raise _Unhashable(type(value).__qualname__)
+
+    def feed_page(self, page: Page) -> None:
+        def near(other: Page | None) -> Any:
+            return None if other is None else [str(other.title), other.url]
+
+        self.feed(["page", page.url, page.file.src_uri, page.file.dest_uri,
+                   page.title, page.content, page.meta, page.canonical_url,
+                   page.edit_url, page.abs_url, page.is_homepage,
+                   near(page.previous_page), near(page.next_page),
+                   [_nav_title(item) for item in page.ancestors]])
+        self.feed(_toc(page.toc))
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
+
+
+def _toc(item: AnchorLink | TableOfContents) -> Any:
+    if isinstance(item, TableOfContents):
+        return ["toc", [_toc(child) for child in item.items]]
+    return ["a", item.title, item.id, item.level, [_toc(child) for child in item.children]]
+
+
+def _nav_title(item: Any) -> Any:
+    return [type(item).__name__, str(getattr(item, "title", "") or "")]
+
+
+def _nav_item(item: Any) -> Any:
+    if isinstance(item, Section):
+        return ["section", str(item.title), [_nav_item(child) for child in item.children]]
+    if isinstance(item, Page):
+        return ["page", str(item.title), item.url, item.file.src_uri]
+    return ["link", str(getattr(item, "title", "")), str(getattr(item, "url", ""))]
+
+
+def _nav_digest(nav: Any) -> bytes:
+    hasher = _Hasher(b"")
+    hasher.feed(["nav", [_nav_item(item) for item in getattr(nav, "items", [])],
+                 getattr(getattr(nav, "homepage", None), "url", None)])
+    return hasher.hash.digest()
+
+
+def _encode(output: str) -> bytes:
+    # As MkDocs writes a page (mkdocs.commands.build._build_page).
+    return output.encode("utf-8", errors="xmlcharrefreplace")
+
+
+class PageCache:
+    """The page cache of one build, in the cache folder ``root``."""
+
+    def __init__(self, root: Path, config: MkDocsConfig) -> None:
+        self.root = root
+        self.pages_dir = root / "pages"
+        self.site_dir = Path(config.site_dir)
+        #: Pages taken from the cache and pages rendered, by source path (this build).
+        self.hits: set[str] = set()
+        self.rendered: set[str] = set()
+        self._store: CacheStore | None = None
+        self._known: dict[str, list[Any]] = {}
+        self._nav_digest: bytes | None = None
+        # page hash -> (site file, size, sha256) of the pages this build writes or reuses.
+        self._used: dict[str, tuple[str, int, str]] = {}
+        self._fresh: set[str] = set()
+        self._on = True
+
+    @staticmethod
+    def usable(config: MkDocsConfig) -> bool:
+        """False when another plugin changes pages after their template."""
+        return not config.plugins.events.get("post_page")
+
+    def _start(self, config: MkDocsConfig) -> None:
+        """The store, under a key of everything every page depends on alike (read at the
+        first page, when every plugin has finished changing the settings)."""
+        key = {"use": "pages", "versions": _versions(),
+               "config": _plain({k: v for k, v in config.items() if k != "plugins"}),
+               "plugins": _plain(dict(config.plugins.items())),
+               "theme": _theme_digest([str(d) for d in config.theme.dirs])}
+        self._store = CacheStore(self.root, key=key)
+        known = self._store.load(_ENTRY)
+        if isinstance(known, dict):
+            self._known = {k: v for k, v in known.items() if isinstance(k, str)
+                           and isinstance(v, list) and len(v) == 2}
+
+    def _key(self, values: Mapping[str, Any], env: Environment) -> str | None:
+        nav = values.get("nav")
+        if self._nav_digest is None:
+            self._nav_digest = _nav_digest(nav)
+        hasher = _Hasher(self._nav_digest)
+        try:
+            for name in sorted(values):
+                value = values[name]
+                if name in _BUILD_WIDE or (name in env.globals and env.globals[name] is value):
+                    continue
+                hasher.feed(name)
+                hasher.feed(value)
+        except _Unhashable as exc:
+            log.debug("page cache: %s: a context value of type %s; rendered",
+                      getattr(values.get("page"), "url", "?"), exc)
+            return None
+        return hasher.hexdigest()
+
+    def _restore(self, key: str) -> str | None:
+        known = self._known.get(key)
+        if known is None:
+            return None
+        size, digest = known
+        try:
+            data = (self.pages_dir / f"{key}.html").read_bytes()
+        except OSError:
+            return None
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            log.info("page cache: %s is damaged or was changed; rendering the page again",
+                     self.pages_dir / f"{key}.html")
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    @pass_context
+    def render(self, context: Context) -> Markup:
+        """The page's HTML: from the cache when its context is one already rendered, else
+        ``main.html`` rendered (and kept for the next build)."""
+        values = context.get_all()
+        env = context.environment
+        page = values["page"]
+        config = values["config"]
+        if self._store is None and self._on:
+            self._start(config)
+        key = self._key(values, env) if self._on else None
+        if key is not None:
+            cached = self._restore(key)
+            if cached is not None:
+                data = _encode(cached)
+                self._used[key] = (page.file.dest_uri, len(data), self._known[key][1])
+                self.hits.add(page.file.src_uri)
+                return Markup(cached)  # a page this build's template wrote
+        output = env.get_template(_MAIN_TEMPLATE).render(values)
+        self.rendered.add(page.file.src_uri)
+        if key is not None:
+            data = _encode(output)
+            self._used[key] = (page.file.dest_uri, len(data), hashlib.sha256(data).hexdigest())
+            self._fresh.add(key)
+        return Markup(output)  # the theme's own output
+
+    def finish(self) -> None:
+        """Keep the pages this build wrote, record them, and remove the pages of earlier
+        builds that no page uses any more."""
+        if self._store is None:
+            return
+        log.info("cache: %d pages from the cache, %d rendered", len(self.hits),
+                 len(self.rendered))
+        try:
+            self._store.prepare()
+            self.pages_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            log.info("page cache: cannot create %s (%s)", self.pages_dir, exc)
+            return
+        kept: dict[str, list[Any]] = {}
+        for key, (dest, size, digest) in self._used.items():
+            # A page taken from the cache is linked again too (MkDocs wrote a new file):
+            # one copy of it on disk, not two.
+            fresh = key in self._fresh
+            if not self._keep(self.site_dir / dest, key, copy=fresh) and fresh:
+                continue
+            kept[key] = [size, digest]
+        self._store.save(_ENTRY, kept)
+        try:
+            names = os.listdir(self.pages_dir)
+        except OSError:
+            return
+        for name in names:
+            if name.endswith(".html") and name[:-5] not in kept:
+                try:
+                    (self.pages_dir / name).unlink()
+                except OSError:
+                    pass
+
+    def _keep(self, page_file: Path, key: str, *, copy: bool = True) -> bool:
+        """``page_file`` as ``pages/<key>.html``, replaced atomically: a hard link where
+        the file system allows it (no second copy of every page), else a copy (unless
+        ``copy`` is false)."""
+        target = self.pages_dir / f"{key}.html"
+        temporary = self.pages_dir / f".glosa-{secrets.token_hex(8)}.tmp"
+        try:
+            try:
+                os.link(page_file, temporary)
+            except OSError:
+                if not copy:
+                    return False
+                shutil.copyfile(page_file, temporary)
+            os.replace(temporary, target)
+        except OSError as exc:
+            log.debug("page cache: cannot keep %s (%s)", page_file, exc)
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+            return False
+        return True

@@ -1,0 +1,1437 @@
+"""The MkDocs adapter: thin hooks that hand the work to the engine-free core.
+
+Every language is built in the same single MkDocs run (no re-run of the build per
+language): notes keep their own pages, glosa adds each language's home, A–Z index, tag and
+section pages, and a small navigation that does not grow with the number of notes.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import html
+import logging
+import os
+import posixpath
+import re
+import secrets
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import quote, unquote
+
+from jinja2 import Environment
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils.templates import TemplateContext
+
+from ..cache import CacheStore, default_cache_dir, shared_store
+from ..checking.checks import check_vault
+from ..checking.diagnostics import Diagnostic, Severity
+from ..config import ConfigError, GlosaConfig
+from ..exchange.site_exports import (
+    SiteExports,
+    build_site_exports,
+    download_label,
+    download_text,
+    with_same_as,
+)
+from ..reading.model import Note
+from ..reading.vault import NoteCache, Vault, load_vault
+from ..render import (
+    MAX_EMBED_DEPTH,
+    NoteRenderer,
+    RenderDeps,
+    RenderedNote,
+    RenderState,
+    TocEntry,
+)
+from ..render import sanitize_html as sanitize_html
+from ..render.core import page_title
+from ..safepaths import (
+    UnsafePathError,
+    fold_path,
+    inside,
+    is_language_code,
+    numbered,
+    site_language,
+)
+from ..site.attachments import SvgError, is_raw, raw_allowed, reserved_reason, sanitize_svg
+from ..site.body_cache import BodyCache
+from ..site.i18n import language_name, og_locale, ui_text
+from ..site.kb import KINDS, KnowledgeBase, Settings, after_title, wording_overrides
+from ..site.model import SiteModel, fill_placeholders, relative_url
+from ..site.pages import (
+    TEMPLATES,
+    SitePages,
+    az_page,
+    tags_page,
+)
+from ..site.publishing import (
+    alias_redirects,
+    alias_slug_pages,
+    permalink_of,
+    plain_unpublished,
+    published_vault,
+    redirect_html,
+    slug_pages,
+    unpublished_links,
+)
+from ..site.search_cache import KeptSearchIndex, pagefind_version
+from ..site.search_index import SearchIndexer, SearchIndexError, names_file, search_record
+from .page_build import PAGE_TEMPLATE, PageCache
+
+if TYPE_CHECKING:
+    from .live_mkdocs import LiveSite
+
+__all__ = ["GlosaPlugin", "GlosaPluginConfig", "sanitize_html"]
+
+log = get_plugin_logger(__name__)
+
+
+class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Options of ``plugins: [glosa]`` in mkdocs.yml (all optional)."""
+
+    # None: es and en for a glossary; what the vault has for the obsidian profile.
+    languages = c.Optional(c.ListOfItems(c.Type(str)))
+    default_language = c.Optional(c.Type(str))
+    profile = c.Choice(("seed", "obsidian"), default="seed")
+    rules = c.DictOfItems(c.Choice(("error", "warning", "off")), default={})
+    roots = c.ListOfItems(c.Type(str), default=[])
+    level_labels = c.DictOfItems(c.DictOfItems(c.Type(str)), default={})
+    exclude_dirs = c.Optional(c.ListOfItems(c.Type(str)))
+    ui_text = c.DictOfItems(c.DictOfItems(c.Type(str)), default={})
+    search = c.Type(bool, default=True)
+    embed_depth = c.Type(int, default=3)
+    #: The editorial dashboard page: on in `mkdocs serve` unless set, off in builds unless set.
+    dashboard = c.Optional(c.Type(bool))
+    #: A notice on pages the note format marks as drafted by an AI model and not checked
+    #: (`iaStatus: 2`, `checked: 0`); its wording is the `ai_notice` interface text.
+    ai_notice = c.Type(bool, default=True)
+    #: Globs of vault paths of HTML, JavaScript and other files a browser runs as script,
+    #: published as they are (by default such files are not published).
+    publish_raw = c.ListOfItems(c.Type(str), default=[])
+    #: The glossary as TBX, CSV, SKOS and JSON downloads under exports/ (unset: on for a
+    #: glossary, off for a knowledge base, whose notes are no terminology).
+    exports = c.Optional(c.Type(bool))
+    #: Knowledge-base shell (see kb.py): interface words, home note, panels, publishing.
+    kind = c.Optional(c.Choice(KINDS))
+    home = c.Optional(c.Type(str))
+    properties = c.Type((str, list), default="show")
+    publish_exclude = c.ListOfItems(c.Type(str), default=[])
+    explorer = c.Optional(c.Type(bool))
+    graph = c.Optional(c.Type(bool))
+    recent = c.Optional(c.Type(bool))
+    #: Page addresses: `slug` (`es/metricas/tasa-de-conversion/`) or `title` (the file's
+    #: name, as Obsidian Publish keeps it); unset: slug for the glossary, title for obsidian.
+    url_style = c.Optional(c.Choice(("slug", "title")))
+    #: The persistent build cache (page_build.py, body_cache.py, search_cache.py) in
+    #: `cache_dir`, by default `.cache/glosa` beside mkdocs.yml (a relative folder is
+    #: taken from there).
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Optional(c.Type(str))
+
+
+def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
+    mapping: dict[str, Any] = {
+        "profile": options.profile,
+        "rules": dict(options.rules),
+        "roots": list(options.roots),
+    }
+    if options.languages is not None:
+        mapping["languages"] = list(options.languages)
+    if options.default_language:
+        mapping["default_language"] = options.default_language
+    if options.level_labels:
+        labels: dict[str, dict[int, str]] = {}
+        for lang, items in options.level_labels.items():
+            labels[lang] = {}
+            for key, label in items.items():
+                try:
+                    labels[lang][int(key)] = label
+                except (TypeError, ValueError):
+                    raise PluginError(f"plugins.glosa: level_labels.{lang}: the key {key!r} "
+                                      "is not a level 1 to 6") from None
+        mapping["level_labels"] = labels
+    if options.exclude_dirs is not None:
+        mapping["exclude_dirs"] = list(options.exclude_dirs)
+    mapping["publish_exclude"] = list(options.publish_exclude)
+    try:
+        return GlosaConfig.from_mapping(mapping, "plugins.glosa")
+    except (ConfigError, ValueError) as exc:
+        raise PluginError(str(exc)) from None
+
+
+class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-call]
+    """Builds a bilingual glossary site from a vault of notes."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        # Notes read in earlier builds of `mkdocs serve`: a rebuild re-reads only the notes
+        # whose file changed.
+        self._cache = NoteCache()
+        self.vault: Vault | None = None
+        self.model: SiteModel | None = None
+        self.urls: dict[str, str] = {}
+        self.homes: dict[str, str] = {}
+        self.generated: dict[str, dict[str, Any]] = {}
+        self._indexer: SearchIndexer | KeptSearchIndex | None = None
+        self.exports: SiteExports | None = None
+        self.diagnostics: list[Diagnostic] = []
+        self._fragments: dict[str, list[str]] = {}
+        self._rendered: dict[str, RenderedNote] = {}
+        self._diagnostic_lines: set[tuple[str, int]] | None = None
+        self.renderer: NoteRenderer | None = None
+        self._renderer_key: tuple[Any, ...] | None = None
+        self._permalink: str | None = None
+        self._permalink_title = "Permanent link"
+        self._nav_cache: dict[str, str] = {}
+        self.site_name = "Glossary"
+        self.site_description = ""
+        self.site_url = ""
+        self.command = "build"
+        self.dirty = False
+        self._indexed_once = False
+        self._built_once = False
+        self._own_nav = False
+        # Notes that are the site's furniture (homes, the legend), not terms.
+        self.furniture: set[int] = set()
+        #: Unique slugs of tags and sections, per language.
+        self.tag_slugs: dict[str, dict[str, str]] = {}
+        self.section_slugs: dict[str, dict[str, str]] = {}
+        #: Each note by its exact vault path (not by the names links may use).
+        self._notes_by_path: dict[str, Note] = {}
+        self.kb: KnowledgeBase
+        #: The generated pages and note furniture (pages.py); made in on_config.
+        self.pages: SitePages
+        self.kb_settings = Settings()
+        self._moves: dict[str, str] = {}
+        self._unpublished: set[str] = set()
+        self._redirects: dict[str, str] = {}
+        #: Notes published under the slug of their title: note path → page path.
+        self._slugged: dict[str, str] = {}
+        # Placeholders carry a random part, so no note text can forge one.
+        self._nonce = secrets.token_hex(4)
+        #: The vault with its unpublished notes (the site is built from ``vault``).
+        self.whole: Vault | None = None
+        #: `mkdocs serve`'s fast path (live_mkdocs.py) and the search records it keeps.
+        self._live: LiveSite | None = None
+        self.live_records: dict[str, dict[str, str]] | None = None
+        #: This build's page cache (None when off: `cache: false`, `mkdocs serve`).
+        self.page_cache: PageCache | None = None
+        #: This build's kept note bodies (None when off, as the page cache).
+        self.body_cache: BodyCache | None = None
+        #: Pages whose sanitized body came from the body cache; what a rendered body read.
+        self._cached_bodies: set[str] = set()
+        self._body_deps: dict[str, tuple[str, RenderDeps]] = {}
+
+    # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
+                   dirty: bool) -> None:
+        self.command = command
+        self.dirty = dirty
+        self._indexed_once = False
+        self._built_once = False
+        if command == "serve" and self._live is None:
+            from .live_mkdocs import LiveSite
+
+            self._live = LiveSite(self)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # The docs folder is watched by glosa from now on: a saved note takes the fast path.
+        return self._live.attach(server, config) if self._live is not None else server
+
+    def on_shutdown(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+
+    @property
+    def reread(self) -> int:
+        """How many notes the last build read from disk."""
+        return self._cache.reread
+
+    @property
+    def _dashboard_enabled(self) -> bool:
+        if self.config.dashboard is not None:
+            return bool(self.config.dashboard)
+        return self.command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        _release_memory_settings()
+        core = _core_config(self.config)
+        language = config.theme.get("language")
+        if isinstance(language, str) and is_language_code(language.lower()):
+            core = replace(core, site_language=language.lower())
+        depth = self.config.embed_depth
+        if isinstance(depth, bool) or not 0 <= depth <= MAX_EMBED_DEPTH:
+            raise PluginError(f"plugins.glosa.embed_depth: {depth!r} is not a whole number "
+                              f"from 0 to {MAX_EMBED_DEPTH}")
+        _check_site_config(config)
+        _prune_docs_walk(core)
+        try:
+            # The notes `glosa check` or the last build parsed are read back, not parsed.
+            root = self._cache_root(config)
+            if root is None:
+                whole = load_vault(Path(config.docs_dir), core, self._cache)
+            else:
+                whole = load_vault(Path(config.docs_dir), core, store=shared_store(root))
+        except OSError as exc:
+            # `mkdocs serve` under file churn: a folder renamed while it was read.
+            raise PluginError(f"{config.docs_dir}: cannot read the vault ({exc})") from None
+        # With the languages the vault has, when the settings name none.
+        core = self.core = whole.config
+        # The site is built from the published notes only (publishing.py).
+        self.whole = whole
+        self.vault = published_vault(whole, core.publish_exclude)
+        if self._live is not None:
+            self._live.build_started()
+        self._notes_by_path = {n.path: n for n in self.vault.notes}
+        self.model = SiteModel(self.vault)
+        self.diagnostics = check_vault(
+            whole, self.model.resolutions if self.vault is whole else None)
+        self.kb_settings = self._kb_settings()
+        self._unpublished = {link.target for _, link, _ in
+                             unpublished_links(whole, core.publish_exclude)}
+        self.config["ui_text"] = wording_overrides(self.kb_settings.kind, core.languages,
+                                                   self.config.ui_text)
+        self._diagnostic_lines = None
+        self._nav_cache = {}
+        self._rendered = {}
+        self._setup_renderer(config)
+        self._plan_pages()
+        _configure_theme(config, self)
+        self.pages.site_name = self.site_name
+        self.pages.site_description = self.site_description
+        self.pages.site_url = self.site_url
+        self.page_cache = self._open_page_cache(config)
+        self.body_cache = self._open_body_cache(config)
+        self._cached_bodies = set()
+        self._body_deps = {}
+        _hold_memory_settings()
+        return config
+
+    def _open_page_cache(self, config: MkDocsConfig) -> PageCache | None:
+        """The page cache of a build (`mkdocs serve` rebuilds in memory and into a
+        temporary folder: it keeps nothing)."""
+        root = self._cache_root(config)
+        if root is None:
+            return None
+        if not PageCache.usable(config):
+            log.info("cache: pages are not cached: another plugin changes pages after "
+                     "their template (on_post_page)")
+            return None
+        return PageCache(root, config)
+
+    def _open_body_cache(self, config: MkDocsConfig) -> BodyCache | None:
+        """The kept note bodies of a build: off as the page cache is, and when another
+        plugin changes a page's HTML before glosa sanitizes it (its output is not
+        glosa's to keep)."""
+        root = self._cache_root(config)
+        if root is None or self.model is None:
+            return None
+        if any(getattr(handler, "__self__", None) is not self
+               for handler in config.plugins.events.get("page_content", [])):
+            log.info("cache: note bodies are not cached: another plugin changes pages "
+                     "(on_page_content)")
+            return None
+        core = self.core
+        key = {"use": "bodies", "profile": core.profile, "permalink": self._permalink,
+               "permalink_title": self._permalink_title,
+               "embed_depth": self.config.embed_depth, "renderer": list(self._renderer_key or ()),
+               "languages": list(core.languages), "default_language": core.default_language,
+               "ui_text": {str(k): dict(v) for k, v in self.config.ui_text.items()}}
+        return BodyCache(CacheStore(root, key=key), self.model, self._notes_by_path)
+
+    def _cache_root(self, config: MkDocsConfig) -> Path | None:
+        """The build cache's folder, or None when the build keeps none (`cache: false`,
+        `mkdocs serve`, which keeps what it read in memory)."""
+        if not self.config.cache or self.command == "serve" or not config.config_file_path:
+            return None
+        base = Path(config.config_file_path).resolve().parent
+        named = self.config.cache_dir
+        return base / Path(named).expanduser() if named else default_cache_dir(base)
+
+    def _setup_renderer(self, config: MkDocsConfig) -> None:
+        """glosa's note renderer (built once; again only when a setting it depends on
+        changed), with the heading permalinks the site's ``toc`` extension asks for."""
+        assert self.vault is not None
+        toc = config.mdx_configs.get("toc", {}) if "toc" in config.markdown_extensions else {}
+        permalink = toc.get("permalink")
+        self._permalink = ("¶" if permalink is True else str(permalink)
+                           if permalink else None)
+        self._permalink_title = str(toc.get("permalink_title", "Permanent link"))
+        breaks = not self.vault.obsidian.strict_line_breaks
+        key = (breaks,)
+        if self.renderer is None or self._renderer_key != key:
+            self.renderer = NoteRenderer(breaks=breaks)
+            self._renderer_key = key
+
+    def _plan_pages(self) -> None:
+        """Decide the homes and generated pages of every language (pages.py)."""
+        assert self.vault is not None and self.model is not None
+        self.pages = SitePages(self.vault, self.model, self.core, self.url_of,
+                               ui_overrides=self.config.ui_text,
+                               ai_notice=bool(self.config.ai_notice),
+                               downloads=self._downloads)
+        for path in self.pages.plan(self.kb_settings, self.config.home,
+                                    dashboard=self._dashboard_enabled):
+            log.warning("%s: the vault has a note at this path; glosa's generated page "
+                        "is not built", path)
+        self.homes, self.generated = self.pages.homes, self.pages.generated
+        self.furniture = self.pages.furniture
+        self.tag_slugs, self.section_slugs = self.pages.tag_slugs, self.pages.section_slugs
+        existing = {n.path for n in self.vault.notes} | {a.path for a in self.vault.attachments}
+        self._moves = self._planned_moves(self.pages.root_home, existing)
+
+    def tag_path(self, lang: str, tag: str) -> str:
+        return self.pages.tag_path(lang, tag)
+
+    def section_path(self, lang: str, section: str) -> str:
+        return self.pages.section_path(lang, section)
+
+    def _note_at(self, src_uri: str) -> Note | None:
+        """The note whose file is ``src_uri`` exactly (two notes whose names differ only
+        by a level marker, case or normalisation are two pages)."""
+        return self._notes_by_path.get(src_uri)
+
+    # Runs late so that files added by other plugins are already present to be mapped.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.vault is not None
+        _publishable_files(self, files, config)
+        # `mkdocs serve --dirty` after the first build: listing pages already written are
+        # kept (they refresh on the next full build); re-rendering every tag page and the
+        # A–Z index after each edit would dominate the rebuild of a large vault.
+        keep_listings = self.dirty and self._built_once
+        for path, spec in self.generated.items():
+            file = File.generated(config, path, content=self._page_stub(path, spec))
+            if keep_listings and Path(file.abs_dest_path).is_file():
+                file.is_modified = lambda: False  # type: ignore[method-assign]
+            files.append(file)
+        for name in _asset_names():
+            source = TEMPLATES / "assets" / name
+            files.append(File.generated(config, f"assets/glosa/{name}",
+                                        content=source.read_bytes()))
+        _give_each_page_its_url(files, config)
+        self._apply_moves(files, config)
+        for file in files:
+            if file.generated_by is not None:
+                # Generated pages are named by glosa's slugs; this asserts it.
+                try:
+                    inside(Path(config.site_dir), Path(file.abs_dest_path))
+                except UnsafePathError as exc:
+                    raise PluginError(str(exc)) from None
+        self.urls = {f.src_uri: f.url for f in files}
+        self._add_kb_files(files, config)
+        self._add_exports(files, config)
+        self._add_search_names(files, config)
+        for item in self.diagnostics:
+            _log_diagnostic(item)
+        self._start_search_index(files, config)
+        return files
+
+    def _add_exports(self, files: Files, config: MkDocsConfig) -> None:
+        """The glossary's downloads (option ``exports``), from the notes the site publishes."""
+        self.exports = None
+        wanted = self.config.exports
+        if not (self.kb_settings.kind == "glossary" if wanted is None else wanted):
+            return
+        self.exports = self._build_exports()
+        for path, (_fmt, data) in self.exports.files.items():
+            file = File.generated(config, path, content=data)
+            files.append(file)
+            self.urls[path] = file.url
+
+    def _build_exports(self) -> SiteExports:
+        assert self.vault is not None and self.model is not None
+        published = set(self.urls)
+        site_url = self.site_url
+        return build_site_exports(
+            self.vault, self.model, title=self.site_name, site_url=site_url,
+            include=lambda note: note.path in published,
+            page_url=lambda note: site_url + self.url_of(note.path) if site_url else "")
+
+    def _downloads(self, here: str, lang: str) -> dict[str, Any] | None:
+        """The download links of a generated page, or None when there are none."""
+        if self.exports is None or not self.exports.files:
+            return None
+        text = download_text(lang, self.config.ui_text)
+        return {"title": text["downloads"], "intro": text["downloads_intro"],
+                "files": [{"label": download_label(fmt), "url": self.href(here, path),
+                           "name": path.rsplit("/", 1)[-1], "size": len(data)}
+                          for path, (fmt, data) in self.exports.files.items()]}
+
+    # ---------------------------------------------------------------- knowledge-base shell
+
+    def _kb_settings(self) -> Settings:
+        options = self.config
+        kind = options.kind or ("notes" if self.core.profile == "obsidian" else "glossary")
+        notes = kind == "notes"
+        properties = options.properties
+        if isinstance(properties, list):
+            shown: str | list[str] = [str(key) for key in properties]
+        elif properties in ("show", "hide"):
+            shown = str(properties)
+        else:
+            raise PluginError("plugins.glosa: 'properties' is show, hide or a list of keys")
+        return Settings(kind=kind, properties=shown,
+                        explorer=notes if options.explorer is None else options.explorer,
+                        graph=notes if options.graph is None else options.graph,
+                        recent=notes if options.recent is None else options.recent)
+
+    def tag_listing(self, lang: str) -> list[tuple[str, list[Note]]]:
+        return self.pages.tag_listing(lang)
+
+    def _planned_moves(self, root_home: bool, existing: set[str]) -> dict[str, str]:
+        """Notes whose page moves (a ``permalink``, or the home of a single-language notes
+        site to the root), to their page path ("" for the root)."""
+        assert self.vault is not None
+        moves: dict[str, str] = {}
+        for note in self.vault.notes:
+            target = permalink_of(note)
+            if target is not None:
+                moves[note.path] = target
+        home = self.homes.get(self.core.default_language, "")
+        if root_home and home != "index.md" and home in existing:
+            moves[home] = ""
+        return moves
+
+    @property
+    def url_style(self) -> str:
+        """`slug` or `title` (option ``url_style``; by default the profile's)."""
+        if self.config.url_style:
+            return str(self.config.url_style)
+        return "title" if self.core.profile == "obsidian" else "slug"
+
+    def _apply_moves(self, files: Files, config: MkDocsConfig) -> None:
+        """Give moved notes their URL (a ``permalink``, the root home, else with
+        ``url_style: slug`` the slug of their title); their default URL redirects there."""
+        self._redirects = {}
+        self._slugged = {}
+        directory = config.use_directory_urls
+        moves = dict(self._moves)
+        if self.url_style == "slug":
+            self._slugged = self._slug_moves(files, moves, directory)
+            moves.update(self._slugged)
+        if not moves:
+            return
+        taken = {f.url for f in files}
+        for file in files.documentation_pages():
+            target = moves.get(file.src_uri)
+            if target is None:
+                continue
+            dest, url = _page_dest(target, directory)
+            # Slugs were chosen clear of every page that stays; they may take the old
+            # address of another page that moves.
+            if url in taken and url != file.url and file.src_uri not in self._slugged:
+                log.warning("%s: permalink %r is the address of another page; not moved",
+                            file.src_uri, target)
+                continue
+            taken.discard(file.url)
+            if url != file.url:
+                self._redirects[file.url] = url
+            taken.add(url)
+            file.dest_uri = dest
+            file.url = url
+            file.abs_dest_path = str(Path(config.site_dir) / dest)
+
+    def _slug_moves(self, files: Files, moves: dict[str, str],
+                    directory: bool) -> dict[str, str]:
+        """The slug page path of every note page that no ``permalink`` moves; folder
+        index notes keep their folder's address."""
+        pages: list[tuple[str, list[str]]] = []
+        taken: dict[str, str] = {}
+        for file in files:
+            note = self._note_at(file.src_uri) if file.is_documentation_page() else None
+            stem = posixpath.splitext(posixpath.basename(file.src_uri))[0].casefold()
+            if note is None or file.src_uri in moves or stem in ("index", "readme"):
+                taken[fold_path(file.dest_uri)] = file.src_uri
+            else:
+                pages.append((file.src_uri,
+                              [page_title(note, self.core.profile), *note.aliases]))
+        for source, target in moves.items():
+            taken[fold_path(_page_dest(target, directory)[0])] = source
+        targets, clashes = slug_pages(sorted(pages), taken,
+                                      lambda path: _page_dest(path, directory)[0])
+        for clash in clashes:
+            log.warning("%s: published at '%s': '%s' already has '%s'", clash.path,
+                        _page_dest(clash.page, directory)[1], clash.holder,
+                        _page_dest(clash.wanted, directory)[1])
+        return targets
+
+    def _add_kb_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Redirects, explorer and graph data and feeds, once every URL is known."""
+        assert self.model is not None and self.vault is not None
+        self.kb = self._make_kb()
+        taken = {f.url for f in files} | {f.dest_uri for f in files}
+        redirects = dict(self._redirects)
+        # Aliases as old page paths are Obsidian Publish's convention; a glossary's aliases
+        # (`A/B testing`) are names.
+        for note in self.vault.notes if self.kb_settings.kind == "notes" else ():
+            for alias in alias_redirects(note):
+                redirects.setdefault(f"{alias}/" if config.use_directory_urls
+                                     else f"{alias}.html", self.url_of(note.path))
+        directory = config.use_directory_urls
+        # With slug URLs every alias is an address too (`es/metricas/clv/`): a title
+        # renamed with its old one kept as an alias breaks no link from outside.
+        for path in self._slugged:
+            slugged = self._note_at(path)
+            for alias in alias_slug_pages(slugged, posixpath.dirname(path)) if slugged else ():
+                redirects.setdefault(_page_dest(alias, directory)[1], self.url_of(path))
+        # A reader trimming a page's address to `/es/` finds the language's home.
+        for lang, home in self.homes.items():
+            redirects.setdefault(f"{lang}/" if directory else f"{lang}/index.html",
+                                 self.url_of(home))
+        # Folded: on a case-insensitive disk or server `Foo/` is the page `foo/`.
+        taken = {fold_path(item) for item in taken}
+        for source, target in redirects.items():
+            # Page URLs are percent-encoded, file paths are not.
+            path = unquote(source)
+            dest = (f"{path}index.html" if path.endswith("/") or not path
+                    else path if path.endswith(".html") else f"{path}/index.html")
+            if fold_path(dest) in taken or (fold_path(quote(path)) in taken
+                                             and source not in self._redirects):
+                continue
+            taken.add(fold_path(dest))
+            page_url = quote(path if directory else dest)
+            files.append(File.generated(config, dest, content=redirect_html(
+                relative_url(page_url, target) or "./")))
+        for path, content in self.kb.data_files(self.site_url,
+                                                self.site_name).items():
+            files.append(File.generated(config, path, content=content))
+
+    def _make_kb(self) -> KnowledgeBase:
+        """The knowledge-base shell over the current model (the generated pages use it)."""
+        assert self.model is not None
+        # The site's own tag paths: two tags sharing a slug get numbered pages.
+        kb = KnowledgeBase(self.model, self.core.languages, self.kb_settings, self.url_of,
+                           self.tag_path, lambda lang: ui_text(lang, self.config.ui_text),
+                           site_url=self.site_url)
+        self.pages.kb = kb
+        return kb
+
+    def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
+        """Start this build's search index, which pages feed as they are rendered."""
+        if self._indexer is not None:
+            self._indexer.abort()
+            self._indexer = None
+        # Served, every page's record is kept for the fast path's search updates.
+        self.live_records = {} if self._live is not None and self.config.search else None
+        # `mkdocs serve --dirty` keeps the site folder between rebuilds: the search index is
+        # written once, since re-indexing every page after each edit would dominate the
+        # rebuild of a large vault (new terms become searchable on the next full build).
+        if not self.config.search or (self.dirty and self._indexed_once):
+            return
+        # The searchable pages of each language: once all of a language's pages are
+        # indexed, its bundle is written while the build goes on.
+        expected: dict[str, set[str]] = {}
+        serving = self.command == "serve"
+        for file in files.documentation_pages():
+            included = file.inclusion.is_in_serve if serving else file.inclusion.is_included
+            if not included():  # type: ignore[no-untyped-call]
+                continue
+            lang = self._search_language(file.src_uri)
+            if lang is not None:
+                expected.setdefault(lang, set()).add(_search_url(file))
+        output = Path(config.site_dir) / "pagefind"
+        # Permalink marks (¶) are not a heading's text.
+        exclude = [".headerlink"]
+
+        def start() -> SearchIndexer:
+            try:
+                return SearchIndexer(output, expected=expected, exclude_selectors=exclude)
+            except (SearchIndexError, OSError) as exc:
+                raise PluginError(f"search index: {exc}") from None
+
+        root = self._cache_root(config)
+        if root is None:
+            self._indexer = start()
+            return
+        # Pagefind is started only if a language's records changed (search_cache.py).
+        store = CacheStore(root, key={"use": "search", "pagefind": pagefind_version(),
+                                      "exclude": exclude})
+        self._indexer = KeptSearchIndex(output, store, root / "search", start)
+
+    def _add_search_names(self, files: Files, config: MkDocsConfig) -> None:
+        """Each language's names file (search_index.names_file), from the searchable notes."""
+        if not self.config.search:
+            return
+        assert self.vault is not None
+        by_lang: dict[str, list[tuple[str, str, list[str], str]]] = {
+            lang: [] for lang in self.core.languages}
+        for file in files.documentation_pages():
+            note = self._note_at(file.src_uri)
+            lang = self._search_language(file.src_uri) if note is not None else None
+            if note is None or lang is None:
+                continue
+            level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
+                     if note.level else "")
+            by_lang[lang].append((page_title(note, self.core.profile), file.url,
+                                  note.aliases, level))
+        for lang, entries in by_lang.items():
+            path = f"assets/glosa/names-{lang}.json"
+            files.append(File.generated(config, path, content=names_file(entries)))
+
+    def _search_language(self, src_uri: str) -> str | None:
+        """The language of a searchable page (a note or a home), else None."""
+        assert self.vault is not None
+        spec = self.generated.get(src_uri)
+        if spec is not None:
+            return str(spec["lang"]) if spec["kind"] == "home" else None
+        note = self._note_at(src_uri)
+        if note is None or not note.readable:
+            return None
+        # Never the note's own value unchecked: it names the search bundle's folder.
+        return site_language(note.lang, self.core.languages, self.core.default_language)
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Nothing for MkDocs to read for a note: glosa renders the body it read (already
+        decoded, without frontmatter, still there if the file was deleted or damaged after
+        the vault was read)."""
+        assert self.vault is not None
+        note = self._note_at(page.file.src_uri)
+        if note is None:
+            return None
+        return ""
+
+    def _page_stub(self, path: str, spec: dict[str, Any]) -> str:
+        # Generated pages get their HTML in on_page_markdown, once every URL is known.
+        return f"# {spec['kind']}\n"
+
+    def url_of(self, path: str) -> str:
+        return self.urls.get(path, path)
+
+    def href(self, page_url: str, path: str) -> str:
+        """A link from the page at ``page_url`` to the page of docs path ``path``."""
+        return relative_url(page_url, self.url_of(path)) or "./"
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        assert self.vault is not None and self.model is not None
+        src = page.file.src_uri
+        spec = self.generated.get(src)
+        if spec is not None:
+            page.meta = {"title": html.escape(self._generated_title(spec)),
+                         "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+            page.meta["glosa_kb"] = self.kb.page(None, spec["lang"], page.url)
+            return _render_generated(self, spec, page)
+        note = self._note_at(src)
+        if note is None or not note.readable:
+            return None
+        assert self.renderer is not None
+        lang = note.lang
+        obsidian = self.core.profile == "obsidian"
+        title = page_title(note, self.core.profile)
+        tag_href = functools.partial(self._tag_href, page.url, lang)
+        open_label = ui_text(lang, self.config.ui_text)["open_embed"]
+        bodies = self.body_cache
+        key = None if bodies is None else bodies.page_key(note, [page.url, title, open_label])
+        cached = None if bodies is None or key is None else bodies.lookup(
+            src, key, self.url_of, tag_href)
+        if cached is not None:
+            # Rendered and sanitized by an earlier build from what this one has.
+            rendered = cached.rendered
+            rendered.html = cached.content
+            self._cached_bodies.add(src)
+        else:
+            deps = RenderDeps() if key is not None else None
+            state = RenderState(
+                self.model, self.url_of, page.url, note, max_depth=self.config.embed_depth,
+                tag_href=tag_href, permalink=self._permalink,
+                permalink_title=self._permalink_title, preview_mark=self._nonce,
+                open_label=open_label, deps=deps)
+            rendered = self.renderer.render_note(
+                state, title_h1=None if obsidian else title, keep_structure_lines=obsidian)
+            if key is not None and deps is not None:
+                self._body_deps[src] = (key, deps)
+        self._rendered[src] = rendered
+        self._report_render(note, rendered)
+        description = self.model.summary(note)
+        page.meta = {
+            "title": html.escape(title),
+            "description": html.escape(description, quote=True),
+            "glosa_lang": note.lang,
+            "glosa_kind": "note",
+            "glosa": self._note_context(note, page, description),
+        }
+        self._kb_page_meta(note, page)
+        # MkDocs does not parse the note again: the page's render step (a new
+        # Python-Markdown instance per page, its extensions looked up each time) is
+        # replaced by one that takes glosa's HTML and headings.
+        page.render = functools.partial(  # type: ignore[method-assign]
+            _take_rendered, page, rendered)
+        return ""
+
+    def _tag_href(self, page_url: str, lang: str, tag: str) -> str | None:
+        """The address of a tag's page from a page (None when the site has none)."""
+        path = self.tag_path(lang, tag)
+        if path not in self.generated:
+            return None
+        return self.href(page_url, path)
+
+    def _report_render(self, note: Note, rendered: RenderedNote) -> None:
+        """Problems the renderer met: broken links the check did not already report
+        (it reports each with file:line:col), an embed budget exceeded, a failed note."""
+        for message in rendered.warnings:
+            log.warning(message)
+        if not rendered.unresolved:
+            return
+        reported = self._reported_lines()
+        for item in rendered.unresolved:
+            if (item.path, item.line) not in reported:
+                log.warning("%s:%d:%d: link-broken: %s does not resolve", item.path,
+                            item.line, item.column, item.raw)
+
+    def _reported_lines(self) -> set[tuple[str, int]]:
+        found = self._diagnostic_lines
+        if found is None:
+            found = self._diagnostic_lines = {(d.path, d.line) for d in self.diagnostics}
+        return found
+
+    def _kb_page_meta(self, note: Note, page: Page) -> None:
+        """The shell's pieces of a note page; its own description, if any, for meta tags."""
+        pieces = page.meta["glosa_kb"] = self.kb.page(note, note.lang, page.url)
+        if "description" in pieces:
+            page.meta["description"] = html.escape(pieces["description"], quote=True)
+
+    def _kb_decorate(self, content: str, page: Page) -> str:
+        """Properties under the title, the local graph after the text."""
+        pieces = page.meta.get("glosa_kb")
+        if not pieces:
+            return content
+        content = plain_unpublished(content, self._unpublished)
+        # Now part of the content: not held twice until the page is written.
+        properties, graph = pieces.pop("properties", ""), pieces.pop("graph", "")
+        return after_title(content, str(properties)) + str(graph)
+
+    def _generated_title(self, spec: dict[str, Any]) -> str:
+        return self.pages.title(spec)
+
+    def _note_context(self, note: Note, page: Page, description: str) -> dict[str, Any]:
+        # MkDocs writes a page's links relative to its URL.
+        return self.pages.note_context(note, page.url, page.url, description)
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> TemplateContext:
+        lang = page.meta.get("glosa_lang") or self.core.default_language
+        # glosa's own template variables, beside MkDocs' typed ones.
+        extra = cast("dict[str, Any]", context)
+        extra["glosa_ui"] = ui_text(lang, self.config.ui_text)
+        # The theme's interface text exists for some languages only; a note in another
+        # (an unconfigured `lang`) gets the site's.
+        extra["glosa_locale"] = og_locale(lang)
+        extra["glosa_lang"] = lang if lang in _theme_languages() else (
+            config.theme.get("language") or "en")
+        extra["glosa_homes"] = [
+            {"lang": code, "name": language_name(code),
+             "url": self.href(page.url, path)}
+            for code, path in self.homes.items()]
+        extra["glosa_search"] = self.config.search
+        extra["glosa_site_name"] = self._site_name(lang)
+        pieces = page.meta.get("glosa_kb")
+        if pieces:
+            # Made for this render only (kb.KnowledgeBase.explorer).
+            shown = (None if page.file.src_uri in self.generated
+                     else self._note_at(page.file.src_uri))
+            extra["glosa_explorer"] = self.kb.explorer(shown.path if shown else None,
+                                                       pieces["lang"], page.url)
+        if self.page_cache is not None and page.meta.get("template") == PAGE_TEMPLATE:
+            extra["glosa_page"] = self.page_cache.render
+        if page.meta.get("glosa_kind") == "note" and not page.meta["glosa"]["is_home"]:
+            _add_backlinks_to_toc(page, extra["glosa_ui"]["backlinks"])
+        if self._own_nav:
+            # glosa's sidebar: the page's own language only.
+            extra["glosa_nav_lang"] = language_name(lang)
+        if page.meta.get("glosa_kind") != "note":
+            spec = self.generated.get(page.file.src_uri)
+            extra["glosa_switch"] = [self._switch_item(page, spec, code)
+                                     for code in self.homes if code != lang]
+        else:
+            extra["glosa_switch"] = page.meta["glosa"]["switch"]
+            if not any(item.file is page.file for item in getattr(nav, "pages", [])):
+                # A note outside the navigation: its sidebar (relative links, nothing
+                # active) depends only on the folder its page is in.
+                extra["glosa_nav_cache"] = self._nav_cache
+                note = self.vault.index.note_at(page.file.src_uri) if self.vault else None
+                section = note.meta.get("nav_primary") if note is not None else None
+                section_path = (self.section_path(lang, section.strip())
+                                if isinstance(section, str) and section.strip() else None)
+                if section_path in self.generated:
+                    # The sidebar marks the section the term belongs to.
+                    extra["glosa_nav_active"] = self.url_of(section_path)
+                extra["glosa_nav_key"] = (lang, posixpath.dirname(page.url.rstrip("/")))
+            self._link_concept(page)
+        return context
+
+    def on_template_context(self, context: TemplateContext, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext:
+        """The 404 page: the header's search box and, in every language, a way home."""
+        if template_name != "404.html":
+            return context
+        extra = cast("dict[str, Any]", context)
+        base = str(context.get("base_url") or "/").rstrip("/") + "/"
+        lang = self.core.default_language
+        homes = [{"lang": code, "name": language_name(code),
+                  "url": base + self.url_of(path).lstrip("/")}
+                 for code, path in self.homes.items()]
+        extra.update(glosa_ui=ui_text(lang, self.config.ui_text), glosa_homes=homes,
+                     glosa_site_name=self._site_name(lang),
+                     glosa_lang=lang if lang in _theme_languages() else "en",
+                     glosa_locale=og_locale(lang), glosa_search=self.config.search,
+                     glosa_switch=[],
+                     glosa_404=[{**home, "text": ui_text(home["lang"], self.config.ui_text)}
+                                for home in homes])
+        return context
+
+    def _site_name(self, lang: str) -> str:
+        """The site's name in a language: the title of that language's home note (a
+        bilingual site_name is both languages at once), else site_name."""
+        assert self.vault is not None
+        home = self.homes.get(lang)
+        note = self.vault.index.note_at(home) if home else None
+        return note.title if note is not None and note.path == home else self.site_name
+
+    def _switch_target(self, spec: dict[str, Any] | None, other: str) -> str:
+        return self.pages.switch_target(spec, other)
+
+    def _switch_item(self, page: Page, spec: dict[str, Any] | None,
+                     other: str) -> dict[str, Any]:
+        target = self._switch_target(spec, other)
+        return {"lang": other, "name": language_name(other), "url": self.href(page.url, target),
+                "title": None}
+
+    def _link_concept(self, page: Page) -> None:
+        """A term page's JSON-LD names its concept's SKOS IRI (``sameAs``)."""
+        if self.exports is None or self.vault is None:
+            return
+        note = self.vault.index.note_at(page.file.src_uri)
+        iri = self.exports.iris.get(id(note)) if note is not None else None
+        if iri is not None:
+            page.meta["glosa"]["json_ld"] = with_same_as(page.meta["glosa"]["json_ld"], iri)
+
+    # Sanitizing runs after every other plugin has changed the page content.
+    @event_priority(-100)
+    def on_page_content(self, html_content: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        if page.meta.get("glosa_kind") is None:
+            return html_content
+        if page.meta["glosa_kind"] == "note":
+            src = page.file.src_uri
+            rendered = self._rendered.pop(src, None)
+            if rendered is None:
+                return html_content
+            if src in self._cached_bodies:
+                content = html_content  # sanitized when it was kept
+            else:
+                content = sanitize_html(html_content, page.url, preview_mark=self._nonce)
+                # The mark has done its work (the sanitizer kept previews on glosa's links
+                # only); the page shows none of this build's random value, so that a page
+                # is the same bytes in every build of the same notes.
+                content = content.replace(f'data-glosa-preview="{self._nonce}"',
+                                          "data-glosa-preview")
+                kept = self._body_deps.pop(src, None)
+                if kept is not None and self.body_cache is not None:
+                    self.body_cache.keep(src, kept[0], kept[1], content, rendered)
+        else:
+            fragments = self._fragments.pop(page.file.src_uri, [])
+            # A generated page: its listing comes from glosa's templates, which escape
+            # every value, and need not go through the sanitizer (an A–Z index of
+            # thousands of terms would cost more than the notes); what Markdown and other
+            # plugins made of the page still does.
+            content = fill_placeholders(sanitize_html(html_content, page.url), fragments,
+                                        self._nonce)
+        if self._indexer is not None or self.live_records is not None:
+            self._add_search_record(page, content)
+        if self.page_cache is not None:
+            page.meta["template"] = PAGE_TEMPLATE
+        return self._kb_decorate(content, page)
+
+    def _add_search_record(self, page: Page, content: str) -> None:
+        assert self.vault is not None
+        src = page.file.src_uri
+        lang = self._search_language(src)
+        if lang is None:
+            return
+        spec = self.generated.get(src)
+        if spec is not None:  # a generated home
+            record = search_record(content, lang=lang, title=self._generated_title(spec))
+        else:
+            note = self._note_at(src)
+            assert note is not None  # _search_language found it
+            level = (f"{note.marker} {self.core.level_label(note.level, lang)}"
+                     if note.level else "")
+            assert self.model is not None
+            record = search_record(content, title=page_title(note, self.core.profile),
+                                   lang=lang, level_meta=level, aliases=note.aliases,
+                                   definition=self.model.summary(note))
+        if self._indexer is not None:
+            self._indexer.add(lang, _search_url(page.file), record)
+        if self.live_records is not None:
+            self.live_records.setdefault(lang, {})[_search_url(page.file)] = record
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        _release_memory_settings()
+        indexer, self._indexer = self._indexer, None
+        if indexer is not None:
+            try:
+                indexer.finish()
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from None
+            if isinstance(indexer, KeptSearchIndex):
+                log.info("cache: search bundles of %d languages from the cache, %d indexed",
+                         len(indexer.reused), len(indexer.indexed))
+            self._indexed_once = True
+        self._built_once = True
+        if self._live is not None:
+            records, self.live_records = self.live_records, None
+            self._live.build_done(records, dirty=self.dirty)
+        if self.page_cache is not None:
+            self.page_cache.finish()
+        if self.body_cache is not None:
+            log.info("cache: %d note bodies from the cache, %d rendered",
+                     len(self.body_cache.hits), len(self.body_cache.rendered))
+            self.body_cache.finish()
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self._live is not None:
+            self._live.captured(config, files, nav=nav)
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self._live is not None:
+            self._live.captured(config, files, env=env)
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        _release_memory_settings()
+        self.page_cache = None  # nothing of a failed build is kept
+        self.body_cache = None
+        if self._live is not None:
+            self._live.build_started()  # no fast path from a failed build
+        if self._indexer is not None:
+            self._indexer.abort()
+            self._indexer = None
+
+
+def _add_backlinks_to_toc(page: Page, title: str) -> None:
+    """The term page's backlinks section, written by glosa's template, as the last entry of
+    its table of contents (under the page's H1 when the toc has one)."""
+    toc = page.toc
+    link = AnchorLink(title, "glosa-backlinks", 2)
+    items = list(toc)
+    if any(item.id == "glosa-backlinks" for item in items):
+        return
+    if len(items) == 1 and items[0].level == 1:
+        items[0].children.append(link)
+    else:
+        toc.items.append(link)
+
+
+#: The favicon Material uses when a site sets none.
+MATERIAL_FAVICON = "assets/images/favicon.png"
+
+def _take_rendered(page: Page, rendered: RenderedNote, config: MkDocsConfig,
+                   files: Files) -> None:
+    """``Page.render`` for a note glosa rendered: its HTML (sanitized next, in
+    on_page_content) and its table of contents, for Material's sidebar."""
+    page.content = rendered.html
+    page.toc = get_toc(_toc_tokens(rendered.toc))
+    page._title_from_render = None  # the title is the page's meta title
+    page.present_anchor_ids = set(_toc_ids(rendered.toc))
+
+
+def _toc_ids(entries: list[TocEntry]) -> list[str]:
+    return [id_ for e in entries for id_ in (e.id, *_toc_ids(e.children))]
+
+
+def _toc_tokens(entries: list[TocEntry]) -> list[Any]:
+    """The renderer's headings in the form MkDocs builds its table of contents from."""
+    return [{"level": e.level, "id": e.id, "name": e.title, "children": _toc_tokens(e.children)}
+            for e in entries]
+
+
+_saved_gc_threshold: tuple[int, int, int] | None = None
+
+
+def _hold_memory_settings() -> None:
+    """Settings of Python's cycle collector for the rest of the build.
+
+    The vault and its model live as long as the build: frozen, the collector no longer
+    walks them. Full collections are put off until the build ends: the garbage of each page
+    (Markdown's objects) is young and is freed by the young-generation collections, while
+    each full collection walks every page MkDocs keeps; together, these took a tenth of a
+    10,000-note build.
+    """
+    global _saved_gc_threshold
+    gc.freeze()
+    if _saved_gc_threshold is None:
+        _saved_gc_threshold = gc.get_threshold()
+        young, middle, old = _saved_gc_threshold
+        gc.set_threshold(young, middle, max(old, 1000))
+
+
+def _release_memory_settings() -> None:
+    global _saved_gc_threshold
+    gc.unfreeze()
+    if _saved_gc_threshold is not None:
+        gc.set_threshold(*_saved_gc_threshold)
+        _saved_gc_threshold = None
+
+
+@functools.cache
+def _asset_names() -> tuple[str, ...]:
+    """glosa's own style sheets and scripts (the syntax extensions' among them; Mermaid's
+    script is loaded only by pages with a diagram, see main.html)."""
+    folder = TEMPLATES / "assets"
+    return tuple(sorted(entry.name for entry in folder.iterdir()
+                        if entry.name.endswith((".css", ".js", ".svg"))))
+
+
+@functools.cache
+def _theme_languages() -> frozenset[str]:
+    """Languages Material has interface text for (partials/languages/<code>.html)."""
+    folder = resources.files("material") / "templates" / "partials" / "languages"
+    return frozenset(entry.name[:-5] for entry in folder.iterdir()
+                     if entry.name.endswith(".html"))
+
+
+def _is_vault_file(file: File, docs_dir: Path) -> bool:
+    """A file MkDocs found in the docs folder (theme files and generated ones are not)."""
+    return file.generated_by is None and file.src_dir is not None and (
+        Path(file.src_dir).resolve() == docs_dir)
+
+
+_URL_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def _search_url(file: File) -> str:
+    """A page's address in the search index: from the site root, not percent-encoded
+    (as Pagefind writes the addresses of the pages it finds), except for backslashes,
+    and control characters, which browsers read as slashes or drop (a note named
+    `\\\\host\\x` would give `//host/x`, another host)."""
+    return "/" + _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", unquote(file.url))
+
+
+def _log_diagnostic(item: Diagnostic) -> None:
+    text = f"{item.path}:{item.line}:{item.column}: {item.rule}: {item.message}"
+    if item.suggestion:
+        text += f" ({item.suggestion})"
+    if item.severity is Severity.ERROR or item.severity is Severity.WARNING:
+        log.warning(text)
+
+
+def _configure_theme(config: MkDocsConfig, plugin: GlosaPlugin) -> None:
+    """Theme settings glosa needs: its templates, no web fonts, its assets, its nav."""
+    plugin.site_name = config.site_name
+    plugin.site_description = config.site_description or ""
+    site_url = (config.site_url or "").rstrip("/")
+    plugin.site_url = site_url + "/" if site_url else ""
+    theme = config.theme
+    templates_dir = str(TEMPLATES)
+    dirs = theme.dirs
+    if templates_dir not in dirs:
+        # After a user's custom_dir (so a site can override glosa's templates), before Material.
+        position = 1 if theme.custom_dir else 0
+        dirs.insert(position, templates_dir)
+    # Material loads Google Fonts unless told not to: a published glossary makes no
+    # third-party request.
+    theme["font"] = False
+    if theme.get("favicon") in (None, MATERIAL_FAVICON):
+        # The site's own icon rather than Material's logo (a site's favicon option wins).
+        theme["favicon"] = "assets/glosa/favicon.svg"
+    if not theme.get("palette"):
+        # Light and dark, following the reader's system setting, with a toggle.
+        theme["palette"] = default_palette()
+    if theme.get("language") is None:
+        theme["language"] = plugin.core.default_language
+    styles = ["assets/glosa/glosa.css", "assets/glosa/glosa-kb.css"]
+    if "ofm.css" in _asset_names():
+        styles.append("assets/glosa/ofm.css")  # callouts, highlights, tags, tasks, math
+    for css in styles:
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+    scripts = [str(s) for s in config.extra_javascript]
+    for script in ("assets/glosa/glosa.js", "assets/glosa/glosa-kb.js"):
+        if script not in scripts:
+            config.extra_javascript.append(script)
+    plugin._own_nav = not config.nav
+    if not config.nav:
+        config.nav = _navigation(plugin)
+        # Notes are reached through the generated pages, not the sidebar: listing every
+        # note left out of the nav would only bury real messages.
+        if config.validation.nav.omitted_files == logging.INFO:
+            config.validation.nav.omitted_files = logging.DEBUG
+
+
+def default_palette(primary: str = "indigo", accent: str = "indigo") -> list[dict[str, Any]]:
+    """Material's palette for a light and a dark scheme chosen by ``prefers-color-scheme``,
+    each with the toggle to the other (its label is set per page language by glosa's
+    palette partial)."""
+    return [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": primary,
+         "accent": accent,
+         "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": primary,
+         "accent": accent,
+         "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
+    ]
+
+
+def _navigation(plugin: GlosaPlugin) -> list[Any]:
+    """A navigation of a fixed handful of pages per language (homes, A–Z, tags, sections):
+    a sidebar listing every note on every page would make the build quadratic."""
+    assert plugin.model is not None
+    nav: list[Any] = []
+    for lang in plugin.core.languages:
+        text = ui_text(lang, plugin.config.ui_text)
+        items: list[Any] = [{text["home"]: plugin.homes[lang]}]
+        items.append({text["az"]: az_page(lang)})
+        for section, _ in plugin.model.sections(lang):
+            path = plugin.section_path(lang, section)
+            if path in plugin.generated:
+                # Material writes navigation titles unescaped; a section is note text.
+                items.append({html.escape(section): path})
+        items.append({text["tags"]: tags_page(lang)})
+        for kind in ("graph", "recent"):
+            if f"{lang}/{kind}.md" in plugin.generated:
+                items.append({text[kind]: f"{lang}/{kind}.md"})
+        if f"{lang}/dashboard.md" in plugin.generated:
+            items.append({text["dashboard"]: f"{lang}/dashboard.md"})
+        if len(plugin.core.languages) == 1:
+            return items  # one language: no language heading in the sidebar
+        nav.append({language_name(lang): items})
+    return nav
+
+
+def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> str:
+    """The Markdown (an H1 and a placeholder) of a generated page; its listing's HTML
+    (pages.py) goes in after Markdown, which need not parse it."""
+    plugin._fragments[page.file.src_uri] = [plugin.pages.listing(spec, page.url)]
+    title = html.escape(plugin._generated_title(spec)).replace("#", "&#35;")
+    return f"# {title}\n\nglosa{plugin._nonce}x0x\n"
+
+
+# --- what of the vault is published, and where (see attachments and safepaths) ---------
+
+
+def _check_site_config(config: MkDocsConfig) -> None:
+    """Site settings glosa cannot work with: one clear line, not a traceback later."""
+    name = config.theme.name
+    if name != "material":
+        raise PluginError(f"{config.config_file_path}: theme.name: glosa needs the "
+                          f"'material' theme, not {name!r}")
+
+
+@functools.cache
+def _theme_paths(dirs: tuple[str, ...]) -> frozenset[str]:
+    """Every file of the theme's folders, as a site path in lower case."""
+    found: set[str] = set()
+    for folder in dirs:
+        for dirpath, _dirnames, filenames in os.walk(folder):
+            rel = os.path.relpath(dirpath, folder)
+            for filename in filenames:
+                found.add(posixpath.normpath(posixpath.join(
+                    rel.replace(os.sep, "/"), filename)).lower())
+    return frozenset(found)
+
+
+def _publishable_files(plugin: GlosaPlugin, files: Files, config: MkDocsConfig) -> None:
+    """Remove from ``files`` what glosa must not publish, and sanitize SVG images.
+
+    Published from the vault: the notes glosa read, and attachments that take the place of
+    no theme or glosa file. Not published: anything behind a symbolic link that leaves the
+    vault, in excluded folders, unreadable, pages in other Markdown extensions (which glosa
+    neither reads nor sanitizes), and files that run as script unless `publish_raw` names
+    them.
+    """
+    assert plugin.vault is not None
+    notes = {n.path for n in plugin.vault.notes}
+    known = {n.path for n in plugin.vault.notes if n.readable} | {
+        a.path for a in plugin.vault.attachments}
+    docs_dir = Path(config.docs_dir).resolve()
+    theme = _theme_paths(tuple(str(d) for d in config.theme.dirs))
+    for file in list(files):
+        if not _is_vault_file(file, docs_dir):
+            continue
+        src = file.src_uri
+        if src not in known:
+            files.remove(file)
+            continue
+        if file.is_documentation_page() and src not in notes:
+            log.warning("%s: not published: glosa publishes notes ending in .md or "
+                        ".markdown (rename the file to publish it)", src)
+            files.remove(file)
+            continue
+        reason = reserved_reason(file.dest_uri, theme)
+        if reason is not None:
+            log.warning("%s: not published: %s", src, reason)
+            files.remove(file)
+            continue
+        if is_raw(src):
+            if raw_allowed(src, plugin.config.publish_raw):
+                log.warning("%s: published as it is (publish_raw): a browser opening it "
+                            "runs any script it holds on the site's origin", src)
+            else:
+                log.warning("%s: not published: a browser would run it as a page or "
+                            "script on the site's origin (list it in publish_raw to "
+                            "publish it)", src)
+                files.remove(file)
+                continue
+        elif src.lower().endswith(".svg"):
+            try:
+                clean = sanitize_svg(Path(str(file.abs_src_path)).read_bytes())
+            except (SvgError, OSError) as exc:
+                log.warning("%s: not published: %s", src, exc)
+                files.remove(file)
+                continue
+            files.remove(file)
+            files.append(File.generated(config, src, content=clean))
+            continue
+        _tolerate_vanishing(file)
+
+
+def _tolerate_vanishing(file: File) -> None:
+    """A note or attachment deleted, renamed or saved after the vault was read (`mkdocs
+    serve` under file churn) is reported in one line instead of stopping the build: a
+    note's page is built from the text glosa read, an attachment is skipped."""
+    modified = file.is_modified
+    copy = file.copy_file
+    answer: list[bool] = []
+
+    def is_modified() -> bool:
+        # Asked once per build and then kept: MkDocs asks again when it writes the page,
+        # and a file saved between its two questions would be written unread (no content).
+        if not answer:
+            try:
+                answer.append(modified())
+            except OSError:
+                answer.append(True)  # gone: rendered again from what glosa read
+        return answer[0]
+
+    file.is_modified = is_modified  # type: ignore[method-assign]
+    if file.is_documentation_page():
+        return
+
+    def copy_file(dirty: bool = False) -> None:
+        try:
+            copy(dirty)
+        except FileNotFoundError:
+            log.warning("%s: not copied: the file was removed during the build", file.src_uri)
+
+    file.copy_file = copy_file  # type: ignore[method-assign]
+
+
+def _give_each_page_its_url(files: Files, config: MkDocsConfig) -> None:
+    """Two vault files that would be written to one place (same path once case-folded and
+    normalised, as on macOS, Windows and many web servers, or `Foo.md` beside
+    `Foo/index.md`): the first (by path) keeps it, the others get a numbered one, named
+    in a warning. Generated pages and theme files keep theirs."""
+    docs_dir = Path(config.docs_dir).resolve()
+    taken: dict[str, File] = {}
+    movable: list[File] = []
+    for file in files:
+        if _is_vault_file(file, docs_dir):
+            movable.append(file)
+        else:
+            taken.setdefault(fold_path(file.dest_uri), file)
+    for file in sorted(movable, key=lambda f: f.src_uri):
+        key = fold_path(file.dest_uri)
+        other = taken.get(key)
+        if other is None:
+            taken[key] = file
+            continue
+        number = 2
+        while fold_path(dest := _numbered_dest(file, number)) in taken:
+            number += 1
+        log.warning("%s: published at '%s': '%s' already has '%s'", file.src_uri, dest,
+                    other.src_uri, file.dest_uri)
+        file.dest_uri = dest
+        for cached in ("url", "abs_dest_path"):
+            file.__dict__.pop(cached, None)
+        taken[fold_path(dest)] = file
+
+
+def _page_dest(target: str, directory: bool) -> tuple[str, str]:
+    """The file and URL of the page at page path ``target`` ("" for the site's root)."""
+    if directory:
+        return (f"{target}/index.html" if target else "index.html",
+                f"{quote(target)}/" if target else "")
+    dest = f"{target}.html" if target else "index.html"
+    return dest, quote(dest)
+
+
+def _numbered_dest(file: File, number: int) -> str:
+    dest = file.dest_uri
+    if file.is_documentation_page() and dest.endswith("/index.html"):
+        return numbered(dest[: -len("/index.html")], number) + "/index.html"
+    stem, ext = posixpath.splitext(dest)
+    return numbered(stem, number) + ext
+
+
+def _prune_docs_walk(core: GlosaConfig) -> None:
+    """Make MkDocs' own walk of docs_dir skip what glosa never reads: it follows symbolic
+    links to folders, and a link to `/` would make it list the whole machine before any
+    plugin sees a file (exclude_docs only filters what was already walked)."""
+    import mkdocs.commands.build as build_module
+
+    _pruned_walk.excluded = frozenset(core.exclude_dirs)
+    if getattr(build_module, "get_files", None) is not _pruned_get_files:
+        setattr(build_module, "get_files", _pruned_get_files)  # noqa: B010
+
+
+class _PrunedWalk:
+    excluded: frozenset[str] = frozenset()
+
+
+_pruned_walk = _PrunedWalk()
+
+
+def _pruned_get_files(config: MkDocsConfig) -> Files:
+    """MkDocs' get_files, walking only folders inside docs_dir: no symbolic link that
+    leaves it, no hidden or excluded folder, no folder twice."""
+    from mkdocs.structure.files import set_exclusions
+
+    docs_dir = str(config["docs_dir"])
+    root = Path(os.path.realpath(docs_dir))
+    seen = {root}
+    found: list[File] = []
+    conflicting: list[tuple[File, File]] = []
+    for source_dir, dirnames, filenames in os.walk(docs_dir, followlinks=True):
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith(".") or name in _pruned_walk.excluded:
+                continue
+            real = Path(os.path.realpath(os.path.join(source_dir, name)))
+            if real in seen or not real.is_relative_to(root):
+                continue
+            seen.add(real)
+            kept.append(name)
+        dirnames[:] = kept
+        relative_dir = os.path.relpath(source_dir, docs_dir)
+        filenames.sort(key=lambda f: (os.path.splitext(f)[0] not in ("index", "README"), f))
+        by_dest: dict[str, File] = {}
+        for filename in filenames:
+            file = File(os.path.join(relative_dir, filename), docs_dir,
+                        config["site_dir"], config["use_directory_urls"])
+            previous = by_dest.setdefault(file.dest_uri, file)
+            if previous is not file:
+                conflicting.append((previous, file))
+            found.append(file)
+    set_exclusions(found, config)
+    # As MkDocs does: README.md gives way to an index file in the same folder.
+    for a, b in conflicting:
+        loser = a if b.inclusion.is_included() else b  # type: ignore[no-untyped-call]
+        if loser is a and a.inclusion.is_included():  # type: ignore[no-untyped-call]
+            log.warning("Excluding '%s' from the site because it conflicts with '%s'.",
+                        a.src_uri, b.src_uri)
+        if loser in found:
+            found.remove(loser)
+    return Files(found)

@@ -1,0 +1,1 @@
+"""Checking a vault: the rules, their diagnostics, reports and the check cache."""

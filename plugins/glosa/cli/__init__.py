@@ -1,0 +1,1 @@
+"""The ``glosa`` command line."""

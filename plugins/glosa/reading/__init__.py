@@ -1,0 +1,1 @@
+"""Reading a vault: files, frontmatter, links, the note model and the index that resolves links."""

@@ -1,0 +1,1 @@
+"""The site model, engine-free: pages, listings, search, the knowledge-base shell."""

@@ -1,0 +1,197 @@
+"""Search bundles kept between builds: a language whose search records are the ones an
+earlier build indexed, in the same order, gets that build's Pagefind bundle back instead
+of indexing them again.
+
+Pagefind writes a bundle from the records it is given, in their order; a build that hands
+it the same records gets the same files. :class:`KeptSearchIndex` sits in front of a
+:class:`~glosa.site.search_index.SearchIndexer`: while a language's records are the kept ones
+(compared by digest, as they come) it holds them back; at the first record that differs
+it hands the ones held back to Pagefind and the rest go straight through. When the build
+ends, a language that matched to the last record has its kept files copied in (each
+checked against its size and SHA-256; one that fails makes the language indexed after
+all), and the bundles Pagefind wrote are kept for the next build. The list of records and
+files is a :class:`~glosa.cache.CacheStore` entry, so a stale or damaged one reads as
+missing.
+
+Nothing here knows MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..cache import CacheStore
+from ..safepaths import UnsafePathError, inside, is_language_code
+from .search_index import SearchIndexer
+
+__all__ = ["KeptSearchIndex", "pagefind_version"]
+
+log = logging.getLogger(__name__)
+
+_ENTRY = "search"
+
+
+def pagefind_version() -> str:
+    """The installed Pagefind's version (part of the cache's key: another Pagefind writes
+    other files)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("pagefind", "pagefind_bin", "pagefind_bin_extended"):
+        try:
+            found.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            pass
+    return ",".join(found)
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    data = path.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+class KeptSearchIndex:
+    """The search index of one build, reusing kept bundles (see the module's text).
+
+    ``start`` makes the real indexer, only when a language needs indexing."""
+
+    def __init__(self, output_dir: Path, store: CacheStore, folder: Path,
+                 start: Callable[[], SearchIndexer]) -> None:
+        self.output_dir = output_dir
+        self.store = store
+        self.folder = folder
+        self._start = start
+        self._indexer: SearchIndexer | None = None
+        loaded = store.load(_ENTRY)
+        self._kept: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+        #: Per language: the (URL, record digest) of every record of this build.
+        self._seen: dict[str, list[list[str]]] = {}
+        #: Per language still matching the kept records: the records held back.
+        self._held: dict[str, list[tuple[str, str]]] = {}
+        self._passing: set[str] = set()
+        #: Languages whose bundle came from the cache / was written by Pagefind.
+        self.reused: set[str] = set()
+        self.indexed: set[str] = set()
+
+    def _kept_records(self, lang: str) -> list[Any]:
+        entry = self._kept.get(lang)
+        records = entry.get("records") if isinstance(entry, dict) else None
+        return records if isinstance(records, list) else []
+
+    def _real(self) -> SearchIndexer:
+        if self._indexer is None:
+            self._indexer = self._start()
+        return self._indexer
+
+    def add(self, lang: str, url: str, record: str) -> None:
+        digest = hashlib.blake2b(record.encode("utf-8", "surrogatepass"),
+                                 digest_size=16).hexdigest()
+        seen = self._seen.setdefault(lang, [])
+        seen.append([url, digest])
+        if lang in self._passing:
+            self._real().add(lang, url, record)
+            return
+        kept = self._kept_records(lang)
+        at = len(seen) - 1
+        if at < len(kept) and kept[at] == seen[at]:
+            self._held.setdefault(lang, []).append((url, record))
+            return
+        self._pass(lang)
+        self._real().add(lang, url, record)
+
+    def _pass(self, lang: str) -> None:
+        """From now on ``lang``'s records go to Pagefind, the held ones first."""
+        self._passing.add(lang)
+        indexer = self._real()
+        for url, record in self._held.pop(lang, []):
+            indexer.add(lang, url, record)
+
+    def finish(self) -> None:
+        """Copy in the bundles kept for unchanged languages, have Pagefind write the
+        others, and keep what was written."""
+        for lang in list(self._held):
+            if len(self._seen[lang]) != len(self._kept_records(lang)) or not self._restore(lang):
+                self._pass(lang)
+        self.reused = set(self._held)
+        self._held = {}
+        if self._indexer is not None:
+            self._indexer.finish()
+        self.indexed = set(self._passing)
+        entry: dict[str, Any] = {lang: self._kept[lang] for lang in self.reused}
+        for lang in sorted(self.indexed):
+            files = self._keep(lang)
+            if files is not None:
+                entry[lang] = {"records": self._seen[lang], "files": files}
+        if entry != self._kept:
+            self.store.save(_ENTRY, entry)
+
+    def abort(self) -> None:
+        if self._indexer is not None:
+            self._indexer.abort()
+
+    def _restore(self, lang: str) -> bool:
+        """Copy ``lang``'s kept bundle into the site when every file checks out."""
+        entry = self._kept.get(lang)
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if not is_language_code(lang) or not isinstance(files, list) or not files:
+            return False
+        try:
+            source = inside(self.folder, self.folder / lang)
+            target = inside(self.output_dir, self.output_dir / lang)
+            plan = []
+            for rel, size, digest in files:
+                path = inside(source, source / str(rel))
+                if _file_digest(path) != (size, digest):
+                    log.info("search cache: %s is damaged; indexing '%s' again", path, lang)
+                    return False
+                plan.append((path, inside(target, target / str(rel))))
+            for path, dest in plan:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, dest)
+        except (OSError, ValueError, TypeError, UnsafePathError) as exc:
+            log.info("search cache: cannot reuse the bundle of '%s' (%s)", lang, exc)
+            shutil.rmtree(self.output_dir / lang, ignore_errors=True)
+            return False
+        return True
+
+    def _keep(self, lang: str) -> list[list[Any]] | None:
+        """Keep the bundle Pagefind wrote for ``lang`` (hard links where the file system
+        allows, else copies); its files with size and SHA-256, or None."""
+        bundle = self.output_dir / lang
+        kept_dir = self.folder / lang
+        try:
+            # A bundle whose entry file does not name its language (Pagefind stopped while
+            # writing it) is not kept: the next build indexes the language again.
+            entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+            if not isinstance(entry, dict) or not entry.get("languages"):
+                return None
+        except (OSError, ValueError) as exc:
+            log.info("search cache: the bundle of '%s' is incomplete (%s); not kept", lang, exc)
+            return None
+        try:
+            self.store.prepare()
+            shutil.rmtree(kept_dir, ignore_errors=True)
+            files = []
+            for dirpath, dirnames, filenames in os.walk(bundle):
+                dirnames.sort()
+                for name in sorted(filenames):
+                    path = Path(dirpath) / name
+                    rel = path.relative_to(bundle).as_posix()
+                    dest = kept_dir / rel
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(path, dest)
+                    except OSError:
+                        shutil.copyfile(path, dest)
+                    files.append([rel, *_file_digest(path)])
+        except OSError as exc:
+            log.info("search cache: cannot keep the bundle of '%s' (%s)", lang, exc)
+            return None
+        return files

@@ -1,0 +1,318 @@
+"""The search index: one Pagefind bundle per language, indexed while the site is built.
+
+Every searchable page hands in a small *search record* as soon as its content is rendered
+(the HTML Pagefind indexes, and nothing else: no page furniture) and its URL. The records
+go to one Pagefind process, which indexes them on another core while the build goes on;
+when the site is written, each language's bundle is written to ``pagefind/<lang>/``.
+Nothing here knows MkDocs.
+
+The records are sent over Pagefind's own service protocol (``pagefind --service``, the
+message types of ``pagefind.service.types``), written by hand here because the Python
+client around it waits 0.1 s before reading each reply (100 s for 1,000 pages) and stops
+the process 5 s after the last request, before a large index is written. Files staged on
+disk for the command line would cost a directory per page, which on some file systems
+costs more than indexing them.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pagefind.service import get_executable
+
+from ..safepaths import inside, is_language_code, remove_tree
+
+__all__ = ["SearchIndexError", "SearchIndexer", "names_file", "search_record"]
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed for a language (its message names the language)."""
+
+
+def names_file(entries: Iterable[tuple[str, str, Iterable[str], str]]) -> bytes:
+    """A language's term names for the search box's "did you mean" (JSON): per page its
+    title, URL from the site's root, aliases and level. Pagefind matches word prefixes
+    only, so a typo finds nothing; the box fetches this small file only then and compares
+    the query with every name itself."""
+    names = [{"title": title, "url": url, "aliases": [a for a in aliases if a.strip()],
+              "level": level}
+             for title, url, aliases, level in entries]
+    return json.dumps({"names": names}, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def search_record(content: str, *, title: str, lang: str, level_meta: str = "",
+                  aliases: Iterable[str] = (), definition: str = "") -> str:
+    """The HTML Pagefind indexes for one page: its rendered content (already sanitized)
+    under ``data-pagefind-body``, the title as H1 when the content has none, the level as
+    a result meta, and the aliases weighted like a heading, so a search for an alias ranks
+    the term first. The aliases and the definition are also result metadata (outside the
+    indexed body, so they add no words twice): the search box ranks name matches first
+    and shows the definition as the excerpt of a term whose name matched."""
+    names = [html.escape(alias) for alias in aliases]
+    parts = [f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+             f"<title>{html.escape(title)}</title></head><body>"]
+    if definition:
+        parts.append(f'<p data-pagefind-meta="definition">{html.escape(definition)}</p>')
+    if names:
+        parts.append('<p data-pagefind-meta="aliases">' + "|".join(names) + "</p>")
+    parts.append("<div data-pagefind-body")
+    if level_meta:
+        parts.append(f' data-pagefind-meta="level:{html.escape(level_meta)}"')
+    parts.append(">")
+    if "<h1" not in content:
+        parts.append(f"<h1>{html.escape(title)}</h1>")
+    parts.append(content)
+    if names:
+        parts.append('<p data-pagefind-weight="6">' + " · ".join(names) + "</p>")
+    parts.append("</div></body></html>")
+    return "".join(parts)
+
+
+def _lower_priority(command: list[str]) -> list[str]:
+    """``command`` run at a lower priority where the system has ``nice``: the build's own
+    thread is the one that decides how long the build takes, and Pagefind's threads, which
+    have time to spare, give way to it when both want the same core. (Through the ``nice``
+    program rather than a ``preexec_fn``, which is unsafe in a process with threads, as
+    `mkdocs serve` is.)"""
+    nice = shutil.which("nice") if os.name == "posix" else None
+    return [nice, "-n", "10", *command] if nice else command
+
+
+@dataclass
+class _Bundle:
+    """One language's index inside the Pagefind process."""
+
+    lang: str
+    index_id: int
+    waiting: set[str]  # expected pages not handed in yet
+    outstanding: int = 0  # pages sent whose reply has not come back
+    complete: bool = False  # no more pages expected: write once outstanding is 0
+    failures: list[str] = field(default_factory=list)
+    written: Future[dict[str, Any]] | None = None
+    rewrite: bool = False  # a page came after the bundle was written
+
+
+class SearchIndexer:
+    """One Pagefind process for one build, with an index per language.
+
+    :meth:`add` hands a page over and returns at once: Pagefind indexes it on another core
+    while a thread collects its replies. Pagefind does most of its work when it writes a
+    bundle, so a language's bundle is written as soon as the last of its ``expected``
+    pages (their URLs) is indexed, while the build goes on. :meth:`finish` writes the other
+    bundles, writes again any that got a page nobody expected, and waits for all of them;
+    :meth:`abort` stops Pagefind and writes nothing more.
+    """
+
+    def __init__(self, output_dir: Path, *, expected: Mapping[str, Iterable[str]] | None = None,
+                 exclude_selectors: Iterable[str] = ()) -> None:
+        executable = get_executable()
+        if executable is None:
+            raise SearchIndexError("Pagefind is not installed: pip install 'pagefind[extended]'")
+        self.output_dir = output_dir
+        self._exclude = list(exclude_selectors)
+        self._expected = {lang: set(urls) for lang, urls in (expected or {}).items()}
+        self._stderr = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(_lower_priority([str(executable), "--service"]),
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self._stderr, bufsize=1 << 16)
+        # One lock for the bundles, the replies awaited and Pagefind's input, which both
+        # this thread and the reader thread write to.
+        self._lock = threading.Condition()
+        self._next_id = 0
+        self._pending: dict[int, tuple[str, _Bundle | Future[dict[str, Any]]]] = {}
+        self._bundles: dict[str, _Bundle] = {}
+        self._stopped: str | None = None
+        self._reader = threading.Thread(target=self._read_replies, daemon=True)
+        self._reader.start()
+
+    def add(self, lang: str, url: str, record: str) -> None:
+        """Index one page: ``url`` is its address from the site root (``/en/term/``)."""
+        bundle = self._bundles.get(lang) or self._new_bundle(lang)
+        with self._lock:
+            bundle.outstanding += 1
+            self._send({"type": "AddFile", "index_id": bundle.index_id, "url": url,
+                        "file_path": None, "file_contents": record}, url, bundle)
+            if bundle.written is not None:
+                bundle.rewrite = True
+            elif not bundle.complete:
+                bundle.waiting.discard(url)
+                if not bundle.waiting:
+                    bundle.complete = True
+                    self._flush()
+
+    def finish(self) -> None:
+        """Write every bundle not written yet, wait until all are, and stop Pagefind."""
+        try:
+            with self._lock:
+                for bundle in self._bundles.values():
+                    bundle.complete = True
+                    self._write_when_indexed(bundle)
+                self._flush()
+            for bundle in self._bundles.values():
+                self._wait_written(bundle)
+                if bundle.rewrite:
+                    remove_tree(self.output_dir, self._bundle_dir(bundle.lang))
+                    with self._lock:
+                        bundle.written = None
+                        self._write_when_indexed(bundle)
+                        self._flush()
+                    self._wait_written(bundle)
+        except BaseException:
+            self._stop(graceful=False)
+            raise
+        self._stop(graceful=True)
+
+    def abort(self) -> None:
+        """Stop Pagefind, whatever it is doing, and write nothing more."""
+        self._stop(graceful=False)
+
+    def _bundle_dir(self, lang: str) -> Path:
+        """The folder of a language's bundle: a checked language code under the output
+        folder, never a path a page's language could name."""
+        if not is_language_code(lang):
+            raise SearchIndexError(f"{lang!r} is not a language code")
+        return inside(self.output_dir, self.output_dir / lang)
+
+    def _new_bundle(self, lang: str) -> _Bundle:
+        self._bundle_dir(lang)
+        config = {"force_language": lang, "exclude_selectors": self._exclude}
+        reply: Future[dict[str, Any]] = Future()
+        with self._lock:
+            self._send({"type": "NewIndex", "config": config}, f"index '{lang}'", reply)
+            self._flush()
+        index_id = int(self._result(reply, lang)["index_id"])
+        bundle = self._bundles[lang] = _Bundle(lang, index_id,
+                                               self._expected.get(lang, set()))
+        return bundle
+
+    def _write_when_indexed(self, bundle: _Bundle) -> None:
+        """Ask for the bundle once every page sent is indexed (a bundle written while pages
+        are still being indexed could miss them). Called with the lock held."""
+        if bundle.complete and not bundle.outstanding and bundle.written is None:
+            bundle.written = Future()
+            self._send({"type": "WriteFiles", "index_id": bundle.index_id,
+                        "output_path": str(self._bundle_dir(bundle.lang))},
+                       f"index '{bundle.lang}'", bundle.written)
+            self._flush()
+            self._lock.notify_all()
+
+    def _wait_written(self, bundle: _Bundle) -> None:
+        with self._lock:
+            self._lock.wait_for(lambda: bundle.written is not None or self._stopped is not None)
+            written = bundle.written
+        if written is None:
+            raise SearchIndexError(f"search index for '{bundle.lang}' failed: {self._stopped}")
+        self._result(written, bundle.lang)
+        if bundle.failures:
+            raise SearchIndexError(f"search index for '{bundle.lang}' failed: "
+                                   + "; ".join(bundle.failures[:5]))
+
+    def _result(self, future: Future[dict[str, Any]], lang: str) -> dict[str, Any]:
+        try:
+            return future.result()
+        except Exception as exc:
+            raise SearchIndexError(f"search index for '{lang}' failed: {exc}") from None
+
+    def _send(self, payload: dict[str, Any], what: str,
+              waiter: _Bundle | Future[dict[str, Any]]) -> None:
+        """Write one message to Pagefind (with the lock held); its reply goes to
+        ``waiter``."""
+        if self._stopped is not None:
+            if isinstance(waiter, Future):
+                waiter.set_exception(SearchIndexError(f"{what}: {self._stopped}"))
+            return
+        self._next_id += 1
+        self._pending[self._next_id] = (what, waiter)
+        message = json.dumps({"message_id": self._next_id, "payload": payload})
+        try:
+            assert self._process.stdin is not None
+            # Pagefind reads a message up to the next comma; base64 holds none.
+            self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+        except (OSError, ValueError):
+            pass  # Pagefind stopped: the reader fails what is pending
+
+    def _flush(self) -> None:
+        try:
+            if self._process.stdin is not None:
+                self._process.stdin.flush()
+        except (OSError, ValueError):
+            pass  # Pagefind stopped: the reader reports it
+
+    def _stop(self, *, graceful: bool) -> None:
+        with self._lock:
+            try:
+                if self._process.stdin is not None:
+                    self._process.stdin.close()  # Pagefind exits at the end of its input
+            except OSError:
+                pass
+        if not graceful and self._process.poll() is None:
+            self._process.kill()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._reader.join()
+        self._stderr.close()
+
+    def _read_replies(self) -> None:
+        stdout = self._process.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        buffer = b""
+        while chunk := stdout.read1(1 << 16):
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            for message in messages:
+                self._settle(json.loads(base64.b64decode(message)))
+        self._process.wait()
+        self._stderr.seek(0)
+        errors = self._stderr.read().decode("utf-8", "replace").strip()
+        reason = f"Pagefind stopped (exit {self._process.returncode})" + (
+            f": {errors[:500]}" if errors else "")
+        with self._lock:
+            self._stopped = reason
+            pending, self._pending = self._pending, {}
+            self._lock.notify_all()
+        for what, waiter in pending.values():
+            if isinstance(waiter, Future):
+                waiter.set_exception(SearchIndexError(f"{what}: {reason}"))
+
+    def _settle(self, reply: dict[str, Any]) -> None:
+        payload = reply.get("payload") or {}
+        message_id = reply.get("message_id")
+        if message_id is None and payload.get("original_message"):
+            # A message Pagefind could not read comes back without its id.
+            try:
+                message_id = json.loads(payload["original_message"]).get("message_id")
+            except (ValueError, AttributeError):
+                message_id = None
+        error = payload.get("message") if payload.get("type") == "Error" else None
+        with self._lock:
+            entry = self._pending.pop(message_id, None) if isinstance(message_id, int) else None
+            if entry is None:
+                return
+            what, waiter = entry
+            if isinstance(waiter, _Bundle):
+                waiter.outstanding -= 1
+                if error is not None:
+                    waiter.failures.append(f"{what}: {error}")
+                self._write_when_indexed(waiter)
+                return
+        if error is not None:
+            waiter.set_exception(SearchIndexError(f"{what}: {error}"))
+        else:
+            waiter.set_result(payload)
