@@ -20,7 +20,6 @@ from ..checking.mentions import render_text as mentions_text
 from ..checking.translation_status import CONDITIONS, translation_report
 from ..checking.translation_status import render_json as translations_json
 from ..checking.translation_status import render_text as translations_text
-from ..config import ConfigError, find_config, load_config
 from ..editing.authoring import (
     AuthoringError,
     AuthoringUsageError,
@@ -35,6 +34,7 @@ from ..editing.authoring import (
 )
 from ..files import locked
 from ..reading.vault import Vault, load_vault
+from . import vault_settings
 
 __all__ = ["EDITING_COMMANDS"]
 
@@ -65,14 +65,7 @@ def _errors() -> Iterator[None]:
 
 
 def _load(vault: Path | None, config_file: Path | None, start: Path | None = None) -> Vault:
-    try:
-        found = config_file or find_config(vault or start or Path.cwd())
-        config, docs_dir = load_config(found)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    folder = vault or docs_dir or Path.cwd()
-    if not folder.is_dir():
-        raise click.UsageError(f"vault folder not found: {folder}")
+    config, folder, _found = vault_settings(vault, config_file, start)
     return load_vault(folder, config)
 
 

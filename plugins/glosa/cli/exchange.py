@@ -16,10 +16,11 @@ import click
 import yaml
 
 from ..cache import default_cache_dir, shared_store
-from ..config import ConfigError, _LenientLoader, find_config, load_config
+from ..config import _LenientLoader
 from ..exchange.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from ..files import write_atomic
 from ..reading.vault import Vault, load_vault, paused_garbage_collection
+from . import cache_dir_option, vault_settings
 
 __all__ = ["EXCHANGE_COMMANDS"]
 
@@ -44,14 +45,7 @@ def _load(vault: Path | None, config_file: Path | None, *, cached: bool = False,
     """The vault and its site settings; with ``cached``, the notes are read through glosa's
     persistent cache (``cache_dir``, else ``.cache/glosa`` beside the settings file, else
     in the current folder, as ``glosa check`` keeps it): only changed notes are parsed."""
-    try:
-        found = config_file or find_config(vault or Path.cwd())
-        config, docs_dir = load_config(found)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    folder = vault or docs_dir or Path.cwd()
-    if not folder.is_dir():
-        raise click.UsageError(f"vault folder not found: {folder}")
+    config, folder, found = vault_settings(vault, config_file)
     store = None
     if cached:
         store = shared_store(cache_dir if cache_dir is not None else default_cache_dir(
@@ -83,10 +77,7 @@ _CONFIG_OPTION = click.option(
 @_CONFIG_OPTION
 @click.option("--no-cache", is_flag=True, envvar="GLOSA_NO_CACHE", show_envvar=True,
               help="Read every note; neither use nor update the cache of read notes.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              envvar="GLOSA_CACHE_DIR", show_envvar=True,
-              help="The cache folder (default: .cache/glosa beside the settings file, "
-                   "else in the current folder).")
+@cache_dir_option
 def export(vault: Path | None, fmt: str, output: Path | None, langs: tuple[str, ...],
            statuses: tuple[str, ...], base: str | None, title: str | None,
            config_file: Path | None, no_cache: bool, cache_dir: Path | None) -> None:

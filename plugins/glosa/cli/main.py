@@ -21,6 +21,7 @@ from ..config import PROFILES, ConfigError, GlosaConfig, find_config, load_confi
 from ..files import FileChangedError, locked, write_atomic
 from ..reading.encoding import repair_bytes
 from ..reading.resolver import NOTE_SUFFIXES
+from . import cache_dir_option
 
 __all__ = ["main", "run"]
 
@@ -144,10 +145,7 @@ def _vault_paths(files: list[Path], folder: Path) -> set[str]:
               help="A pyproject.toml with [tool.glosa] or an mkdocs.yml using glosa.")
 @click.option("--no-cache", is_flag=True, envvar="GLOSA_NO_CACHE", show_envvar=True,
               help="Read and check everything; neither use nor update the cache.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              envvar="GLOSA_CACHE_DIR", show_envvar=True,
-              help="The cache folder (default: .cache/glosa beside the settings file, "
-                   "else in the current folder).")
+@cache_dir_option
 @click.option("--clear-cache", is_flag=True, help="Empty the cache folder first.")
 def check(paths: tuple[Path, ...], fmt: str, strict: bool, profile: str | None,
           config_file: Path | None, no_cache: bool, cache_dir: Path | None,
@@ -199,10 +197,7 @@ def cache() -> None:
 
 
 @cache.command("clear")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              envvar="GLOSA_CACHE_DIR", show_envvar=True,
-              help="The cache folder (default: .cache/glosa beside the settings file, "
-                   "else in the current folder).")
+@cache_dir_option
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False,
                                                          exists=True),
               help="A pyproject.toml with [tool.glosa] or an mkdocs.yml using glosa.")
