@@ -87,7 +87,9 @@ def measure_edits(vault: Path, edits: int, engine: str = "mkdocs",
     port = _free_port()
     (work / "mkdocs.yml").write_text(
         f"site_name: bench\ndocs_dir: docs\ndev_addr: 127.0.0.1:{port}\n"
-        "theme:\n  name: material\nplugins:\n  - glosa\n", encoding="utf-8")
+        # Title addresses: the loop finds the edited note's page from its file path.
+        "theme:\n  name: material\nplugins:\n  - glosa:\n      url_style: title\n",
+        encoding="utf-8")
     log_path = work / "serve.log"
     note = _pick_note(docs)
     rel = note.relative_to(docs).as_posix()
