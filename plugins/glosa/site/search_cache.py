@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import CacheStore
-from ..safepaths import UnsafePathError, inside, is_language_code
+from ..safepaths import UnsafePathError, inside, is_language_code, remove_tree
 from .search_index import SearchIndexer
 
 __all__ = ["KeptSearchIndex", "pagefind_version"]
@@ -157,7 +157,7 @@ class KeptSearchIndex:
                 shutil.copyfile(path, dest)
         except (OSError, ValueError, TypeError, UnsafePathError) as exc:
             log.info("search cache: cannot reuse the bundle of '%s' (%s)", lang, exc)
-            shutil.rmtree(self.output_dir / lang, ignore_errors=True)
+            remove_tree(self.output_dir, self.output_dir / lang)
             return False
         return True
 
@@ -177,7 +177,7 @@ class KeptSearchIndex:
             return None
         try:
             self.store.prepare()
-            shutil.rmtree(kept_dir, ignore_errors=True)
+            remove_tree(self.folder, kept_dir)
             files = []
             for dirpath, dirnames, filenames in os.walk(bundle):
                 dirnames.sort()
@@ -191,7 +191,7 @@ class KeptSearchIndex:
                     except OSError:
                         shutil.copyfile(path, dest)
                     files.append([rel, *_file_digest(path)])
-        except OSError as exc:
+        except (OSError, UnsafePathError) as exc:
             log.info("search cache: cannot keep the bundle of '%s' (%s)", lang, exc)
             return None
         return files
