@@ -229,8 +229,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.page_cache: PageCache | None = None
         #: This build's kept note bodies (None when off, as the page cache).
         self.body_cache: BodyCache | None = None
-        #: Pages whose sanitized body came from the body cache; what a rendered body read.
-        self._cached_bodies: set[str] = set()
+        #: What each body rendered this build read (kept with it by the body cache).
         self._body_deps: dict[str, tuple[str, RenderDeps]] = {}
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
@@ -313,7 +312,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.pages.site_url = self.site_url
         self.page_cache = self._open_page_cache(config)
         self.body_cache = self._open_body_cache(config)
-        self._cached_bodies = set()
         self._body_deps = {}
         _hold_memory_settings()
         return config
@@ -740,7 +738,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             # Rendered and sanitized by an earlier build from what this one has.
             rendered = cached.rendered
             rendered.html = cached.content
-            self._cached_bodies.add(src)
         else:
             deps = RenderDeps() if key is not None else None
             state = RenderState(
@@ -928,7 +925,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             rendered = self._rendered.pop(src, None)
             if rendered is None:
                 return html_content
-            if src in self._cached_bodies:
+            if self.body_cache is not None and src in self.body_cache.hits:
                 content = html_content  # sanitized when it was kept
             else:
                 content = sanitize_html(html_content, page.url, preview_mark=self._nonce)
