@@ -139,3 +139,44 @@ def test_pagefind_runs_at_a_lower_priority(tmp_path: Path) -> None:
         assert theirs == expected
     finally:
         indexer.abort()
+
+
+def test_every_file_of_a_bundle_is_whole(tmp_path: Path) -> None:
+    """Pagefind's own writes were seen cut short (a wasm file of 65,536 of its 68,024
+    bytes, an empty pagefind-entry.json) when Pagefind exited soon after; glosa writes
+    the files Pagefind sends."""
+    for run in range(3):
+        output = tmp_path / f"run{run}" / "pagefind"
+        indexer = SearchIndexer(output, expected={"es": ["/es/a/"], "en": ["/en/a/"]})
+        indexer.add("es", "/es/a/", record("Retención", "clientes que vuelven"))
+        indexer.add("en", "/en/a/", record("Retention", "customers who return", "en"))
+        indexer.finish()
+        for lang in ("es", "en"):
+            bundle = output / lang
+            json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+            wasm = sorted(bundle.glob("wasm.*.pagefind"))
+            assert len(wasm) == 2
+            for path in wasm:
+                gzip.decompress(path.read_bytes())  # a whole gzip stream
+            assert all(path.stat().st_size for path in bundle.rglob("*") if path.is_file())
+        # Nothing is left of the folder the files were written into first.
+        assert sorted(p.name for p in output.iterdir()) == ["en", "es"]
+
+
+def test_a_file_pagefind_names_outside_its_bundle_is_refused(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    output = tmp_path / "pagefind"
+    indexer = SearchIndexer(output, expected={"es": ["/es/a/"]})
+    indexer.add("es", "/es/a/", record("Retención", "clientes"))
+    bundle = indexer._bundles["es"]
+    indexer.finish()
+    bundle.written = Future()
+    sent: Future[dict[str, object]] = Future()
+    sent.set_result({"files": [{"path": "../../escaped.txt", "content": "eA=="}]})
+    indexer._write_files(bundle, sent)
+    with pytest.raises(SearchIndexError):
+        bundle.written.result()
+    assert not (tmp_path / "escaped.txt").exists()
+    # The bundle already written stays as it was.
+    assert (output / "es" / "pagefind-entry.json").is_file()

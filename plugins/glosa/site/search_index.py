@@ -17,6 +17,7 @@ costs more than indexing them.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
@@ -135,6 +136,7 @@ class SearchIndexer:
         self._next_id = 0
         self._pending: dict[int, tuple[str, _Bundle | Future[dict[str, Any]]]] = {}
         self._bundles: dict[str, _Bundle] = {}
+        self._writing: Future[dict[str, Any]] | None = None  # the bundle being written
         self._stopped: str | None = None
         self._reader = threading.Thread(target=self._read_replies, daemon=True)
         self._reader.start()
@@ -165,7 +167,6 @@ class SearchIndexer:
             for bundle in self._bundles.values():
                 self._wait_written(bundle)
                 if bundle.rewrite:
-                    remove_tree(self.output_dir, self._bundle_dir(bundle.lang))
                     with self._lock:
                         bundle.written = None
                         self._write_when_indexed(bundle)
@@ -203,12 +204,57 @@ class SearchIndexer:
         """Ask for the bundle once every page sent is indexed (a bundle written while pages
         are still being indexed could miss them). Called with the lock held."""
         if bundle.complete and not bundle.outstanding and bundle.written is None:
-            bundle.written = Future()
-            self._send({"type": "WriteFiles", "index_id": bundle.index_id,
-                        "output_path": str(self._bundle_dir(bundle.lang))},
-                       f"index '{bundle.lang}'", bundle.written)
+            if self._writing is not None and not self._writing.done():
+                # One bundle at a time: two written at once have come out with an empty
+                # pagefind-entry.json. This one follows when that one is written.
+                return
+            written: Future[dict[str, Any]] = Future()
+            bundle.written = written
+            self._writing = written
+            # The bundle's files come back in the reply and glosa writes them: Pagefind's
+            # own WriteFiles replies before its writes are done, and a bundle written
+            # just before Pagefind exits has come out with empty files.
+            fetched: Future[dict[str, Any]] = Future()
+            fetched.add_done_callback(functools.partial(self._write_files, bundle))
+            self._send({"type": "GetFiles", "index_id": bundle.index_id},
+                       f"index '{bundle.lang}'", fetched)
+            written.add_done_callback(self._write_next)
             self._flush()
             self._lock.notify_all()
+
+    def _write_files(self, bundle: _Bundle, fetched: Future[dict[str, Any]]) -> None:
+        """Write a bundle's files (in the reader thread: while the build goes on) into a
+        new folder, then put it in the bundle's place."""
+        written = bundle.written
+        assert written is not None
+        try:
+            files = fetched.result().get("files")
+            if not isinstance(files, list):
+                raise SearchIndexError("Pagefind sent no files")
+            folder = self._bundle_dir(bundle.lang)
+            staging = inside(self.output_dir, self.output_dir / f".{bundle.lang}.writing")
+            remove_tree(self.output_dir, staging)
+            for item in files:
+                name = item.get("path") if isinstance(item, dict) else None
+                if not isinstance(name, str):
+                    raise SearchIndexError("Pagefind sent a file without a path")
+                # Never a path outside the bundle, whatever Pagefind sends.
+                target = inside(staging, staging / name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(base64.b64decode(item.get("content") or ""))
+            remove_tree(self.output_dir, folder)
+            os.replace(staging, folder)
+        except BaseException as exc:
+            written.set_exception(exc if isinstance(exc, SearchIndexError)
+                                  else SearchIndexError(str(exc)))
+            return
+        written.set_result({"files": len(files)})
+
+    def _write_next(self, _written: Future[dict[str, Any]]) -> None:
+        """A bundle is written: the next one waiting, if any."""
+        with self._lock:
+            for bundle in self._bundles.values():
+                self._write_when_indexed(bundle)
 
     def _wait_written(self, bundle: _Bundle) -> None:
         with self._lock:
