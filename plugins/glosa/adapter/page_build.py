@@ -316,6 +316,21 @@ class PageCache:
             self._fresh.add(key)
         return Markup(output)  # the theme's own output
 
+    def state(self) -> dict[str, Any]:
+        """What this build's pages did, for another process of the build to take in."""
+        return {"hits": sorted(self.hits), "rendered": sorted(self.rendered),
+                "used": dict(self._used), "fresh": sorted(self._fresh)}
+
+    def absorb(self, state: dict[str, Any], config: MkDocsConfig) -> None:
+        """Take in what another process of this build did with its pages (written to
+        ``site_dir`` by it, kept by :meth:`finish` here)."""
+        if self._store is None and self._on:
+            self._start(config)
+        self.hits.update(state["hits"])
+        self.rendered.update(state["rendered"])
+        self._used.update(state["used"])
+        self._fresh.update(state["fresh"])
+
     def finish(self) -> None:
         """Keep the pages this build wrote, record them, and remove the pages of earlier
         builds that no page uses any more."""

@@ -27,7 +27,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
@@ -87,6 +87,7 @@ from ..site.publishing import (
 from ..site.search_cache import KeptSearchIndex, pagefind_version
 from ..site.search_index import SearchIndexer, SearchIndexError, names_file, search_record
 from .page_build import PAGE_TEMPLATE, PageCache
+from .page_workers import SKIP_TEMPLATE, PageWorkers, WorkerError, WorkerResult, relog, worker_count
 
 if TYPE_CHECKING:
     from .live_mkdocs import LiveSite
@@ -137,6 +138,8 @@ class GlosaPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     #: taken from there).
     cache = c.Type(bool, default=True)
     cache_dir = c.Optional(c.Type(str))
+    #: Processes that build the pages (page_workers.py): 0 as many as the cores, 1 one.
+    workers = c.Type(int, default=0)
 
 
 def _core_config(options: GlosaPluginConfig) -> GlosaConfig:
@@ -231,6 +234,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.body_cache: BodyCache | None = None
         #: What each body rendered this build read (kept with it by the body cache).
         self._body_deps: dict[str, tuple[str, RenderDeps]] = {}
+        #: This build's page processes (page_workers.py), the pages this process builds
+        #: (None: all) and, in a page process, the search records it sends back.
+        self._workers: PageWorkers | None = None
+        self._own: set[str] | None = None
+        self._collected: list[tuple[str, str, str]] | None = None
+        #: The last build's pages per process (source paths; one list: one process).
+        self.page_shares: list[list[str]] = []
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -274,6 +284,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"plugins.glosa.embed_depth: {depth!r} is not a whole number "
                               f"from 0 to {MAX_EMBED_DEPTH}")
         _check_site_config(config)
+        workers = self.config.workers
+        if isinstance(workers, bool) or workers < 0:
+            raise PluginError(f"plugins.glosa.workers: {workers!r} is not a number of "
+                              "processes (0: one per core)")
+        self._workers = self._own = self._collected = None
         _prune_docs_walk(core)
         try:
             # The notes `glosa check` or the last build parsed are read back, not parsed.
@@ -716,6 +731,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         assert self.vault is not None and self.model is not None
         src = page.file.src_uri
         spec = self.generated.get(src)
+        if not self._builds_here(src):
+            return self._light_page(page, spec)
         if spec is not None:
             page.meta = {"title": html.escape(self._generated_title(spec)),
                          "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
@@ -818,6 +835,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
+        if not self._builds_here(page.file.src_uri):
+            return context
         lang = page.meta.get("glosa_lang") or self.core.default_language
         # glosa's own template variables, beside MkDocs' typed ones.
         extra = cast("dict[str, Any]", context)
@@ -918,6 +937,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)
     def on_page_content(self, html_content: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        if not self._builds_here(page.file.src_uri):
+            page.meta["template"] = SKIP_TEMPLATE
+            return html_content
         if page.meta.get("glosa_kind") is None:
             return html_content
         if page.meta["glosa_kind"] == "note":
@@ -945,7 +967,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             # plugins made of the page still does.
             content = fill_placeholders(sanitize_html(html_content, page.url), fragments,
                                         self._nonce)
-        if self._indexer is not None or self.live_records is not None:
+        if (self._indexer is not None or self.live_records is not None
+                or self._collected is not None):
             self._add_search_record(page, content)
         if self.page_cache is not None:
             page.meta["template"] = PAGE_TEMPLATE
@@ -969,12 +992,19 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             record = search_record(content, title=page_title(note, self.core.profile),
                                    lang=lang, level_meta=level, aliases=note.aliases,
                                    definition=self.model.summary(note))
+        if self._collected is not None:  # a page process: sent to the first one
+            self._collected.append((lang, _search_url(page.file), record))
         if self._indexer is not None:
             self._indexer.add(lang, _search_url(page.file), record)
         if self.live_records is not None:
             self.live_records.setdefault(lang, {})[_search_url(page.file)] = record
 
+    # The first: other plugins' post_build sees every page, page processes' included.
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        workers, self._workers = self._workers, None
+        if workers is not None:
+            self._join_page_processes(workers, config)
         _release_memory_settings()
         indexer, self._indexer = self._indexer, None
         if indexer is not None:
@@ -997,17 +1027,96 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                      len(self.body_cache.hits), len(self.body_cache.rendered))
             self.body_cache.finish()
 
+    # The last: the navigation as every other plugin left it, which page processes share.
+    @event_priority(-100)
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._live is not None:
             self._live.captured(config, files, nav=nav)
+        self._split_pages(config, files, nav)
         return nav
 
+    def _split_pages(self, config: MkDocsConfig, files: Files, nav: Any) -> None:
+        """Fork the processes that build shares of the pages (page_workers.py)."""
+        pages = len(files.documentation_pages(inclusion=InclusionLevel.is_included))
+        processes, why = worker_count(self.config.workers, pages, config, self,
+                                      command=self.command, dirty=self.dirty)
+        if processes < 2:
+            self.page_shares = []
+            if self.config.workers > 1:
+                log.info("pages are built in one process: %s", why)
+            return
+        workers = PageWorkers(processes, self._feed_search_index)
+        workers.start(config, files, nav, self._become_page_process,
+                      lambda: self._collected or [], self._page_result)
+        self._workers, self._own = workers, workers.own
+        self.page_shares = workers.shares
+        log.debug("pages are built in %d processes (%s pages)", processes,
+                  " + ".join(str(len(share)) for share in workers.shares))
+
+    def _become_page_process(self, own: set[str]) -> None:
+        """In a page process: build ``own``, and keep search records to send back."""
+        self._own = own
+        self._collected = []
+        self._indexer = None  # the first process's, fed there
+        self._live = None
+
+    def _feed_search_index(self, records: list[tuple[str, str, str]]) -> None:
+        """A page process's search records (from a reader thread, once this process has
+        fed its own: nothing else feeds the index then)."""
+        indexer = self._indexer
+        if indexer is not None:
+            for lang, url, record in records:
+                indexer.add(lang, url, record)
+
+    def _page_result(self) -> WorkerResult:
+        return WorkerResult(
+            page_cache=self.page_cache.state() if self.page_cache is not None else None,
+            body_cache=self.body_cache.state() if self.body_cache is not None else None)
+
+    def _join_page_processes(self, workers: PageWorkers, config: MkDocsConfig) -> None:
+        """Wait for the page processes and take in what they send back, in page order."""
+        self._own = None
+        try:
+            results = workers.join()
+        except WorkerError as exc:
+            raise PluginError(str(exc)) from None
+        for result in results:
+            relog(result.logs)
+            if self.page_cache is not None and result.page_cache is not None:
+                self.page_cache.absorb(result.page_cache, config)
+            if self.body_cache is not None and result.body_cache is not None:
+                self.body_cache.absorb(result.body_cache)
+
+    def _builds_here(self, src_uri: str) -> bool:
+        return self._own is None or src_uri in self._own
+
+    def _light_page(self, page: Page, spec: dict[str, Any] | None) -> str | None:
+        """A page another process builds: the title and language that the navigation and
+        its neighbours' links read, no body and an empty template."""
+        if spec is not None:
+            page.meta = {"title": html.escape(self._generated_title(spec)),
+                         "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+        else:
+            note = self._note_at(page.file.src_uri)
+            if note is None or not note.readable:
+                return None  # as MkDocs renders it (on_page_content skips its template)
+            page.meta = {"title": html.escape(page_title(note, self.core.profile)),
+                         "glosa_lang": note.lang, "glosa_kind": "note"}
+        page.meta["template"] = SKIP_TEMPLATE
+        page.render = functools.partial(_take_nothing, page)  # type: ignore[method-assign]
+        return ""
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self._workers is not None:
+            self._workers.pages_read()  # the page processes' search records may follow
         if self._live is not None:
             self._live.captured(config, files, env=env)
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
+        workers, self._workers, self._own = self._workers, None, None
+        if workers is not None:
+            workers.abort()
         _release_memory_settings()
         self.page_cache = None  # nothing of a failed build is kept
         self.body_cache = None
@@ -1043,6 +1152,13 @@ def _take_rendered(page: Page, rendered: RenderedNote, config: MkDocsConfig,
     page.toc = get_toc(_toc_tokens(rendered.toc))
     page._title_from_render = None  # the title is the page's meta title
     page.present_anchor_ids = set(_toc_ids(rendered.toc))
+
+
+def _take_nothing(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """``Page.render`` for a page another process builds."""
+    page.content = ""
+    page.toc = get_toc([])
+    page._title_from_render = None
 
 
 def _toc_ids(entries: list[TocEntry]) -> list[str]:

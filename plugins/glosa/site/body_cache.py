@@ -139,6 +139,19 @@ class BodyCache:
                            list(rendered.warnings), sorted(rendered.uses)]
         self._changed = True
 
+    def state(self) -> dict[str, Any]:
+        """The bodies this build used and kept, for another process of it to take in."""
+        return {"kept": self._kept, "hits": sorted(self.hits),
+                "rendered": sorted(self.rendered), "changed": self._changed}
+
+    def absorb(self, state: dict[str, Any]) -> None:
+        """Take in the bodies another process of this build used and kept (its pages
+        come after this process's, so the entry keeps page order)."""
+        self._kept.update(state["kept"])
+        self.hits.update(state["hits"])
+        self.rendered.update(state["rendered"])
+        self._changed = self._changed or bool(state["changed"])
+
     def finish(self) -> None:
         """Save the bodies this build used (unless it used exactly the kept ones)."""
         if self._changed or self._kept.keys() != self._known.keys():
