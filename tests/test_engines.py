@@ -1,4 +1,5 @@
-"""The in-process site builds (tests/test_site_robustness.py) under ProperDocs as well:
+"""The in-process site builds (tests/test_site_robustness.py, tests/test_page_workers.py)
+under ProperDocs as well:
 tests/test_site.py runs each build under both engines through their commands; these use
 MkDocs' Python API, so they run again in a child pytest whose `mkdocs.*` imports resolve to
 ProperDocs (GLOSA_TEST_ENGINE, read by conftest.py)."""
@@ -34,6 +35,8 @@ def test_in_process_builds_pass_under_properdocs() -> None:
     # The timing test measures Python-Markdown on pathological lines, not the engine.
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                "-k", "not pathological", str(HERE / "test_site_robustness.py"),
+               # Page processes lean on the engine's page steps and loggers.
+               str(HERE / "test_page_workers.py"),
                f"{HERE / 'test_engines.py'}::test_mkdocs_api_is_the_engine_under_test"]
     done = subprocess.run(command, env=env, cwd=HERE.parent, capture_output=True, text=True,
                           timeout=900, check=False)

@@ -64,7 +64,6 @@ AUTO_MAX = 4
 #: The first process's share against another's: it also copies the theme's files,
 #: writes the sitemap, feeds the search index and keeps the caches.
 FIRST_SHARE_WEIGHT = 0.8
-_BUILD_LOGGER = "mkdocs.commands.build"
 
 
 class WorkerError(Exception):
@@ -157,6 +156,10 @@ class _Capture(logging.Handler):
         self.records: list[tuple[str, int, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        # Once, however many loggers it passes on its way up.
+        if getattr(record, "_glosa_captured", False):
+            return
+        record._glosa_captured = True
         try:
             self.records.append((record.name, record.levelno, record.getMessage()))
         except Exception:  # a record that cannot format: as logging itself would
@@ -252,7 +255,7 @@ class PageWorkers:
             self._children.append(child)
             before = child.fed
         self._filter = _SkipFilter(self._others)
-        logging.getLogger(_BUILD_LOGGER).addFilter(self._filter)
+        _build_logger().addFilter(self._filter)
 
     def _read_child(self, child: _Child, fd: int, before: threading.Event) -> None:
         """A reader thread: the child's records (fed in page order), then its result.
@@ -349,7 +352,7 @@ class PageWorkers:
 
     def _stop_filtering(self) -> None:
         if self._filter is not None:
-            logging.getLogger(_BUILD_LOGGER).removeFilter(self._filter)
+            _build_logger().removeFilter(self._filter)
             self._filter = None
 
 
@@ -371,13 +374,25 @@ def _pages(files: Files, config: MkDocsConfig) -> list[Page]:
     return pages
 
 
+def _build_logger() -> logging.Logger:
+    """The logger of MkDocs' page steps (``properdocs.commands.build`` under ProperDocs)."""
+    from mkdocs.commands import build
+
+    return logging.getLogger(build.__name__)
+
+
 def _capture_logs(capture: _Capture) -> None:  # pragma: no cover
-    """In a page process: every record to ``capture``, none to the terminal."""
-    for name in ("mkdocs", ""):
-        logger = logging.getLogger(name)
-        for handler in list(logger.handlers):
-            logger.removeHandler(handler)
-    logging.getLogger("mkdocs").addHandler(capture)
+    """In a page process: every record to ``capture``, none to the terminal. The
+    capture takes the place of every handler, wherever the engine put its own (the
+    ``mkdocs`` logger, ``properdocs``, the root)."""
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)]
+    for logger in loggers:
+        if logger.handlers:
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+            logger.addHandler(capture)
 
 
 def _build_share(config: MkDocsConfig, files: Files, nav: Any, pages: list[Page],
