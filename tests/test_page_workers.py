@@ -201,6 +201,7 @@ def test_processes_only_where_splitting_is_safe() -> None:
     assert worker_count(2, many, own, glosa, command="build", dirty=False)[0] == 2
     assert worker_count(1, many, own, glosa, command="build", dirty=False)[0] == 1
     assert worker_count(2, many, own, glosa, command="serve", dirty=False)[0] == 1
+    assert worker_count(2, many, own, glosa, command="gh-deploy", dirty=False)[0] == 2
     assert worker_count(2, many, own, glosa, command="build", dirty=True)[0] == 1
     # By default a small site is built in one process; asked for, it is split.
     assert worker_count(0, AUTO_MIN_PAGES - 1, own, glosa, command="build",

@@ -19,10 +19,10 @@ and each share's records go to the search index only after those of the shares b
 so the index gets the records in the order of a build in one process and makes the same
 bundle.
 
-Used only where that is safe: ``mkdocs build`` (not ``serve``, which keeps per-page state
-for its fast path, nor ``--dirty``), on a system with ``fork``, when glosa is the only
-plugin that handles page events (another plugin's per-page state would be split between
-processes), and with MkDocs' page steps where glosa expects them.
+Used only where that is safe: ``mkdocs build`` and ``gh-deploy`` (not ``serve``, which
+keeps per-page state for its fast path, nor ``--dirty``), on a system with ``fork``, when
+glosa is the only plugin that handles page events (another plugin's per-page state would
+be split between processes), and with MkDocs' page steps where glosa expects them.
 
 Why by hand: ``multiprocessing`` and ``concurrent.futures`` start workers that get their
 work by pickling it; a page's work needs the whole build (settings, navigation, files,
@@ -99,8 +99,8 @@ def worker_count(wanted: int, pages: int, config: MkDocsConfig, owner: object, *
     site of ``AUTO_MIN_PAGES`` pages or more)."""
     if wanted == 1:
         return 1, "workers: 1"
-    if command != "build" or dirty:
-        return 1, "only `mkdocs build` splits its pages"
+    if command not in ("build", "gh-deploy") or dirty:
+        return 1, "only `mkdocs build` and `gh-deploy` split the pages, without --dirty"
     if not hasattr(os, "fork"):
         return 1, "this system cannot fork"
     if wanted == 0 and pages < AUTO_MIN_PAGES:

@@ -239,7 +239,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._workers: PageWorkers | None = None
         self._own: set[str] | None = None
         self._collected: list[tuple[str, str, str]] | None = None
-        #: The last build's pages per process (source paths; one list: one process).
+        #: The last build's pages per process (source paths; empty: all in one).
         self.page_shares: list[list[str]] = []
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
@@ -1042,8 +1042,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                                       command=self.command, dirty=self.dirty)
         if processes < 2:
             self.page_shares = []
-            if self.config.workers > 1:
-                log.info("pages are built in one process: %s", why)
+            (log.info if self.config.workers > 1 else log.debug)(
+                "pages are built in one process: %s", why)
             return
         workers = PageWorkers(processes, self._feed_search_index)
         workers.start(config, files, nav, self._become_page_process,
