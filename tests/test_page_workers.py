@@ -4,7 +4,6 @@ logs is logged once, and counts for --strict; a page process that fails fails th
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import signal
@@ -22,6 +21,7 @@ from glosa.adapter import page_workers
 from glosa.adapter.page_workers import AUTO_MIN_PAGES, shares, worker_count
 
 from .conftest import LEGEND_ES, seed_note, write_vault
+from .test_page_cache import _files
 
 #: A note after every other in MkDocs' page order (a folder's files before its folders,
 #: folders by name): its page is in the last process's share.
@@ -32,16 +32,6 @@ def _note(title: str, body: str) -> str:
     """A note of the generated vault's Spanish half (its index and legend)."""
     return seed_note(title, body=body, parent="Glosario de pruebas ⚫①",
                      legend=LEGEND_ES.replace("Leyenda 🔴②", "Leyenda de niveles 🔴②"))
-
-
-def _files(site: Path) -> dict[str, str]:
-    found = {}
-    for dirpath, _dirnames, filenames in os.walk(site):
-        for name in filenames:
-            path = Path(dirpath) / name
-            found[path.relative_to(site).as_posix()] = hashlib.sha256(
-                path.read_bytes()).hexdigest()
-    return found
 
 
 class Vault:
