@@ -276,6 +276,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         _release_memory_settings()
         core = _core_config(self.config)
+        _resolved.cache_clear()
         language = config.theme.get("language")
         if isinstance(language, str) and is_language_code(language.lower()):
             core = replace(core, site_language=language.lower())
@@ -1219,7 +1220,15 @@ def _theme_languages() -> frozenset[str]:
 def _is_vault_file(file: File, docs_dir: Path) -> bool:
     """A file MkDocs found in the docs folder (theme files and generated ones are not)."""
     return file.generated_by is None and file.src_dir is not None and (
-        Path(file.src_dir).resolve() == docs_dir)
+        _resolved(file.src_dir) == docs_dir)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(folder: str) -> Path:
+    # Every file of a folder names the same one: resolved once (a system call per path
+    # element), not once per file (10,000 notes took a second). The cache is cleared at
+    # the start of each build, so `mkdocs serve` sees a folder moved or relinked.
+    return Path(folder).resolve()
 
 
 _URL_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
