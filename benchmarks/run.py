@@ -5,6 +5,7 @@
 
 * ``plain``: MkDocs + Material on the same files, a one-page ``nav``, no glosa;
 * ``glosa``: ``mkdocs build`` with ``plugins: [glosa]`` and the Material theme;
+* ``glosa-1``: the same with ``workers: 1`` (its pages built in one process);
 * ``peer``:  MkDocs + Material + ``mkdocs-roamlinks-plugin`` (one-page ``nav`` too);
 * ``check``: ``glosa check`` on the vault.
 
@@ -59,7 +60,7 @@ REPO = HERE.parent
 WORK = HERE / ".work"
 RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = HERE / "results.json"
-CASES = ("plain", "glosa", "peer", "check")
+CASES = ("plain", "glosa", "glosa-1", "peer", "check")
 CHROMIUM = "/usr/bin/chromium"
 #: Results shown per search page in Pagefind's own UI, whose fragments a query loads.
 PAGEFIND_PAGE_SIZE = 5
@@ -158,6 +159,9 @@ def write_configs(workdir: Path, vault: Path, home: str) -> dict[str, Path]:
                  f"{nav}",
         "glosa": f"site_name: glosa\ndocs_dir: {_yaml_str(docs)}\ntheme:\n  name: material\n"
                  "plugins:\n  - glosa\n",
+        # The same site with its pages built in one process (the option `workers`).
+        "glosa-1": f"site_name: glosa\ndocs_dir: {_yaml_str(docs)}\ntheme:\n  name: material\n"
+                   "plugins:\n  - glosa:\n      workers: 1\n",
         "peer": f"site_name: peer\ndocs_dir: {_yaml_str(docs)}\ntheme:\n  name: material\n"
                 "plugins:\n  - search\n  - roamlinks\n" + nav,
     }
@@ -589,7 +593,7 @@ def machine_info() -> dict[str, Any]:
         #: Uncommitted changes to the package or its templates at the time of the run.
         "uncommitted": [line[3:] for line in git("status", "--porcelain", "--",
                                                  "plugins", "templates").splitlines()],
-        "plugin_present": (REPO / "plugins" / "glosa" / "plugin.py").is_file(),
+        "plugin_present": (REPO / "plugins" / "glosa" / "adapter" / "plugin.py").is_file(),
         "versions": {name: _version(name) for name in (
             "glosa", "mkdocs", "mkdocs-material", "mkdocs-roamlinks-plugin", "pagefind",
             "pagefind_bin_extended", "pagefind_bin", "playwright")},
@@ -651,6 +655,7 @@ def render_markdown(data: dict[str, Any], analysis: str) -> str:
         "",
         "Cases, all on the same generated vault per size: **plain** = MkDocs + Material, "
         "one-page `nav`, no glosa; **glosa** = `mkdocs build` with `plugins: [glosa]`; "
+        "**glosa-1** = the same with `workers: 1` (pages built in one process); "
         "**peer** = MkDocs + Material + mkdocs-roamlinks-plugin, one-page `nav`; **check** = "
         "`glosa check`. Wall time, CPU time (user + system) and peak RSS of the whole "
         "command (fresh process, interpreter start-up included, process tree included). "
