@@ -17,6 +17,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from glosa.cache import shared_store
+
 from .conftest import seed_note, write_vault
 
 NOTES: dict[str, str | bytes] = {
@@ -255,3 +257,22 @@ def test_a_note_added_to_a_folder_renders_its_siblings_explorer_again(tmp_path: 
     explorer = alpha.split('<nav class="glosa-explorer"', 1)[1].split("</nav>", 1)[0]
     assert 'href="../Delta/"' in explorer and 'aria-current="page"' in explorer
     site.assert_same_as_cold()
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(site: Site) -> None:
+    site.build()
+    compiled = sorted((site.cache_dir / "templates").glob("__jinja2_*.cache"))
+    assert compiled
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[:20] + b"\x00 not marshal data")
+    site.build()  # compiled again from the templates, not an error
+    # The templates this build used (its 404 page's) are kept again, whole.
+    assert any(path.read_bytes()[20:38] != b"\x00 not marshal data" for path in compiled)
+    site.assert_same_as_cold()
+
+
+def test_clearing_the_cache_removes_the_files_builds_kept(site: Site) -> None:
+    site.build()
+    assert (site.cache_dir / "pages").is_dir() and (site.cache_dir / "templates").is_dir()
+    shared_store(site.cache_dir).clear()
+    assert not site.cache_dir.exists()

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ import msgpack  # type: ignore[import-untyped]  # msgpack ships no type hints
 
 from .files import write_atomic
 
-__all__ = ["CACHE_FORMAT", "CacheStore", "code_fingerprint", "default_cache_dir", "shared_store"]
+__all__ = ["CACHE_FOLDERS", "CACHE_FORMAT", "CacheStore", "code_fingerprint", "default_cache_dir",
+           "shared_store"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,11 @@ def code_fingerprint() -> str:
         except OSError:
             digest.update(b"?")
     return digest.hexdigest()
+
+
+#: Folders of the cache folder that hold files rather than entries (the page cache's
+#: pages, the kept search bundles, the theme's compiled templates).
+CACHE_FOLDERS = ("pages", "search", "templates")
 
 
 def shared_store(root: Path | None) -> CacheStore:
@@ -196,6 +203,12 @@ class CacheStore:
         for entry in self.root.glob("*.msgpack"):
             if entry.is_file() and not entry.is_symlink():
                 entry.unlink()
+        # The folders the build keeps files in: kept pages, search bundles, compiled
+        # templates (a link of that name is not followed).
+        for name in CACHE_FOLDERS:
+            folder = self.root / name
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
         for marker in (".gitignore", "CACHEDIR.TAG"):
             path = self.root / marker
             if path.is_file() and path.read_text(encoding="utf-8", errors="replace") in (

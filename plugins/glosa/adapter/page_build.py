@@ -33,7 +33,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, FileSystemBytecodeCache, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -45,7 +46,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..cache import CacheStore
 
-__all__ = ["PAGE_TEMPLATE", "PageCache"]
+__all__ = ["PAGE_TEMPLATE", "PageCache", "TemplateCache"]
 
 log = get_plugin_logger(__name__)
 
@@ -386,3 +387,26 @@ class PageCache:
                 pass
             return False
         return True
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """The theme's templates compiled by an earlier build (Jinja's bytecode cache, keyed by
+    each template's source): a build whose pages all come from the page cache still
+    compiled Material's templates for its 404 page, and every page process compiled them
+    again. A damaged file is compiled again, never an error."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a truncated or foreign file: marshal's own errors vary
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a cache that cannot be written is one that is not kept

@@ -86,7 +86,7 @@ from ..site.publishing import (
 )
 from ..site.search_cache import KeptSearchIndex, pagefind_version
 from ..site.search_index import SearchIndexer, SearchIndexError, names_file, search_record
-from .page_build import PAGE_TEMPLATE, PageCache
+from .page_build import PAGE_TEMPLATE, PageCache, TemplateCache
 from .page_workers import SKIP_TEMPLATE, PageWorkers, WorkerError, WorkerResult, relog, worker_count
 
 if TYPE_CHECKING:
@@ -1108,6 +1108,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return ""
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        root = self._cache_root(config)
+        if root is not None and env.bytecode_cache is None:
+            try:
+                shared_store(root).prepare()
+                env.bytecode_cache = TemplateCache(root / "templates")
+            except OSError as exc:
+                log.info("cache: templates are not kept: %s", exc)
         if self._workers is not None:
             self._workers.pages_read()  # the page processes' search records may follow
         if self._live is not None:
