@@ -1010,6 +1010,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_build_error(self, *, error: Exception) -> None:
         _release_memory_settings()
         self.page_cache = None  # nothing of a failed build is kept
+        if self.body_cache is not None:
+            self.body_cache.close()
         self.body_cache = None
         if self._live is not None:
             self._live.build_started()  # no fast path from a failed build
@@ -1040,6 +1042,9 @@ def _take_rendered(page: Page, rendered: RenderedNote, config: MkDocsConfig,
     """``Page.render`` for a note glosa rendered: its HTML (sanitized next, in
     on_page_content) and its table of contents, for Material's sidebar."""
     page.content = rendered.html
+    # The page holds the HTML now; the render step, which MkDocs keeps with the page
+    # until the build ends, need not hold it too.
+    rendered.html = ""
     page.toc = get_toc(_toc_tokens(rendered.toc))
     page._title_from_render = None  # the title is the page's meta title
     page.present_anchor_ids = set(_toc_ids(rendered.toc))
