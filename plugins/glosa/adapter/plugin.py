@@ -187,6 +187,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.exports: SiteExports | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
+        #: Page furniture made right before a page's template (_PageMemory).
+        self._memory = _PageMemory()
         self._rendered: dict[str, RenderedNote] = {}
         self._diagnostic_lines: set[tuple[str, int]] | None = None
         self.renderer: NoteRenderer | None = None
@@ -304,6 +306,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._diagnostic_lines = None
         self._nav_cache = {}
         self._rendered = {}
+        self._memory = _PageMemory()
         self._setup_renderer(config)
         self._plan_pages()
         _configure_theme(config, self)
@@ -757,7 +760,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "description": html.escape(description, quote=True),
             "glosa_lang": note.lang,
             "glosa_kind": "note",
-            "glosa": self._note_context(note, page, description),
+            "glosa": None,  # made right before the page's template (_PageMemory)
         }
         self._kb_page_meta(note, page)
         # MkDocs does not parse the note again: the page's render step (a new
@@ -818,6 +821,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
+        self._memory.page_template_next(self, page)
         lang = page.meta.get("glosa_lang") or self.core.default_language
         # glosa's own template variables, beside MkDocs' typed ones.
         extra = cast("dict[str, Any]", context)
@@ -938,13 +942,18 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 if kept is not None and self.body_cache is not None:
                     self.body_cache.keep(src, kept[0], kept[1], content, rendered)
         else:
-            fragments = self._fragments.pop(page.file.src_uri, [])
+            fragments = self._fragments.pop(page.file.src_uri, None)
             # A generated page: its listing comes from glosa's templates, which escape
             # every value, and need not go through the sanitizer (an A–Z index of
             # thousands of terms would cost more than the notes); what Markdown and other
             # plugins made of the page still does.
-            content = fill_placeholders(sanitize_html(html_content, page.url), fragments,
-                                        self._nonce)
+            content = sanitize_html(html_content, page.url)
+            if fragments is None:
+                self._memory.listing_due(page)
+                if self.page_cache is not None:
+                    page.meta["template"] = PAGE_TEMPLATE
+                return content
+            content = fill_placeholders(content, fragments, self._nonce)
         if self._indexer is not None or self.live_records is not None:
             self._add_search_record(page, content)
         if self.page_cache is not None:
@@ -1018,6 +1027,46 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
+
+
+class _PageMemory:
+    """What of a page glosa makes right before its template and lets go of once the page
+    is written: MkDocs keeps every page, with its content, until the build ends, and
+    renders the templates only once every page's content is made; a 10,000-note site held
+    over 200 MB of listings and term furniture that way.
+
+    Made late: a note's term furniture (``page.meta["glosa"]``) and the listing of a
+    generated page that no search record needs (the homes' are searched). Let go: the
+    content and term furniture of the page written before (pages are written one at a
+    time; a page rendered again, by `mkdocs serve`, is read again first).
+    """
+
+    def __init__(self) -> None:
+        self._listings: set[str] = set()
+        self._written: Page | None = None
+
+    def listing_due(self, page: Page) -> None:
+        self._listings.add(page.file.src_uri)
+
+    def page_template_next(self, plugin: GlosaPlugin, page: Page) -> None:
+        """Called first thing by on_page_context, before the page's template."""
+        done, self._written = self._written, page
+        if done is not None and done is not page:
+            done.content = ""
+            if done.meta.get("glosa_kind") == "note":
+                done.meta["glosa"] = None
+        src = page.file.src_uri
+        if page.meta.get("glosa_kind") == "note" and page.meta.get("glosa") is None:
+            note = plugin._note_at(src)
+            if note is not None and plugin.model is not None:
+                page.meta["glosa"] = plugin._note_context(note, page,
+                                                          plugin.model.summary(note))
+        if src in self._listings:
+            self._listings.discard(src)
+            spec = plugin.generated[src]
+            page.content = plugin._kb_decorate(fill_placeholders(
+                page.content or "", [plugin.pages.listing(spec, page.url)], plugin._nonce),
+                page)
 
 
 def _add_backlinks_to_toc(page: Page, title: str) -> None:
@@ -1216,7 +1265,9 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
 def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> str:
     """The Markdown (an H1 and a placeholder) of a generated page; its listing's HTML
     (pages.py) goes in after Markdown, which need not parse it."""
-    plugin._fragments[page.file.src_uri] = [plugin.pages.listing(spec, page.url)]
+    if plugin._search_language(page.file.src_uri) is not None:
+        # A home: its search record is made from its whole content, listing included.
+        plugin._fragments[page.file.src_uri] = [plugin.pages.listing(spec, page.url)]
     title = html.escape(plugin._generated_title(spec)).replace("#", "&#35;")
     return f"# {title}\n\nglosa{plugin._nonce}x0x\n"
 
