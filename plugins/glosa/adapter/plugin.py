@@ -760,8 +760,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "description": html.escape(description, quote=True),
             "glosa_lang": note.lang,
             "glosa_kind": "note",
-            "glosa": None,  # made right before the page's template (_PageMemory)
+            # The rest is made right before the page's template (_PageMemory); the
+            # sitemap, written before any page, reads the alternates.
+            "glosa": {"alternates": self.pages.alternates(note)},
         }
+        self._memory.furniture_due(page)
         self._kb_page_meta(note, page)
         # MkDocs does not parse the note again: the page's render step (a new
         # Python-Markdown instance per page, its extensions looked up each time) is
@@ -1043,20 +1046,26 @@ class _PageMemory:
 
     def __init__(self) -> None:
         self._listings: set[str] = set()
+        self._furniture: set[str] = set()
         self._written: Page | None = None
 
     def listing_due(self, page: Page) -> None:
         self._listings.add(page.file.src_uri)
+
+    def furniture_due(self, page: Page) -> None:
+        self._furniture.add(page.file.src_uri)
 
     def page_template_next(self, plugin: GlosaPlugin, page: Page) -> None:
         """Called first thing by on_page_context, before the page's template."""
         done, self._written = self._written, page
         if done is not None and done is not page:
             done.content = ""
-            if done.meta.get("glosa_kind") == "note":
-                done.meta["glosa"] = None
+            furniture = done.meta.get("glosa") if done.meta.get("glosa_kind") == "note" else None
+            if isinstance(furniture, dict):
+                done.meta["glosa"] = {"alternates": furniture.get("alternates", [])}
         src = page.file.src_uri
-        if page.meta.get("glosa_kind") == "note" and page.meta.get("glosa") is None:
+        if src in self._furniture:
+            self._furniture.discard(src)
             note = plugin._note_at(src)
             if note is not None and plugin.model is not None:
                 page.meta["glosa"] = plugin._note_context(note, page,
