@@ -824,7 +824,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
-        self._memory.page_template_next(self, page)
+        self._memory.before_template(self, page)
         lang = page.meta.get("glosa_lang") or self.core.default_language
         # glosa's own template variables, beside MkDocs' typed ones.
         extra = cast("dict[str, Any]", context)
@@ -1055,7 +1055,7 @@ class _PageMemory:
     def furniture_due(self, page: Page) -> None:
         self._furniture.add(page.file.src_uri)
 
-    def page_template_next(self, plugin: GlosaPlugin, page: Page) -> None:
+    def before_template(self, plugin: GlosaPlugin, page: Page) -> None:
         """Called first thing by on_page_context, before the page's template."""
         done, self._written = self._written, page
         if done is not None and done is not page:
