@@ -17,7 +17,7 @@ from mkdocs.config import load_config
 
 from glosa.cache import pack, unpack
 from glosa.site.model import _line_starts, _nth_line
-from glosa.site.search_index import RecordSpool, SearchIndexer, search_record
+from glosa.site.search_index import RecordSpool, SearchIndexer, SearchIndexError, search_record
 
 from .test_page_cache import Site
 
@@ -96,8 +96,24 @@ def test_the_spool_gives_back_each_record_in_order() -> None:
     for url, record in records:
         spool.append(url, record)
     assert list(spool) == records
+    # A reader that stops early leaves the next record to go at the end.
+    assert next(iter(spool)) == records[0]
     spool.append("/es/z/", "<p>más</p>")
     assert list(spool) == [*records, ("/es/z/", "<p>más</p>")]
+    spool.close()
+
+
+def test_a_spool_that_cannot_be_written_is_a_clear_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    spool = RecordSpool()
+
+    def full(data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spool._file, "write", full)
+    with pytest.raises(SearchIndexError, match=r"temporary file.*No space left"):
+        spool.append("/es/a/", "<p>uno</p>")
+    assert spool.count == 0
     spool.close()
 
 

@@ -17,6 +17,7 @@ costs more than indexing them.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import json
@@ -96,35 +97,50 @@ def _lower_priority(command: list[str]) -> list[str]:
 _SPOOL_HEADER = struct.Struct("<II")
 
 
+def _spool_error(exc: Exception) -> SearchIndexError:
+    return SearchIndexError(f"search index: cannot keep its records in a temporary file "
+                            f"({exc})")
+
+
 class RecordSpool:
     """Search records (URL and HTML) kept in a temporary file, in the order handed in, to
     be read back in that order: the records of a language's thousands of pages are most
     of a page's size each, and a build that must keep them keeps them out of memory."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile()
+        try:
+            self._file: IO[bytes] = tempfile.TemporaryFile()
+        except OSError as exc:
+            raise _spool_error(exc) from None
         self.count = 0
 
     def append(self, url: str, record: str) -> None:
         # surrogatepass: a record holding a lone surrogate reads back as it was.
         url_bytes = url.encode("utf-8", "surrogatepass")
         data = record.encode("utf-8", "surrogatepass")
-        self._file.write(_SPOOL_HEADER.pack(len(url_bytes), len(data)))
-        self._file.write(url_bytes)
-        self._file.write(data)
+        try:
+            self._file.write(_SPOOL_HEADER.pack(len(url_bytes), len(data)))
+            self._file.write(url_bytes)
+            self._file.write(data)
+        except OSError as exc:
+            raise _spool_error(exc) from None
         self.count += 1
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         """The records so far, in order (appending while reading is not supported)."""
-        self._file.flush()
-        self._file.seek(0)
         try:
+            self._file.flush()
+            self._file.seek(0)
             for _ in range(self.count):
                 url_size, size = _SPOOL_HEADER.unpack(self._file.read(_SPOOL_HEADER.size))
                 url = self._file.read(url_size).decode("utf-8", "surrogatepass")
                 yield url, self._file.read(size).decode("utf-8", "surrogatepass")
+        except (OSError, struct.error) as exc:
+            raise _spool_error(exc) from None
         finally:
-            self._file.seek(0, os.SEEK_END)
+            # Appends go on at the end, however far the reader went.
+            with contextlib.suppress(OSError, ValueError):
+                self._file.seek(0, os.SEEK_END)
 
     def close(self) -> None:
         self._file.close()
