@@ -5,6 +5,8 @@ build without the cache."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from glosa.cache import CacheStore
+from glosa.cache import CacheStore, pack, unpack
 
 from .conftest import seed_note, write_vault
 from .test_page_cache import Site
@@ -129,30 +131,89 @@ def test_a_settings_change_renders_every_body(site: Site) -> None:
     site.assert_same_as_cold()
 
 
-@pytest.mark.parametrize("damage", ["bytes", "shape", "question"])
+def _rewrite_bodies(store: CacheStore, folder: Path,
+                    change: Callable[[str, list[Any]], list[Any] | None]) -> None:
+    """Pack every kept body again, as ``change`` makes it (None: left out), into a new
+    bodies file under the build's own key (as another glosa could have left them)."""
+    listed = store.load("bodies")
+    assert isinstance(listed, dict)
+    data = (folder / f"{listed['blob']}.bin").read_bytes()
+    out = bytearray()
+    pages = {}
+    for src, (key, offset, size, _digest) in listed["pages"].items():
+        body = change(src, unpack(data[offset:offset + size]))
+        if body is None:
+            continue
+        packed = pack(body)
+        pages[src] = [key, len(out), len(packed),
+                      hashlib.blake2b(packed, digest_size=16).hexdigest()]
+        out += packed
+    (folder / "0123456789abcdef.bin").write_bytes(bytes(out))
+    store.save("bodies", {"blob": "0123456789abcdef", "pages": pages})
+
+
+@pytest.mark.parametrize("damage", ["list", "body", "missing", "shape", "question"])
 def test_a_damaged_entry_is_ignored(site: Site, damage: str) -> None:
     first = _bodies(site)
     entry = site.cache_dir / "bodies.msgpack"
-    if damage == "bytes":
+    folder = site.cache_dir / "bodies"
+    (blob,) = folder.glob("*.bin")
+    expected = EVERY_NOTE
+    if damage == "list":
         data = entry.read_bytes()
         entry.write_bytes(data[:90] + bytes(255 - b for b in data[90:]))
-        expected = EVERY_NOTE
+    elif damage == "missing":
+        blob.unlink()
+    elif damage == "body":
+        # One byte of Gato's body: its digest no longer matches; the others still do.
+        listed = first.store.load("bodies")
+        _key, offset, size, _digest = listed["pages"]["es/Gato 🟡③.md"]
+        data = bytearray(blob.read_bytes())
+        data[offset + size // 2] ^= 1
+        blob.write_bytes(bytes(data))
+        expected = {"es/Gato 🟡③.md"}
     else:
-        # Entries of another shape, under this build's own key (as another glosa could
-        # have left them): each is rendered again, not trusted.
-        store: CacheStore = first.store
-        kept = store.load("bodies")
-        assert isinstance(kept, dict)
-        if damage == "shape":
-            kept["es/Gato 🟡③.md"][3] = 7  # content: not text
-            kept["es/Pez 🟢④.md"] = kept["es/Pez 🟢④.md"][:3]
-        else:
-            kept["es/Gato 🟡③.md"][1].append([["what", 1], None])
-            kept["es/Pez 🟢④.md"][1].append([["link", "es/Pez 🟢④.md", 99], None])
-        store.save("bodies", kept)
+        def change(src: str, body: list[Any]) -> list[Any] | None:
+            if damage == "shape":
+                if src == "es/Gato 🟡③.md":
+                    body[2] = 7  # content: not text
+                elif src == "es/Pez 🟢④.md":
+                    body = body[:3]
+            elif src == "es/Gato 🟡③.md":
+                body[0].append([["what", 1], None])
+            elif src == "es/Pez 🟢④.md":
+                body[0].append([["link", "es/Pez 🟢④.md", 99], None])
+            return body
+
+        _rewrite_bodies(first.store, folder, change)
         expected = {"es/Gato 🟡③.md", "es/Pez 🟢④.md"}
     warm = _bodies(site)
     assert warm.rendered == expected and warm.hits == EVERY_NOTE - expected
+    site.assert_same_as_cold()
+    # The damaged ones rendered again are kept again, in one bodies file.
+    assert len(list(folder.glob("*.bin"))) == 1
+    assert _bodies(site).hits == EVERY_NOTE
+
+
+def test_bodies_are_read_from_their_file_when_a_page_asks(site: Site) -> None:
+    """A build holds no kept body in memory: it reads each from the bodies file when its
+    page is built, and writes the bodies it rendered to a file as it goes."""
+    _bodies(site)
+    _write(site, "es/Roca 🟢④.md", "Piedra sin enlaces.")
+    config = load_config(str(site.config("cached", True)))
+    config.plugins.on_startup(command="build", dirty=False)
+    plugin = config.plugins["glosa"]
+    build(config)
+    bodies = plugin.body_cache
+    assert bodies.rendered == {"es/Roca 🟢④.md"} and bodies.hits == EVERY_NOTE - bodies.rendered
+    # What a kept page holds in memory: where its body is, never the body.
+    assert bodies._kept.keys() == EVERY_NOTE
+    assert all(len(value) == 4 and not any(isinstance(v, str) and len(v) > 40 for v in value)
+               for value in bodies._kept.values())
+    # The new file holds Roca's new body and the reused ones; the earlier file is gone.
+    (blob,) = (site.cache_dir / "bodies").glob("*.bin")
+    assert b"Piedra sin enlaces." in blob.read_bytes()
+    assert not list((site.cache_dir / "bodies").glob(".*.tmp"))
     site.assert_same_as_cold()
 
 

@@ -48,7 +48,9 @@ class Vault:
         folder.mkdir(exist_ok=True)
         config_file = folder / "mkdocs.yml"
         config_file.write_text(
-            f"site_name: T\ndocs_dir: {self.docs}\nsite_dir: {folder / 'site'}\n"
+            # With an address: the sitemap lists every page with its alternates.
+            f"site_name: T\nsite_url: https://example.org/\ndocs_dir: {self.docs}\n"
+            f"site_dir: {folder / 'site'}\n"
             f"strict: {str(strict).lower()}\ntheme:\n  name: material\n"
             + (f"  custom_dir: {custom_dir}\n" if custom_dir else "")
             + f"plugins:\n  - glosa:\n      workers: {workers}\n"
@@ -92,6 +94,8 @@ def test_a_site_built_in_processes_is_the_site_built_in_one(vault: Vault,
     assert len(names) == len(set(names))
     site = vault.site("split")
     assert any(name.startswith("pagefind/es/") for name in site)
+    sitemap = (vault.root / "split" / "site" / "sitemap.xml").read_text("utf-8")
+    assert sitemap.count('hreflang="en"') > 50
     _assert_same(vault.site("one"), site)
 
 

@@ -169,12 +169,13 @@ def test_a_file_pagefind_names_outside_its_bundle_is_refused(tmp_path: Path) -> 
     output = tmp_path / "pagefind"
     indexer = SearchIndexer(output, expected={"es": ["/es/a/"]})
     indexer.add("es", "/es/a/", record("Retención", "clientes"))
-    bundle = indexer._bundles["es"]
+    process = indexer._by_lang["es"]
+    bundle = process._bundles["es"]
     indexer.finish()
     bundle.written = Future()
     sent: Future[dict[str, object]] = Future()
     sent.set_result({"files": [{"path": "../../escaped.txt", "content": "eA=="}]})
-    indexer._write_files(bundle, sent)
+    process._write_files(bundle, sent)
     with pytest.raises(SearchIndexError):
         bundle.written.result()
     assert not (tmp_path / "escaped.txt").exists()

@@ -112,7 +112,11 @@ def _ext_hook(code: int, data: bytes) -> Any:
 def pack(value: Any) -> bytes:
     """``value`` (plain data: None, bool, numbers, str, bytes, lists, tuples (read back as
     lists), sets (read back as sorted lists), dicts, dates and datetimes) as msgpack bytes."""
-    return msgpack.packb(value, default=_default, use_bin_type=True)  # type: ignore[no-any-return]
+    # unicode_errors names the encoder msgpack calls for each string (the same bytes):
+    # without it msgpack takes each string's UTF-8 form from CPython, which keeps that form
+    # in the string for as long as it lives, a second copy of every note body it packed.
+    return msgpack.packb(value, default=_default, use_bin_type=True,  # type: ignore[no-any-return]
+                         unicode_errors="strict")
 
 
 def unpack(data: bytes | memoryview) -> Any:

@@ -190,6 +190,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.exports: SiteExports | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
+        #: Page furniture made right before a page's template (_PageMemory).
+        self._memory = _PageMemory()
         self._rendered: dict[str, RenderedNote] = {}
         self._diagnostic_lines: set[tuple[str, int]] | None = None
         self.renderer: NoteRenderer | None = None
@@ -320,6 +322,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._diagnostic_lines = None
         self._nav_cache = {}
         self._rendered = {}
+        self._memory = _PageMemory()
         self._setup_renderer(config)
         self._plan_pages()
         _configure_theme(config, self)
@@ -775,8 +778,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             "description": html.escape(description, quote=True),
             "glosa_lang": note.lang,
             "glosa_kind": "note",
-            "glosa": self._note_context(note, page, description),
+            # The rest is made right before the page's template (_PageMemory); the
+            # sitemap, written before any page, reads the alternates.
+            "glosa": {"alternates": self.pages.alternates(note)},
         }
+        self._memory.furniture_due(page)
         self._kb_page_meta(note, page)
         # MkDocs does not parse the note again: the page's render step (a new
         # Python-Markdown instance per page, its extensions looked up each time) is
@@ -838,6 +844,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                         nav: Any) -> TemplateContext:
         if not self._builds_here(page.file.src_uri):
             return context
+        self._memory.before_template(self, page)
         lang = page.meta.get("glosa_lang") or self.core.default_language
         # glosa's own template variables, beside MkDocs' typed ones.
         extra = cast("dict[str, Any]", context)
@@ -961,13 +968,18 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 if kept is not None and self.body_cache is not None:
                     self.body_cache.keep(src, kept[0], kept[1], content, rendered)
         else:
-            fragments = self._fragments.pop(page.file.src_uri, [])
+            fragments = self._fragments.pop(page.file.src_uri, None)
             # A generated page: its listing comes from glosa's templates, which escape
             # every value, and need not go through the sanitizer (an A–Z index of
             # thousands of terms would cost more than the notes); what Markdown and other
             # plugins made of the page still does.
-            content = fill_placeholders(sanitize_html(html_content, page.url), fragments,
-                                        self._nonce)
+            content = sanitize_html(html_content, page.url)
+            if fragments is None:
+                self._memory.listing_due(page)
+                if self.page_cache is not None:
+                    page.meta["template"] = PAGE_TEMPLATE
+                return content
+            content = fill_placeholders(content, fragments, self._nonce)
         if (self._indexer is not None or self.live_records is not None
                 or self._collected is not None):
             self._add_search_record(page, content)
@@ -1060,6 +1072,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._collected = []
         self._indexer = None  # the first process's, fed there
         self._live = None
+        if self.body_cache is not None:
+            self.body_cache.in_another_process()
 
     def _feed_search_index(self, records: list[tuple[str, str, str]]) -> None:
         """A page process's search records (from a reader thread, once this process has
@@ -1101,8 +1115,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             note = self._note_at(page.file.src_uri)
             if note is None or not note.readable:
                 return None  # as MkDocs renders it (on_page_content skips its template)
+            # The sitemap, which this process writes, reads every page's alternates.
             page.meta = {"title": html.escape(page_title(note, self.core.profile)),
-                         "glosa_lang": note.lang, "glosa_kind": "note"}
+                         "glosa_lang": note.lang, "glosa_kind": "note",
+                         "glosa": {"alternates": self.pages.alternates(note)}}
         page.meta["template"] = SKIP_TEMPLATE
         page.render = functools.partial(_take_nothing, page)  # type: ignore[method-assign]
         return ""
@@ -1127,12 +1143,60 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             workers.abort()
         _release_memory_settings()
         self.page_cache = None  # nothing of a failed build is kept
+        if self.body_cache is not None:
+            self.body_cache.close()
         self.body_cache = None
         if self._live is not None:
             self._live.build_started()  # no fast path from a failed build
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
+
+
+class _PageMemory:
+    """What of a page glosa makes right before its template and lets go of once the page
+    is written: MkDocs keeps every page, with its content, until the build ends, and
+    renders the templates only once every page's content is made; a 10,000-note site held
+    over 200 MB of listings and term furniture that way.
+
+    Made late: a note's term furniture (``page.meta["glosa"]``) and the listing of a
+    generated page that no search record needs (the homes' are searched). Let go: the
+    content and term furniture of the page written before (pages are written one at a
+    time; a page rendered again, by `mkdocs serve`, is read again first).
+    """
+
+    def __init__(self) -> None:
+        self._listings: set[str] = set()
+        self._furniture: set[str] = set()
+        self._written: Page | None = None
+
+    def listing_due(self, page: Page) -> None:
+        self._listings.add(page.file.src_uri)
+
+    def furniture_due(self, page: Page) -> None:
+        self._furniture.add(page.file.src_uri)
+
+    def before_template(self, plugin: GlosaPlugin, page: Page) -> None:
+        """Called first thing by on_page_context, before the page's template."""
+        done, self._written = self._written, page
+        if done is not None and done is not page:
+            done.content = ""
+            furniture = done.meta.get("glosa") if done.meta.get("glosa_kind") == "note" else None
+            if isinstance(furniture, dict):
+                done.meta["glosa"] = {"alternates": furniture.get("alternates", [])}
+        src = page.file.src_uri
+        if src in self._furniture:
+            self._furniture.discard(src)
+            note = plugin._note_at(src)
+            if note is not None and plugin.model is not None:
+                page.meta["glosa"] = plugin._note_context(note, page,
+                                                          plugin.model.summary(note))
+        if src in self._listings:
+            self._listings.discard(src)
+            spec = plugin.generated[src]
+            page.content = plugin._kb_decorate(fill_placeholders(
+                page.content or "", [plugin.pages.listing(spec, page.url)], plugin._nonce),
+                page)
 
 
 def _add_backlinks_to_toc(page: Page, title: str) -> None:
@@ -1157,6 +1221,9 @@ def _take_rendered(page: Page, rendered: RenderedNote, config: MkDocsConfig,
     """``Page.render`` for a note glosa rendered: its HTML (sanitized next, in
     on_page_content) and its table of contents, for Material's sidebar."""
     page.content = rendered.html
+    # The page holds the HTML now; the render step, which MkDocs keeps with the page
+    # until the build ends, need not hold it too.
+    rendered.html = ""
     page.toc = get_toc(_toc_tokens(rendered.toc))
     page._title_from_render = None  # the title is the page's meta title
     page.present_anchor_ids = set(_toc_ids(rendered.toc))
@@ -1343,7 +1410,9 @@ def _navigation(plugin: GlosaPlugin) -> list[Any]:
 def _render_generated(plugin: GlosaPlugin, spec: dict[str, Any], page: Page) -> str:
     """The Markdown (an H1 and a placeholder) of a generated page; its listing's HTML
     (pages.py) goes in after Markdown, which need not parse it."""
-    plugin._fragments[page.file.src_uri] = [plugin.pages.listing(spec, page.url)]
+    if plugin._search_language(page.file.src_uri) is not None:
+        # A home: its search record is made from its whole content, listing included.
+        plugin._fragments[page.file.src_uri] = [plugin.pages.listing(spec, page.url)]
     title = html.escape(plugin._generated_title(spec)).replace("#", "&#35;")
     return f"# {title}\n\nglosa{plugin._nonce}x0x\n"
 

@@ -13,6 +13,7 @@ import json
 import posixpath
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -300,6 +301,27 @@ class Backlink:
     link: WikiLink
 
 
+def _line_starts(text: str) -> tuple[str, array[int]]:
+    """``text`` and the offset at which each of its lines starts."""
+    starts = array("q", [0])
+    find = text.find
+    at = find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    return text, starts
+
+
+def _nth_line(text: str, starts: array[int], index: int) -> str:
+    """``text.split("\n")[index]`` (a negative index counts from the end, as there)."""
+    if index < 0:
+        index += len(starts)
+    if not 0 <= index < len(starts):
+        raise IndexError("line index out of range")
+    end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+    return text[starts[index]:end]
+
+
 @dataclass
 class SiteModel:
     """Derived, cross-note facts of a vault, computed once per build."""
@@ -315,7 +337,9 @@ class SiteModel:
     _listings: dict[tuple[str, str], Any] = field(default_factory=dict)
     _summaries: dict[int, str] = field(default_factory=dict)
     _lines: dict[tuple[int, int], str] = field(default_factory=dict)
-    _split: dict[int, list[str]] = field(default_factory=dict)
+    #: Per note: its text without comments and where each of its lines starts (the
+    #: body itself when it has no comment: no second copy of every body).
+    _split: dict[int, tuple[str, array[int]]] = field(default_factory=dict)
 
     #: Each note's own translation links, resolved (before pairing both ways).
     _explicit: dict[int, dict[str, Note]] = field(default_factory=dict)
@@ -491,11 +515,11 @@ class SiteModel:
         key = (id(note), line)
         text = self._lines.get(key)
         if text is None:
-            lines = self._split.get(id(note))
-            if lines is None:
+            split = self._split.get(id(note))
+            if split is None:
                 # Comments are never quoted: a `%%` note to self stays private.
-                lines = self._split[id(note)] = without_comments(note.body).split("\n")
-            text = self._lines[key] = plain_text(lines[line - note.body_line])
+                split = self._split[id(note)] = _line_starts(without_comments(note.body))
+            text = self._lines[key] = plain_text(_nth_line(*split, line - note.body_line))
         return text
 
     def backlinks_of(self, note: Note, with_snippets: int = 30) -> list[tuple[Note, str]]:

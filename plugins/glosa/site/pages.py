@@ -367,6 +367,14 @@ class SitePages:
 
     # ------------------------------------------------------------------ note pages
 
+    def alternates(self, note: Note) -> list[dict[str, str]]:
+        """The note's translations as the page's alternates (its head and the sitemap)."""
+        site_url = self.site_url
+        # Absolute when the site's address is known: search engines want it so.
+        return [{"lang": lang, "url": self.url_of(t.path), "locale": og_locale(lang),
+                 "absolute": site_url + self.url_of(t.path) if site_url else ""}
+                for lang, t in sorted(self.model.translations.get(id(note), {}).items())]
+
     def note_context(self, note: Note, here: str, page_url: str,
                      description: str) -> dict[str, Any]:
         """The term furniture of a note page (the term template's ``g``): its links are
@@ -433,10 +441,7 @@ class SitePages:
             "is_home": is_home,
             "overview": overview,
             "switch": switch,
-            # Absolute when the site's address is known: search engines want it so.
-            "alternates": [{"lang": lang, "url": self.url_of(t.path), "locale": og_locale(lang),
-                            "absolute": site_url + self.url_of(t.path) if site_url else ""}
-                           for lang, t in sorted(translations.items())],
+            "alternates": self.alternates(note),
             "absolute_url": page_abs if site_url else "",
             "json_ld": json_ld(note, page_abs, self.site_name, home_abs, description),
         }

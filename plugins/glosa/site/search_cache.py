@@ -29,7 +29,7 @@ from typing import Any
 
 from ..cache import CacheStore
 from ..safepaths import UnsafePathError, inside, is_language_code, remove_tree
-from .search_index import SearchIndexer
+from .search_index import RecordSpool, SearchIndexer
 
 __all__ = ["KeptSearchIndex", "pagefind_version"]
 
@@ -73,8 +73,9 @@ class KeptSearchIndex:
         self._kept: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         #: Per language: the (URL, record digest) of every record of this build.
         self._seen: dict[str, list[list[str]]] = {}
-        #: Per language still matching the kept records: the records held back.
-        self._held: dict[str, list[tuple[str, str]]] = {}
+        #: Per language still matching the kept records: the records held back (on disk:
+        #: an unchanged language holds back every record it has until the build ends).
+        self._held: dict[str, RecordSpool] = {}
         self._passing: set[str] = set()
         #: Languages whose bundle came from the cache / was written by Pagefind.
         self.reused: set[str] = set()
@@ -101,7 +102,10 @@ class KeptSearchIndex:
         kept = self._kept_records(lang)
         at = len(seen) - 1
         if at < len(kept) and kept[at] == seen[at]:
-            self._held.setdefault(lang, []).append((url, record))
+            held = self._held.get(lang)
+            if held is None:
+                held = self._held[lang] = RecordSpool()
+            held.append(url, record)
             return
         self._pass(lang)
         self._real().add(lang, url, record)
@@ -110,8 +114,11 @@ class KeptSearchIndex:
         """From now on ``lang``'s records go to Pagefind, the held ones first."""
         self._passing.add(lang)
         indexer = self._real()
-        for url, record in self._held.pop(lang, []):
-            indexer.add(lang, url, record)
+        held = self._held.pop(lang, None)
+        if held is not None:
+            for url, record in held:
+                indexer.add(lang, url, record)
+            held.close()
 
     def finish(self) -> None:
         """Copy in the bundles kept for unchanged languages, have Pagefind write the
@@ -120,7 +127,7 @@ class KeptSearchIndex:
             if len(self._seen[lang]) != len(self._kept_records(lang)) or not self._restore(lang):
                 self._pass(lang)
         self.reused = set(self._held)
-        self._held = {}
+        self._release_held()
         if self._indexer is not None:
             self._indexer.finish()
         self.indexed = set(self._passing)
@@ -133,8 +140,14 @@ class KeptSearchIndex:
             self.store.save(_ENTRY, entry)
 
     def abort(self) -> None:
+        self._release_held()
         if self._indexer is not None:
             self._indexer.abort()
+
+    def _release_held(self) -> None:
+        for held in self._held.values():
+            held.close()
+        self._held = {}
 
     def _restore(self, lang: str) -> bool:
         """Copy ``lang``'s kept bundle into the site when every file checks out."""

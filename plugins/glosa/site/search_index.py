@@ -17,26 +17,28 @@ costs more than indexing them.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import html
 import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pagefind.service import get_executable
 
 from ..safepaths import inside, is_language_code, remove_tree
 
-__all__ = ["SearchIndexError", "SearchIndexer", "names_file", "search_record"]
+__all__ = ["RecordSpool", "SearchIndexError", "SearchIndexer", "names_file", "search_record"]
 
 
 class SearchIndexError(Exception):
@@ -93,6 +95,58 @@ def _lower_priority(command: list[str]) -> list[str]:
     return [nice, "-n", "10", *command] if nice else command
 
 
+_SPOOL_HEADER = struct.Struct("<II")
+
+
+def _spool_error(exc: Exception) -> SearchIndexError:
+    return SearchIndexError(f"search index: cannot keep its records in a temporary file "
+                            f"({exc})")
+
+
+class RecordSpool:
+    """Search records (URL and HTML) kept in a temporary file, in the order handed in, to
+    be read back in that order: the records of a language's thousands of pages are most
+    of a page's size each, and a build that must keep them keeps them out of memory."""
+
+    def __init__(self) -> None:
+        try:
+            self._file: IO[bytes] = tempfile.TemporaryFile()
+        except OSError as exc:
+            raise _spool_error(exc) from None
+        self.count = 0
+
+    def append(self, url: str, record: str) -> None:
+        # surrogatepass: a record holding a lone surrogate reads back as it was.
+        url_bytes = url.encode("utf-8", "surrogatepass")
+        data = record.encode("utf-8", "surrogatepass")
+        try:
+            self._file.write(_SPOOL_HEADER.pack(len(url_bytes), len(data)))
+            self._file.write(url_bytes)
+            self._file.write(data)
+        except OSError as exc:
+            raise _spool_error(exc) from None
+        self.count += 1
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """The records so far, in order (appending while reading is not supported)."""
+        try:
+            self._file.flush()
+            self._file.seek(0)
+            for _ in range(self.count):
+                url_size, size = _SPOOL_HEADER.unpack(self._file.read(_SPOOL_HEADER.size))
+                url = self._file.read(url_size).decode("utf-8", "surrogatepass")
+                yield url, self._file.read(size).decode("utf-8", "surrogatepass")
+        except (OSError, struct.error) as exc:
+            raise _spool_error(exc) from None
+        finally:
+            # Appends go on at the end, however far the reader went.
+            with contextlib.suppress(OSError, ValueError):
+                self._file.seek(0, os.SEEK_END)
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass
 class _Bundle:
     """One language's index inside the Pagefind process."""
@@ -105,10 +159,75 @@ class _Bundle:
     failures: list[str] = field(default_factory=list)
     written: Future[dict[str, Any]] | None = None
     rewrite: bool = False  # a page came after the bundle was written
+    #: Every page handed in: Pagefind lets go of a language's index once its bundle is
+    #: written (a 10,000-page build held two whole indexes at its peak), and a page that
+    #: comes after that has the language indexed again from here.
+    spool: RecordSpool = field(default_factory=RecordSpool)
 
 
 class SearchIndexer:
-    """One Pagefind process for one build, with an index per language.
+    """The search index of one build: a Pagefind process per language.
+
+    :meth:`add` hands a page over and returns at once (see :class:`_Pagefind`). Each
+    language has a process of its own: Pagefind's memory peaks while it writes a bundle,
+    and a process holding every language's index peaked at the sum of them (1.2 GB for
+    10,000 pages in two languages). The first process is started with the indexer, so
+    that a missing Pagefind is reported at once.
+    """
+
+    def __init__(self, output_dir: Path, *, expected: Mapping[str, Iterable[str]] | None = None,
+                 exclude_selectors: Iterable[str] = ()) -> None:
+        self.output_dir = output_dir
+        self._expected = {lang: list(urls) for lang, urls in (expected or {}).items()}
+        self._exclude = list(exclude_selectors)
+        self._spare: _Pagefind | None = self._start()
+        self._first = self._spare
+        self._by_lang: dict[str, _Pagefind] = {}
+
+    def _start(self) -> _Pagefind:
+        return _Pagefind(self.output_dir, expected=self._expected,
+                         exclude_selectors=self._exclude)
+
+    @property
+    def _process(self) -> subprocess.Popen[bytes]:
+        """The first process (the first language's)."""
+        return self._first._process
+
+    @property
+    def _bundles(self) -> dict[str, _Bundle]:
+        return {lang: indexer._bundles[lang] for lang, indexer in self._by_lang.items()
+                if lang in indexer._bundles}
+
+    def add(self, lang: str, url: str, record: str) -> None:
+        """Index one page: ``url`` is its address from the site root (``/en/term/``)."""
+        indexer = self._by_lang.get(lang)
+        if indexer is None:
+            if not is_language_code(lang):
+                raise SearchIndexError(f"{lang!r} is not a language code")
+            indexer, self._spare = self._spare or self._start(), None
+            self._by_lang[lang] = indexer
+        indexer.add(lang, url, record)
+
+    def finish(self) -> None:
+        """Write every bundle not written yet, wait until all are, and stop Pagefind."""
+        try:
+            for indexer in self._by_lang.values():
+                indexer.finish()
+        except BaseException:
+            self.abort()
+            raise
+        if self._spare is not None:
+            self._spare.finish()  # no page came: it writes nothing
+
+    def abort(self) -> None:
+        """Stop Pagefind, whatever it is doing, and write nothing more."""
+        for indexer in [*self._by_lang.values(), self._spare]:
+            if indexer is not None:
+                indexer.abort()
+
+
+class _Pagefind:
+    """One Pagefind process, with an index per language handed to it.
 
     :meth:`add` hands a page over and returns at once: Pagefind indexes it on another core
     while a thread collects its replies. Pagefind does most of its work when it writes a
@@ -136,7 +255,6 @@ class SearchIndexer:
         self._next_id = 0
         self._pending: dict[int, tuple[str, _Bundle | Future[dict[str, Any]]]] = {}
         self._bundles: dict[str, _Bundle] = {}
-        self._writing: Future[dict[str, Any]] | None = None  # the bundle being written
         self._stopped: str | None = None
         self._reader = threading.Thread(target=self._read_replies, daemon=True)
         self._reader.start()
@@ -144,17 +262,23 @@ class SearchIndexer:
     def add(self, lang: str, url: str, record: str) -> None:
         """Index one page: ``url`` is its address from the site root (``/en/term/``)."""
         bundle = self._bundles.get(lang) or self._new_bundle(lang)
+        bundle.spool.append(url, record)
         with self._lock:
-            bundle.outstanding += 1
-            self._send({"type": "AddFile", "index_id": bundle.index_id, "url": url,
-                        "file_path": None, "file_contents": record}, url, bundle)
             if bundle.written is not None:
-                bundle.rewrite = True
-            elif not bundle.complete:
+                bundle.rewrite = True  # indexed again, from the spool, by finish()
+                return
+            self._add_file(bundle, url, record)
+            if not bundle.complete:
                 bundle.waiting.discard(url)
                 if not bundle.waiting:
                     bundle.complete = True
                     self._flush()
+
+    def _add_file(self, bundle: _Bundle, url: str, record: str) -> None:
+        """Send one page to the bundle's index (with the lock held)."""
+        bundle.outstanding += 1
+        self._send({"type": "AddFile", "index_id": bundle.index_id, "url": url,
+                    "file_path": None, "file_contents": record}, url, bundle)
 
     def finish(self) -> None:
         """Write every bundle not written yet, wait until all are, and stop Pagefind."""
@@ -167,10 +291,8 @@ class SearchIndexer:
             for bundle in self._bundles.values():
                 self._wait_written(bundle)
                 if bundle.rewrite:
-                    with self._lock:
-                        bundle.written = None
-                        self._write_when_indexed(bundle)
-                        self._flush()
+                    remove_tree(self.output_dir, self._bundle_dir(bundle.lang))
+                    self._index_again(bundle)
                     self._wait_written(bundle)
         except BaseException:
             self._stop(graceful=False)
@@ -188,37 +310,65 @@ class SearchIndexer:
             raise SearchIndexError(f"{lang!r} is not a language code")
         return inside(self.output_dir, self.output_dir / lang)
 
-    def _new_bundle(self, lang: str) -> _Bundle:
+    def _new_index(self, lang: str) -> int:
         self._bundle_dir(lang)
         config = {"force_language": lang, "exclude_selectors": self._exclude}
         reply: Future[dict[str, Any]] = Future()
         with self._lock:
             self._send({"type": "NewIndex", "config": config}, f"index '{lang}'", reply)
             self._flush()
-        index_id = int(self._result(reply, lang)["index_id"])
-        bundle = self._bundles[lang] = _Bundle(lang, index_id,
+        return int(self._result(reply, lang)["index_id"])
+
+    def _new_bundle(self, lang: str) -> _Bundle:
+        bundle = self._bundles[lang] = _Bundle(lang, self._new_index(lang),
                                                self._expected.get(lang, set()))
         return bundle
+
+    def _index_again(self, bundle: _Bundle) -> None:
+        """A new index of every page the bundle was handed, in order, written when all
+        are indexed (its first index was let go when its bundle was written)."""
+        index_id = self._new_index(bundle.lang)
+        with self._lock:
+            bundle.index_id = index_id
+            bundle.written = None
+            bundle.complete = False
+            bundle.rewrite = False
+        for url, record in bundle.spool:
+            with self._lock:
+                self._add_file(bundle, url, record)
+        with self._lock:
+            bundle.complete = True
+            self._write_when_indexed(bundle)
+            self._flush()
+
+    def _release_index(self, bundle: _Bundle, index_id: int,
+                       written: Future[dict[str, Any]]) -> None:
+        """Once a bundle is written, Pagefind lets go of its index (the spool keeps what
+        a late page needs to index the language again)."""
+        if written.exception() is not None:
+            return
+        with self._lock:
+            self._send({"type": "DeleteIndex", "index_id": index_id},
+                       f"index '{bundle.lang}'", Future())
+            self._flush()
 
     def _write_when_indexed(self, bundle: _Bundle) -> None:
         """Ask for the bundle once every page sent is indexed (a bundle written while pages
         are still being indexed could miss them). Called with the lock held."""
         if bundle.complete and not bundle.outstanding and bundle.written is None:
-            if self._writing is not None and not self._writing.done():
-                # One bundle at a time: two written at once have come out with an empty
-                # pagefind-entry.json. This one follows when that one is written.
-                return
             written: Future[dict[str, Any]] = Future()
             bundle.written = written
-            self._writing = written
+            index_id = bundle.index_id
+            # Run by the reader thread once the files are written.
+            written.add_done_callback(
+                lambda done: self._release_index(bundle, index_id, done))
             # The bundle's files come back in the reply and glosa writes them: Pagefind's
             # own WriteFiles replies before its writes are done, and a bundle written
-            # just before Pagefind exits has come out with empty files.
+            # just before Pagefind exits has come out with files cut short.
             fetched: Future[dict[str, Any]] = Future()
             fetched.add_done_callback(functools.partial(self._write_files, bundle))
-            self._send({"type": "GetFiles", "index_id": bundle.index_id},
+            self._send({"type": "GetFiles", "index_id": index_id},
                        f"index '{bundle.lang}'", fetched)
-            written.add_done_callback(self._write_next)
             self._flush()
             self._lock.notify_all()
 
@@ -249,12 +399,6 @@ class SearchIndexer:
                                   else SearchIndexError(str(exc)))
             return
         written.set_result({"files": len(files)})
-
-    def _write_next(self, _written: Future[dict[str, Any]]) -> None:
-        """A bundle is written: the next one waiting, if any."""
-        with self._lock:
-            for bundle in self._bundles.values():
-                self._write_when_indexed(bundle)
 
     def _wait_written(self, bundle: _Bundle) -> None:
         with self._lock:
@@ -314,6 +458,8 @@ class SearchIndexer:
             self._process.wait()
         self._reader.join()
         self._stderr.close()
+        for bundle in self._bundles.values():
+            bundle.spool.close()
 
     def _read_replies(self) -> None:
         stdout = self._process.stdout
