@@ -129,29 +129,56 @@ def _plain(value: Any, depth: int = 0) -> Any:
 
 
 class _Hasher:
-    """Feeds values into a hash with their type, so no two different values feed alike."""
+    """Feeds values into a hash with their type, so no two different values feed alike.
+
+    The parts are gathered and hashed at once (a page's context is hundreds of small
+    values); the exact types a context is made of are tried first, before the ``isinstance``
+    checks, which also take their subclasses (``Markup`` is a ``str``)."""
 
     def __init__(self, nav_digest: bytes) -> None:
         self.nav_digest = nav_digest
         self.hash = hashlib.blake2b(digest_size=20)
+        self._parts: list[bytes] = []
 
     def feed(self, value: Any) -> None:
-        update = self.hash.update
+        add = self._parts.append
+        kind = type(value)
+        if kind is str:
+            data = value.encode("utf-8", "surrogatepass")
+            add(b"S%d:" % len(data))
+            add(data)
+        elif kind is dict:
+            add(b"D%d:" % len(value))
+            feed = self.feed
+            for key in sorted(value, key=str):
+                feed(str(key))
+                feed(value[key])
+        elif kind is list or kind is tuple:
+            add(b"L%d:" % len(value))
+            feed = self.feed
+            for item in value:
+                feed(item)
+        else:
+            self._feed_other(value)
+
+    def _feed_other(self, value: Any) -> None:
+        add = self._parts.append
         if value is None:
-            update(b"N")
+            add(b"N")
         elif isinstance(value, bool):
-            update(b"T" if value else b"F")
+            add(b"T" if value else b"F")
         elif isinstance(value, str):  # Markup included: its text is what is shown
             data = value.encode("utf-8", "surrogatepass")
-            update(b"S%d:" % len(data) + data)
+            add(b"S%d:" % len(data))
+            add(data)
         elif isinstance(value, (int, float)):
-            update(b"I" + repr(value).encode() + b";")
+            add(b"I" + repr(value).encode() + b";")
         elif isinstance(value, (list, tuple)):
-            update(b"L%d:" % len(value))
+            add(b"L%d:" % len(value))
             for item in value:
                 self.feed(item)
         elif isinstance(value, Mapping):
-            update(b"D%d:" % len(value))
+            add(b"D%d:" % len(value))
             for key in sorted(value, key=str):
                 self.feed(str(key))
                 self.feed(value[key])
@@ -160,7 +187,7 @@ class _Hasher:
         elif isinstance(value, Page):
             self.feed_page(value)
         elif isinstance(value, Navigation):
-            update(b"V" + self.nav_digest)
+            add(b"V" + self.nav_digest)
         elif isinstance(value, File):
             self.feed(["file", value.src_uri, value.dest_uri, value.url])
         elif isinstance(value, (AnchorLink, TableOfContents)):
@@ -185,8 +212,13 @@ class _Hasher:
                    [_nav_title(item) for item in page.ancestors]])
         self.feed(_toc(page.toc))
 
+    def digest(self) -> bytes:
+        self.hash.update(b"".join(self._parts))
+        self._parts = []
+        return self.hash.digest()
+
     def hexdigest(self) -> str:
-        return self.hash.hexdigest()
+        return self.digest().hex()
 
 
 def _toc(item: AnchorLink | TableOfContents) -> Any:
@@ -211,7 +243,7 @@ def _nav_digest(nav: Any) -> bytes:
     hasher = _Hasher(b"")
     hasher.feed(["nav", [_nav_item(item) for item in getattr(nav, "items", [])],
                  getattr(getattr(nav, "homepage", None), "url", None)])
-    return hasher.hash.digest()
+    return hasher.digest()
 
 
 def _encode(output: str) -> bytes:
