@@ -74,9 +74,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-#: Folders of the cache folder that hold files rather than entries (the page cache's
-#: pages, the kept search bundles, the theme's compiled templates).
-CACHE_FOLDERS = ("pages", "search", "templates")
+#: Folders of the cache folder that hold files rather than entries (the kept note bodies,
+#: the page cache's pages, the kept search bundles, the theme's compiled templates).
+CACHE_FOLDERS = ("bodies", "pages", "search", "templates")
 
 
 def shared_store(root: Path | None) -> CacheStore:
