@@ -243,6 +243,11 @@ def load_frontmatter(
         raise FrontmatterError(f"invalid YAML: {exc}", first_line) from None
 
 
+# A boundary line after a line break (the `\s` of _BOUNDARY that can match in a line, so
+# that the closing line is found by one search instead of a match per line).
+_BOUNDARY_AFTER_BREAK = re.compile(r"\n-{3,}[^\S\n]*(?=\n|\Z)")
+
+
 def _split_frontmatter(text: str) -> tuple[str | None, int, int, str | None]:
     """(frontmatter, body offset, body's first file line, error).
 
@@ -254,20 +259,14 @@ def _split_frontmatter(text: str) -> tuple[str | None, int, int, str | None]:
     first_end = text.find("\n")
     if first_end < 0 or not _BOUNDARY.fullmatch(text[:first_end]):
         return None, 0, 1, None
-    pos = first_end + 1
-    line = 2
-    while pos <= len(text):
-        end = text.find("\n", pos)
-        current = text[pos:] if end < 0 else text[pos:end]
-        if _BOUNDARY.fullmatch(current):
-            if end < 0:  # the file ends on the closing line: no body, no line after it
-                return text[first_end + 1:pos], len(text), line, None
-            return text[first_end + 1:pos], end + 1, line + 1, None
-        if end < 0:
-            break
-        pos = end + 1
-        line += 1
-    return None, 0, 1, "the frontmatter opened with '---' on line 1 is never closed"
+    closing = _BOUNDARY_AFTER_BREAK.search(text, first_end)
+    if closing is None:
+        return None, 0, 1, "the frontmatter opened with '---' on line 1 is never closed"
+    pos, end = closing.start() + 1, closing.end()
+    line = 2 + text.count("\n", first_end + 1, pos)
+    if end == len(text):  # the file ends on the closing line: no body, no line after it
+        return text[first_end + 1:pos], len(text), line, None
+    return text[first_end + 1:pos], end + 1, line + 1, None
 
 
 def _as_links(value: Any, line: int) -> list[WikiLink]:
@@ -457,10 +456,17 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
         break
 
 
+def read_file(path: Path) -> bytes:
+    """A file's bytes, as ``path.read_bytes()`` gives them, without the buffered file
+    object it makes (a third of the time of reading a note of a few kilobytes)."""
+    with open(path, "rb", buffering=0) as file:
+        return file.readall()
+
+
 def read_note(abs_path: Path, rel_path: str, config: GlosaConfig) -> Note:
     """Read and parse one file; an unreadable file gives a note with one diagnostic."""
     try:
-        data = abs_path.read_bytes()
+        data = read_file(abs_path)
     except OSError as exc:
         parts = split_marker(Path(rel_path).stem)
         note = Note(rel_path, abs_path, Path(rel_path).stem, parts.title, parts.marker,
