@@ -630,8 +630,11 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
         vault = Vault(root, config, first + mine, attachments, [], settings, templates)
         own = range(len(first), len(vault.notes))
         found, embeds = _check_notes(vault, own, None)
-        return found, [(source, astuple(link), target, first, last)
-                       for source, link, target, first, last in embeds], (
+        # The links of this half to unpublished notes: the other process has only stubs
+        # of these notes, without their links.
+        unpublished = unpublished_link_diagnostics(vault, config.publish_exclude, own)
+        return found, unpublished, [(source, astuple(link), target, first, last)
+                                    for source, link, target, first, last in embeds], (
             files, tokens_of(vault, own))
 
     def in_one_process() -> CheckedVault:
@@ -649,20 +652,24 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
     vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
                   settings, templates)
     found, embeds = _check_notes(vault, range(len(mine)), None)
+    unpublished = unpublished_link_diagnostics(vault, config.publish_exclude, range(len(mine)))
     tokens = tokens_of(vault, range(len(mine)))
     try:
-        child_found, child_embeds, (child_files, child_tokens) = partner.result()
+        (child_found, child_unpublished, child_embeds,
+         (child_files, child_tokens)) = partner.result()
     except PartnerFailed:
         # The second half needs full notes, not stubs: start again here.
         files.clear()
         return in_one_process()
     found.extend(child_found)
+    unpublished.extend(child_unpublished)
     embeds += [(source, WikiLink(*values), target, first, last)
                for source, values, target, first, last in child_embeds]
     if tokens is not None:
         tokens.update(child_tokens)
         files.update(child_files)
-    return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
+    return CheckedVault(vault, list(problems), found,
+                        _finish_checks(vault, [], embeds, unpublished),
                         files if track else None, tokens)
 
 
@@ -680,13 +687,16 @@ def check_vault(vault: Vault,
     return _finish_checks(vault, out, found)
 
 
-def _finish_checks(vault: Vault, out: list[Diagnostic],
-                   embeds: list[_Embed]) -> list[Diagnostic]:
+def _finish_checks(vault: Vault, out: list[Diagnostic], embeds: list[_Embed],
+                   unpublished: list[Diagnostic] | None = None) -> list[Diagnostic]:
     """The checks across notes, then every diagnostic in order. ``embeds``: the embeds
-    the link checks met."""
+    the link checks met; ``unpublished``: the links to unpublished notes, when they were
+    found already (by the processes that hold the notes' links)."""
     report = _Reporter(vault.config, out)
     _check_structure(vault, report)
     _check_embed_cycles(vault, embeds, report)
-    out.extend(unpublished_link_diagnostics(vault, vault.config.publish_exclude))
+    if unpublished is None:
+        unpublished = unpublished_link_diagnostics(vault, vault.config.publish_exclude)
+    out.extend(unpublished)
     out.sort(key=Diagnostic.sort_key)
     return out

@@ -498,8 +498,8 @@ def section_lines(note: Note, res: LinkResolution) -> LineSpan:
 def block_lines(note: Note, block: str) -> LineSpan:
     """The file lines of the block a ``^block`` id names: the paragraph or list item that
     the id ends, or, for an id on a line of its own, the block just above it (a table,
-    list, quote or callout: Obsidian's rule). A note read without its body (a stub from
-    another process) gives the id's line alone."""
+    list, quote or callout: Obsidian's rule). A note without its body gives the id's line
+    alone (a stub from another process keeps the body of a note with block ids)."""
     line = note.block_ids[block]
     if not note.body:
         return line, line

@@ -467,20 +467,26 @@ _PROBLEMS = _NOTE_FIELDS.index("problems")
 _diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
 
 
+#: The frontmatter keys a stub keeps: those that say whether the note is published.
+_STUB_KEYS = ("publish", "draft")
+
+
 def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
     """Notes as lists of plain values (see :func:`decode_notes`): pickled several times
     faster than the objects. ``stubs`` leaves out what only a note's own checks read (its
-    links, its frontmatter, and its body unless the legend line is missing), for a process
-    that checks other notes and needs these only as link targets."""
+    links, its frontmatter but whether it is published, and its body unless the legend
+    line is missing or a block id needs the lines of its block), for a process that
+    checks other notes and needs these only as link targets."""
     out = []
     for note in notes:
         values = list(_note_values(note))
         if stubs:
+            meta = note.meta
             values[_LINKS] = []
-            values[_META] = {}
+            values[_META] = {key: meta[key] for key in _STUB_KEYS if key in meta}
             values[_META_LINES] = {}
             values[_PROPERTY_LINKS] = {}
-            if note.legend is not None:
+            if note.legend is not None and not note.block_ids:
                 values[_BODY] = ""
         values[_PATH] = str(note.abs_path)
         for at in _LINK_LISTS:
