@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 from ..config import ObsidianSettings
+from .closest import NameSearch
 from .markers import normalize_key, split_marker
 from .model import Attachment, Heading, Note
 from .wikilinks import parse_markdown_destination, slugify
@@ -127,6 +128,7 @@ class NoteIndex:
         # Did-you-mean suggestions by (table, query): a vault whose notes all share one
         # broken link pays for one fuzzy search, not one per note.
         self._suggestions: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._name_searches: dict[str, NameSearch] = {}
         #: Resolutions by (target, heading, block, source folder, source language); see
         #: :func:`resolve_link`.
         self.resolutions: dict[tuple[str, str | None, str | None, str, str],
@@ -229,7 +231,12 @@ class NoteIndex:
         found = self._suggestions.get(key)
         if found is None:
             choices = self.fuzzy_choices() if table == "notes" else self.attachment_names()
-            found = _closest(query, choices)
+            search = self._name_searches.get(table)
+            if search is None or search.choices is not choices:
+                search = self._name_searches[table] = NameSearch(
+                    choices, lambda text, names, limit: _closest(text, names, limit),
+                    normalize_key)
+            found = search.closest(query)
             if len(self._suggestions) >= SUGGESTION_CACHE:
                 self._suggestions.clear()
             self._suggestions[key] = found
