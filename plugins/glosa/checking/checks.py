@@ -31,8 +31,8 @@ from ..reading.resolver import (
 from ..reading.vault import (
     Vault,
     VaultFiles,
-    decode_notes,
-    encode_notes,
+    decode_stubs,
+    encode_stubs,
     file_stamp,
     load_vault,
     paused_garbage_collection,
@@ -40,7 +40,7 @@ from ..reading.vault import (
     read_tracked,
     vault_files,
 )
-from ..reading.workers import PartnerFailed, split_in_two
+from ..reading.workers import PartnerFailed, first_half, split_in_two
 from ..site.publishing import unpublished_link_diagnostics
 from .diagnostics import Diagnostic, Severity
 
@@ -617,16 +617,15 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
             notes.append(note)
         return notes
 
-    def stubs(notes: list[Note]) -> list[list[Any]]:
-        return encode_notes(notes, stubs=True)
+    cut = first_half(len(note_files))
 
     def tokens_of(vault: Vault, positions: Sequence[int]) -> dict[str, list[str]] | None:
         if not track:
             return None
         return {vault.notes[at].path: note_tokens(vault, vault.notes[at]) for at in positions}
 
-    def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
-        first = decode_notes(theirs)
+    def check_second_half(mine: list[Note], theirs: list[tuple[Any, ...]]) -> Any:
+        first = decode_stubs(theirs, note_files[:cut])
         vault = Vault(root, config, first + mine, attachments, [], settings, templates)
         own = range(len(first), len(vault.notes))
         found, embeds = _check_notes(vault, own, None)
@@ -645,12 +644,12 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
         return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
                             files if track else None, tokens_of(vault, every))
 
-    split = split_in_two(note_files, read, stubs, check_second_half)
+    split = split_in_two(note_files, read, encode_stubs, check_second_half)
     if split is None:
         return in_one_process()
     mine, theirs, partner = split
-    vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
-                  settings, templates)
+    vault = Vault(root, config, mine + decode_stubs(theirs, note_files[cut:]), attachments,
+                  problems, settings, templates)
     found, embeds = _check_notes(vault, range(len(mine)), None)
     unpublished = unpublished_link_diagnostics(vault, config.publish_exclude, range(len(mine)))
     tokens = tokens_of(vault, range(len(mine)))
