@@ -152,8 +152,16 @@ def _parse_date(value: Any) -> datetime | None:
     return _parse_date_text(value)
 
 
-def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter) -> None:
-    """Frontmatter keys and types, titles and level markers of one note."""
+# Kinds whose check reads only the key, the value and the configuration.
+_PLAIN_KINDS = frozenset({"int", "str"})
+_PLAIN_TYPES = frozenset({int, str, bool, float, type(None)})
+
+
+def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter,
+                        clean: set[tuple[str, type, Any]] | None = None) -> None:
+    """Frontmatter keys and types, titles and level markers of one note. ``clean``: the
+    (key, type, value) of integer and text values already found to pass under this
+    configuration (filled as they are found; notes repeat most of their values)."""
     meta = note.meta
     has_frontmatter = bool(meta) or bool(note.meta_lines)
     if has_frontmatter:
@@ -165,7 +173,17 @@ def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter) -> N
     for key, kind in _KEY_KINDS.items():
         if key not in meta:
             continue
-        _check_value(note, key, kind, meta[key], config, report)
+        value = meta[key]
+        if clean is None or kind not in _PLAIN_KINDS or type(value) not in _PLAIN_TYPES:
+            _check_value(note, key, kind, value, config, report)
+            continue
+        seen = (key, type(value), value)
+        if seen in clean:
+            continue
+        reported = len(report.out)
+        _check_value(note, key, kind, value, config, report)
+        if len(report.out) == reported:
+            clean.add(seen)
     created = _parse_date(meta.get("created"))
     modified = _parse_date(meta.get("modified"))
     if created and modified and modified < created:
@@ -291,8 +309,13 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter,
 
     ``resolved`` holds resolutions already made, by (id of note, position of link).
     """
+    # Most links name a note that resolves the same from anywhere, resolved already: the
+    # lookup resolve_link would start with, without the call (a hundred thousand links).
+    bare = index.bare_resolutions
     for position, link in enumerate(note.links):
         res = resolved.get((id(note), position)) if resolved is not None else None
+        if res is None and link.target:
+            res = bare.get((link.target, link.heading, link.block))
         if res is None:
             res = resolve_link(index, link, note)
         if res.status is not _OK:
@@ -492,12 +515,13 @@ def _check_notes(vault: Vault, positions: Sequence[int],
     out: list[Diagnostic] = []
     report = _Reporter(vault.config, out)
     embeds = _Embeds(vault)
+    clean: set[tuple[str, type, Any]] = set()
     for at in positions:
         note = vault.notes[at]
         out.extend(note.problems)
         if not note.readable:
             continue
-        check_note_metadata(note, vault.config, report)
+        check_note_metadata(note, vault.config, report, clean)
         _check_translations(vault, note, report)
         for link, res in check_links(note, vault.index, report, resolved):
             if link.embed and res.note is not None:

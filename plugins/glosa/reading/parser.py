@@ -19,7 +19,7 @@ from .frontmatter_fast import load_simple_frontmatter
 from .markers import LEGEND_SEQUENCE, LEVEL_MARKERS, split_marker
 from .model import LINK_PROPERTY, Note, WikiLink
 from .tags import parse_tags
-from .wikilinks import WIKILINK_RE, parse_link, scan_body
+from .wikilinks import _LINK_BRACKETS, WIKILINK_RE, parse_link, scan_body
 
 __all__ = ["FrontmatterError", "load_frontmatter", "parse_note", "read_note"]
 
@@ -276,8 +276,10 @@ def _as_links(value: Any, line: int) -> list[WikiLink]:
     for item in items:
         if not isinstance(item, str):
             continue
-        for match in WIKILINK_RE.finditer(item):
-            links.append(parse_link(match.group(2), False, line, 1))
+        # The inner texts WIKILINK_RE finds (an embed's `!` aside), with a pattern the
+        # regex engine jumps to.
+        for match in _LINK_BRACKETS.finditer(item):
+            links.append(parse_link(match.group(1), False, line, 1))
         if "[[" not in item and item.strip():
             # A bare title without brackets is accepted too.
             links.append(parse_link(item.strip(), False, line, 1))
@@ -429,9 +431,7 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
     lines = note.body.split("\n")
     h1 = next((h for h in note.headings if h.level == 1), None)
     note.h1 = h1
-    links_by_line: dict[int, list[WikiLink]] = {}
-    for link in note.links:
-        links_by_line.setdefault(link.line, []).append(link)
+    links = note.links  # in the order of the body, so by line
     start = (h1.line - note.body_line + 1) if h1 else 0
     for index in range(start, len(lines)):
         stripped = lines[index].strip()
@@ -439,7 +439,13 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
             continue
         if index in code_lines:
             break
-        line_links = links_by_line.get(note.body_line + index, [])
+        line = note.body_line + index
+        line_links = []
+        for link in links:
+            if link.line >= line:
+                if link.line > line:
+                    break
+                line_links.append(link)
         if (len(line_links) == 1 and not line_links[0].embed
                 and stripped == line_links[0].raw):
             note.parent = line_links[0]
@@ -448,25 +454,25 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
         stripped = lines[index].strip()
         if not stripped:
             continue
-        line_links = links_by_line.get(note.body_line + index, [])
         has_markers = LEGEND_SEQUENCE in stripped or all(m in stripped for m in LEVEL_MARKERS)
-        if line_links and has_markers and index not in code_lines:
-            note.legend_index = index
-            note.legend = line_links[0]
+        if has_markers and index not in code_lines:
+            line = note.body_line + index
+            first = None
+            for link in reversed(links):
+                if link.line <= line:
+                    if link.line < line:
+                        break
+                    first = link
+            if first is not None:
+                note.legend_index = index
+                note.legend = first
         break
-
-
-def read_file(path: Path) -> bytes:
-    """A file's bytes, as ``path.read_bytes()`` gives them, without the buffered file
-    object it makes (a third of the time of reading a note of a few kilobytes)."""
-    with open(path, "rb", buffering=0) as file:
-        return file.readall()
 
 
 def read_note(abs_path: Path, rel_path: str, config: GlosaConfig) -> Note:
     """Read and parse one file; an unreadable file gives a note with one diagnostic."""
     try:
-        data = read_file(abs_path)
+        data = abs_path.read_bytes()
     except OSError as exc:
         parts = split_marker(Path(rel_path).stem)
         note = Note(rel_path, abs_path, Path(rel_path).stem, parts.title, parts.marker,

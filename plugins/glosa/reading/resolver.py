@@ -136,6 +136,7 @@ class NoteIndex:
         #: Resolutions that do not depend on the linking note, by (target, heading, block).
         self.bare_resolutions: dict[tuple[str, str | None, str | None], LinkResolution] = {}
         self.template_by_name: dict[str, str] = {}
+        self._folder_heads: dict[str, list[str]] = {}
         for path in self.templates:
             key = normalize_key(_strip_md(path))
             self.template_by_name.setdefault(key, path)
@@ -154,17 +155,26 @@ class NoteIndex:
         without_ext = _strip_md(note.path)
         folder, _, stem = without_ext.rpartition("/")
         folder_key = normalize_key(folder)
+        # `a/b/`, `b/`, ``: what each path suffix of a note of this folder begins with.
+        heads = self._folder_heads.get(folder_key)
+        if heads is None:
+            segments = folder_key.split("/") if folder_key else []
+            heads = self._folder_heads[folder_key] = [
+                "".join(f"{segment}/" for segment in segments[i:])
+                for i in range(len(segments) + 1)]
+        by_suffix = self.by_suffix
         for name in _name_keys(stem):
-            full = f"{folder_key}/{name}" if folder_key else name
-            self.by_path.setdefault(full, note)
-            segments = full.split("/")
-            for i in range(len(segments)):
-                bucket = self.by_suffix.setdefault("/".join(segments[i:]), [])
-                if note not in bucket:
+            self.by_path.setdefault(heads[0] + name, note)
+            for head in heads:
+                key = head + name
+                bucket = by_suffix.get(key)
+                if bucket is None:
+                    by_suffix[key] = [note]
+                elif not any(other is note for other in bucket):
                     bucket.append(note)
         for alias in note.aliases:
             bucket = self.by_alias.setdefault(normalize_key(alias), [])
-            if note not in bucket:
+            if not any(other is note for other in bucket):
                 bucket.append(note)
 
     def replace_note(self, old: Note, new: Note) -> None:

@@ -25,7 +25,7 @@ from ..cache import CacheStore
 from ..checking.diagnostics import Diagnostic, Severity
 from ..config import GlosaConfig, ObsidianSettings, read_obsidian_settings, with_vault_languages
 from .model import Attachment, Heading, Note, WikiLink
-from .parser import parse_note, read_file, read_note
+from .parser import parse_note, read_note
 from .resolver import NOTE_SUFFIXES, NoteIndex
 from .workers import split_work
 
@@ -347,7 +347,7 @@ def _read_unless(abs_path: Path, rel: str, digest: bytes | None, config: GlosaCo
     """(digest of the file, its note), or (digest, None) when the digest is ``digest``
     (unchanged content), or (None, note) for a file that cannot be read."""
     try:
-        data = read_file(abs_path)
+        data = abs_path.read_bytes()
     except OSError:
         return None, read_note(abs_path, rel, config)  # the note that says why
     found = content_digest(data)

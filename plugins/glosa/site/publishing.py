@@ -27,7 +27,6 @@ from ..reading.model import Note, WikiLink
 from ..reading.resolver import resolve_link
 from ..reading.vault import Vault
 from ..safepaths import fold_path, numbered
-from .model import plain_slug
 
 __all__ = [
     "SlugClash",
@@ -211,6 +210,10 @@ def slug_pages(pages: Sequence[tuple[str, Sequence[str]]], taken: Mapping[str, s
 
 def name_slug(name: str) -> str:
     """The slug of a title or alias without its level marker (`Leyenda 🔴②` → `leyenda`)."""
+    # Imported here: the site model is a tenth of `glosa check`'s imports, and the check
+    # reads no slug.
+    from .model import plain_slug
+
     return plain_slug(split_marker(name).title)
 
 
