@@ -61,10 +61,12 @@ def _toc_slugify(value: str, separator: str) -> str:
     return toc_slugify(value, separator)
 
 
-def _toc_unique(id_: str, ids: set[str], counters: dict[str, int]) -> str:
+@functools.cache
+def _toc_unique_function() -> Callable[[str, set[str], dict[str, int]], str]:
+    """Python-Markdown's unique ids, imported once (not by every heading)."""
     from markdown.extensions.toc import unique as toc_unique
 
-    return toc_unique(id_, ids, counters)
+    return toc_unique
 
 
 def slugify(text: str, separator: str = "-") -> str:
@@ -376,10 +378,11 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
         # Python-Markdown's counters make a thousand equal headings cost linear time.
         counters: dict[str, int] = {}
         for match in heading_lines(text):
+            unique = _toc_unique_function()  # imported on the first heading
             # The text from the body, not the masked text: code spans are heading text.
             heading_text, base = _heading_text_and_slug(body[match.start(2):match.end(2)], slug)
             scan.headings.append(Heading(
-                len(match.group(1)), heading_text, _toc_unique(base, used_ids, counters),
+                len(match.group(1)), heading_text, unique(base, used_ids, counters),
                 lines.line_of(match.start(1))))
         scan.tags = inline_tags(text)
     if "^" in text:
