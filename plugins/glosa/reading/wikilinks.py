@@ -88,27 +88,27 @@ def parse_link(inner: str, embed: bool, line: int, column: int,
 def _link_parts(inner: str) -> tuple[str, str | None, str | None, str | None]:
     """(target, heading, block, label) of a link's inner text (cached: a vault links to
     the same terms over and over)."""
-    label: str | None = None
     bar = inner.find("|")
-    if bar >= 0:
-        label = inner[bar + 1:].strip()
-        target_part = inner[:bar - 1] if bar > 0 and inner[bar - 1] == "\\" else inner[:bar]
-    else:
-        target_part = inner
-    heading: str | None = None
-    block: str | None = None
+    if bar < 0:
+        return (*_target_parts(inner), None)
+    label = inner[bar + 1:].strip()
+    target_part = inner[:bar - 1] if bar > 0 and inner[bar - 1] == "\\" else inner[:bar]
+    return (*_target_parts(target_part), label or None)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _target_parts(target_part: str) -> tuple[str, str | None, str | None]:
+    """(target, heading, block) of the text before a link's label (cached apart: links
+    with labels of their own repeat their targets)."""
     hash_at = target_part.find("#")
-    if hash_at >= 0:
-        anchor = target_part[hash_at + 1:].strip()
-        target = target_part[:hash_at].strip()
-        if anchor.startswith("^"):
-            block = anchor[1:].strip()
-        else:
-            # Obsidian accepts `Note#Section#Subsection`; the last part names the heading.
-            heading = anchor.split("#")[-1].strip()
-    else:
-        target = target_part.strip()
-    return target, heading, block, label or None
+    if hash_at < 0:
+        return target_part.strip(), None, None
+    anchor = target_part[hash_at + 1:].strip()
+    target = target_part[:hash_at].strip()
+    if anchor.startswith("^"):
+        return target, None, anchor[1:].strip()
+    # Obsidian accepts `Note#Section#Subsection`; the last part names the heading.
+    return target, anchor.split("#")[-1].strip(), None
 
 
 @dataclass(frozen=True, slots=True)
