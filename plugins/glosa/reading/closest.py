@@ -93,7 +93,7 @@ class _CharacterCounts:
         """The counts of ``choices``; None without numpy (every search is then plain)."""
         try:
             import numpy
-        except ImportError:
+        except Exception:  # not installed, or an install that cannot load: search plainly
             return None
         return cls(numpy, choices)
 
