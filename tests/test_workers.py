@@ -84,3 +84,37 @@ def test_decoded_parent_and_legend_are_links_of_the_note(tmp_path: Path) -> None
     assert note.legend is not None and note.parent is not None
     assert any(link is note.legend for link in note.links)
     assert any(link is note.parent for link in note.links)
+
+
+def _check_split_or_not(root: Path, monkeypatch: pytest.MonkeyPatch,
+                        split: bool) -> list[tuple[str, str, int, int, str]]:
+    import glosa.reading.workers
+    from glosa.checking.checks import check_folder
+
+    monkeypatch.setattr(glosa.reading.workers, "MIN_ITEMS", 2 if split else 1 << 30)
+    diagnostics, _ = check_folder(root, GlosaConfig(profile="obsidian"))
+    return [(d.rule, d.path, d.line, d.column, d.message) for d in diagnostics]
+
+
+def test_links_to_unpublished_notes_and_block_embeds_are_checked_alike_in_two_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second half's notes reach the first process as stubs: what the checks across
+    notes read of them (whether they are published, the lines of a block) must be there,
+    and the second half's own links to unpublished notes must be reported."""
+    from .conftest import write_vault
+
+    root = write_vault(tmp_path / "v", {
+        "a.md": "See [[f]].\n\n![[e#^blk]]\n",
+        "b.md": "Plain.\n",
+        "c.md": "---\ndraft: true\n---\nHidden.\n",
+        "d.md": "See [[c]] and [[f]].\n",
+        # A legend line: a stub of such a note may leave out its body.
+        "e.md": "one\ntwo ![[a]]\nthree ^blk\n\n[[g]] | ①②③④⑤⑥\n",
+        "f.md": "---\npublish: false\n---\nHidden too.\n",
+        "g.md": "Levels.\n",
+    })
+    alone = _check_split_or_not(root, monkeypatch, split=False)
+    assert [(rule, path, line) for rule, path, line, *_ in alone] == [
+        ("link-unpublished", "a.md", 1), ("link-unpublished", "d.md", 1),
+        ("link-unpublished", "d.md", 1), ("embed-cycle", "e.md", 2)]
+    assert _check_split_or_not(root, monkeypatch, split=True) == alone

@@ -31,8 +31,8 @@ from ..reading.resolver import (
 from ..reading.vault import (
     Vault,
     VaultFiles,
-    decode_notes,
-    encode_notes,
+    decode_stubs,
+    encode_stubs,
     file_stamp,
     load_vault,
     paused_garbage_collection,
@@ -40,7 +40,7 @@ from ..reading.vault import (
     read_tracked,
     vault_files,
 )
-from ..reading.workers import PartnerFailed, split_in_two
+from ..reading.workers import PartnerFailed, first_half, split_in_two
 from ..site.publishing import unpublished_link_diagnostics
 from .diagnostics import Diagnostic, Severity
 
@@ -78,9 +78,9 @@ _ISO_DATE = re.compile(
 )
 # Where a Markdown URL begins: after `](`, or after `[id]:` opening a line (a reference
 # definition; `[^1]:` is a footnote, not a link). As _url_starts finds it: a definition
-# opening the body, then `](` and definitions after a line break.
+# opening the body, then definitions after a line break, and apart from them each `](`.
 _REFERENCE_DEFINITION_START = re.compile(r" {0,3}\[(?!\^)[^\[\]\n]+\]:")
-_URL_AFTER_BRACKET_OR_BREAK = re.compile(r"\]\(|\n {0,3}\[(?!\^)[^\[\]\n]+\]:")
+_DEFINITION_AFTER_BREAK = re.compile(r"\n {0,3}\[(?!\^)[^\[\]\n]+\]:")
 _UNSAFE_SCHEME = re.compile(r"(javascript|vbscript|data):", re.IGNORECASE)
 # Browsers drop tabs and line breaks anywhere in a URL, and blanks and control characters
 # before it; Python-Markdown keeps character references, which browsers then decode.
@@ -152,8 +152,16 @@ def _parse_date(value: Any) -> datetime | None:
     return _parse_date_text(value)
 
 
-def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter) -> None:
-    """Frontmatter keys and types, titles and level markers of one note."""
+# Kinds whose check reads only the key, the value and the configuration.
+_PLAIN_KINDS = frozenset({"int", "str"})
+_PLAIN_TYPES = frozenset({int, str, bool, float, type(None)})
+
+
+def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter,
+                        clean: set[tuple[str, type, Any]] | None = None) -> None:
+    """Frontmatter keys and types, titles and level markers of one note. ``clean``: the
+    (key, type, value) of integer and text values already found to pass under this
+    configuration (filled as they are found; notes repeat most of their values)."""
     meta = note.meta
     has_frontmatter = bool(meta) or bool(note.meta_lines)
     if has_frontmatter:
@@ -165,7 +173,17 @@ def check_note_metadata(note: Note, config: GlosaConfig, report: _Reporter) -> N
     for key, kind in _KEY_KINDS.items():
         if key not in meta:
             continue
-        _check_value(note, key, kind, meta[key], config, report)
+        value = meta[key]
+        if clean is None or kind not in _PLAIN_KINDS or type(value) not in _PLAIN_TYPES:
+            _check_value(note, key, kind, value, config, report)
+            continue
+        seen = (key, type(value), value)
+        if seen in clean:
+            continue
+        reported = len(report.out)
+        _check_value(note, key, kind, value, config, report)
+        if len(report.out) == reported:
+            clean.add(seen)
     created = _parse_date(meta.get("created"))
     modified = _parse_date(meta.get("modified"))
     if created and modified and modified < created:
@@ -291,8 +309,13 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter,
 
     ``resolved`` holds resolutions already made, by (id of note, position of link).
     """
+    # Most links name a note that resolves the same from anywhere, resolved already: the
+    # lookup resolve_link would start with, without the call (a hundred thousand links).
+    bare = index.bare_resolutions
     for position, link in enumerate(note.links):
         res = resolved.get((id(note), position)) if resolved is not None else None
+        if res is None and link.target:
+            res = bare.get((link.target, link.heading, link.block))
         if res is None:
             res = resolve_link(index, link, note)
         if res.status is not _OK:
@@ -316,17 +339,29 @@ def check_links(note: Note, index: NoteIndex, report: _Reporter,
 
 def _url_starts(body: str) -> list[tuple[int, int]]:
     """The (start, end) of every Markdown URL start in ``body`` (after ``](``, or after a
-    ``[id]:`` opening a line), in order, found with patterns that start at ``]`` or a line
-    break, which the regex engine skips to: one pattern with a line-start branch is tried
-    at every offset of the body (it was a quarter of the check's time). The test of this
-    function holds it equal to that plain pattern."""
+    ``[id]:`` opening a line), in order. Found by two searches that the regex engine runs
+    from line break to line break and from ``](`` to ``](`` (one pattern with a line-start
+    branch is tried at every offset of the body: it was a quarter of the check's time;
+    one with both branches, at every ``]`` and line break). A definition holds no ``](``
+    and a ``](`` no line break, so the two never overlap. The test of this function holds
+    it equal to that plain pattern."""
     found: list[tuple[int, int]] = []
     first = _REFERENCE_DEFINITION_START.match(body)
     if first is not None:
         found.append(first.span())
-    for match in _URL_AFTER_BRACKET_OR_BREAK.finditer(body):
-        at, end = match.span()
-        found.append((at + 1, end) if body[at] == "\n" else (at, end))
+    found.extend((match.start() + 1, match.end())
+                 for match in _DEFINITION_AFTER_BREAK.finditer(body))
+    at = body.find("](")
+    if at < 0:
+        return found
+    brackets = []
+    while at >= 0:
+        brackets.append((at, at + 2))
+        at = body.find("](", at + 2)
+    if not found:
+        return brackets
+    found.extend(brackets)
+    found.sort()
     return found
 
 
@@ -480,12 +515,13 @@ def _check_notes(vault: Vault, positions: Sequence[int],
     out: list[Diagnostic] = []
     report = _Reporter(vault.config, out)
     embeds = _Embeds(vault)
+    clean: set[tuple[str, type, Any]] = set()
     for at in positions:
         note = vault.notes[at]
         out.extend(note.problems)
         if not note.readable:
             continue
-        check_note_metadata(note, vault.config, report)
+        check_note_metadata(note, vault.config, report, clean)
         _check_translations(vault, note, report)
         for link, res in check_links(note, vault.index, report, resolved):
             if link.embed and res.note is not None:
@@ -605,21 +641,23 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
             notes.append(note)
         return notes
 
-    def stubs(notes: list[Note]) -> list[list[Any]]:
-        return encode_notes(notes, stubs=True)
+    cut = first_half(len(note_files))
 
     def tokens_of(vault: Vault, positions: Sequence[int]) -> dict[str, list[str]] | None:
         if not track:
             return None
         return {vault.notes[at].path: note_tokens(vault, vault.notes[at]) for at in positions}
 
-    def check_second_half(mine: list[Note], theirs: list[list[Any]]) -> Any:
-        first = decode_notes(theirs)
+    def check_second_half(mine: list[Note], theirs: list[tuple[Any, ...]]) -> Any:
+        first = decode_stubs(theirs, note_files[:cut])
         vault = Vault(root, config, first + mine, attachments, [], settings, templates)
         own = range(len(first), len(vault.notes))
         found, embeds = _check_notes(vault, own, None)
-        return found, [(source, astuple(link), target, first, last)
-                       for source, link, target, first, last in embeds], (
+        # The links of this half to unpublished notes: the other process has only stubs
+        # of these notes, without their links.
+        unpublished = unpublished_link_diagnostics(vault, config.publish_exclude, own)
+        return found, unpublished, [(source, astuple(link), target, first, last)
+                                    for source, link, target, first, last in embeds], (
             files, tokens_of(vault, own))
 
     def in_one_process() -> CheckedVault:
@@ -630,27 +668,31 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
         return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
                             files if track else None, tokens_of(vault, every))
 
-    split = split_in_two(note_files, read, stubs, check_second_half)
+    split = split_in_two(note_files, read, encode_stubs, check_second_half)
     if split is None:
         return in_one_process()
     mine, theirs, partner = split
-    vault = Vault(root, config, mine + decode_notes(theirs), attachments, problems,
-                  settings, templates)
+    vault = Vault(root, config, mine + decode_stubs(theirs, note_files[cut:]), attachments,
+                  problems, settings, templates)
     found, embeds = _check_notes(vault, range(len(mine)), None)
+    unpublished = unpublished_link_diagnostics(vault, config.publish_exclude, range(len(mine)))
     tokens = tokens_of(vault, range(len(mine)))
     try:
-        child_found, child_embeds, (child_files, child_tokens) = partner.result()
+        (child_found, child_unpublished, child_embeds,
+         (child_files, child_tokens)) = partner.result()
     except PartnerFailed:
         # The second half needs full notes, not stubs: start again here.
         files.clear()
         return in_one_process()
     found.extend(child_found)
+    unpublished.extend(child_unpublished)
     embeds += [(source, WikiLink(*values), target, first, last)
                for source, values, target, first, last in child_embeds]
     if tokens is not None:
         tokens.update(child_tokens)
         files.update(child_files)
-    return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
+    return CheckedVault(vault, list(problems), found,
+                        _finish_checks(vault, [], embeds, unpublished),
                         files if track else None, tokens)
 
 
@@ -668,13 +710,16 @@ def check_vault(vault: Vault,
     return _finish_checks(vault, out, found)
 
 
-def _finish_checks(vault: Vault, out: list[Diagnostic],
-                   embeds: list[_Embed]) -> list[Diagnostic]:
+def _finish_checks(vault: Vault, out: list[Diagnostic], embeds: list[_Embed],
+                   unpublished: list[Diagnostic] | None = None) -> list[Diagnostic]:
     """The checks across notes, then every diagnostic in order. ``embeds``: the embeds
-    the link checks met."""
+    the link checks met; ``unpublished``: the links to unpublished notes, when they were
+    found already (by the processes that hold the notes' links)."""
     report = _Reporter(vault.config, out)
     _check_structure(vault, report)
     _check_embed_cycles(vault, embeds, report)
-    out.extend(unpublished_link_diagnostics(vault, vault.config.publish_exclude))
+    if unpublished is None:
+        unpublished = unpublished_link_diagnostics(vault, vault.config.publish_exclude)
+    out.extend(unpublished)
     out.sort(key=Diagnostic.sort_key)
     return out

@@ -84,17 +84,18 @@ def _scalar(text: str, resolvers: _Resolvers) -> Any:
     return _Unhandled  # 0x1F, 1_000, 1:30, .inf, 1e3, ...: PyYAML decides
 
 
-# Values already read, per resolver table: notes repeat the same keys and most of the same
-# values (0, "", ES, ...), and typing a value tries a regex per YAML type.
-_SEEN: dict[int, tuple[_Resolvers, dict[str, Any]]] = {}
+# Values already read, and lines already classified, per resolver table: notes repeat the
+# same keys and most of the same values (0, "", ES, ...) and lines (`checked: 0`), and
+# typing a value tries a regex per YAML type.
+_SEEN: dict[int, tuple[_Resolvers, dict[str, Any], dict[str, tuple[Any, ...]]]] = {}
 _SEEN_LIMIT = 65_536
 
 
-def _values_seen(resolvers: _Resolvers) -> dict[str, Any]:
+def _tables_seen(resolvers: _Resolvers) -> tuple[dict[str, Any], dict[str, tuple[Any, ...]]]:
     entry = _SEEN.get(id(resolvers))
     if entry is None or entry[0] is not resolvers:
-        entry = _SEEN[id(resolvers)] = (resolvers, {})
-    return entry[1]
+        entry = _SEEN[id(resolvers)] = (resolvers, {}, {})
+    return entry[1], entry[2]
 
 
 def _cached_scalar(text: str, resolvers: _Resolvers, seen: dict[str, Any]) -> Any:
@@ -104,6 +105,41 @@ def _cached_scalar(text: str, resolvers: _Resolvers, seen: dict[str, Any]) -> An
             seen.clear()
         value = seen[text] = _scalar(text, resolvers)
     return value
+
+
+# What one line of a block is, whatever the lines around it: nothing (blank, a comment),
+# a list item (indentation, value), a key (key, whether a value follows it, value), or
+# something this reader leaves to PyYAML.
+_SKIP = (0,)
+_ITEM = 1
+_KEY = 2
+_REFUSED = (3,)
+
+
+def _line_form(line: str, resolvers: _Resolvers, seen: dict[str, Any]) -> tuple[Any, ...]:
+    if not line or line.isspace():
+        return _SKIP
+    first = line[0]
+    if first == "#":
+        return _SKIP  # a whole-line comment
+    if "\t" in line:
+        return _REFUSED
+    # Only a line that starts with a blank or a dash can be a list item.
+    item = _ITEM_LINE.fullmatch(line) if first in " -" else None
+    if item is not None:
+        value = _cached_scalar(item.group(2).rstrip(" "), resolvers, seen)
+        return _REFUSED if value is _Unhandled else (_ITEM, len(item.group(1)), value)
+    match = _KEY_LINE.fullmatch(line)
+    if match is None:
+        return _REFUSED
+    # Interned: every note repeats the same keys, which are then one object each
+    # (less memory, and pickled once when notes cross between processes).
+    key = sys.intern(match.group(1))
+    if _cached_scalar(key, resolvers, seen) != key:
+        return _REFUSED  # `yes:`, `null:`, ... are not text keys
+    text = (match.group(2) or "").rstrip(" ")
+    value = _cached_scalar(text, resolvers, seen)
+    return _REFUSED if value is _Unhandled else (_KEY, key, bool(text), value)
 
 
 def load_simple_frontmatter(
@@ -119,44 +155,31 @@ def load_simple_frontmatter(
     duplicates: list[tuple[str, int, int]] = []
     current: str | None = None  # key whose value may continue as a block list
     indent = -1  # indentation of that list's items (all must share it)
-    seen = _values_seen(resolvers)
+    seen, forms = _tables_seen(resolvers)
     for number, line in enumerate(source.split("\n")):
-        if not line or line.isspace():
-            continue
-        first = line[0]
-        if first == "#":
-            continue  # a whole-line comment
-        if "\t" in line:
-            return None
-        # Only a line that starts with a blank or a dash can be a list item.
-        item = _ITEM_LINE.fullmatch(line) if first in " -" else None
-        if item is not None:
+        form = forms.get(line)
+        if form is None:
+            if len(forms) >= _SEEN_LIMIT:
+                forms.clear()
+            form = forms[line] = _line_form(line, resolvers, seen)
+        kind = form[0]
+        if kind == _ITEM:
             if current is None or (data[current] is not None
                                    and not isinstance(data[current], list)):
                 return None
             if indent < 0:
-                indent = len(item.group(1))
-            elif len(item.group(1)) != indent:
+                indent = form[1]
+            elif form[1] != indent:
                 return None  # a deeper item continues the one before; a shallower is invalid
-            value = _cached_scalar(item.group(2).rstrip(" "), resolvers, seen)
-            if value is _Unhandled:
-                return None
             if data[current] is None:
                 data[current] = []
-            data[current].append(value)
+            data[current].append(form[2])
             continue
-        match = _KEY_LINE.fullmatch(line)
-        if match is None:
+        if kind != _KEY:
+            if form is _SKIP:
+                continue
             return None
-        # Interned: every note repeats the same keys, which are then one object each
-        # (less memory, and pickled once when notes cross between processes).
-        key = sys.intern(match.group(1))
-        if _cached_scalar(key, resolvers, seen) != key:
-            return None  # `yes:`, `null:`, ... are not text keys
-        text = (match.group(2) or "").rstrip(" ")
-        value = _cached_scalar(text, resolvers, seen)
-        if value is _Unhandled:
-            return None
+        _, key, has_text, value = form
         if key in lines:
             duplicates.append((key, first_line + number, 1))
             if isinstance(data[key], list) or value is None:
@@ -165,7 +188,6 @@ def load_simple_frontmatter(
             lines[key] = first_line + number
         data[key] = value
         # Only a key with nothing after it can open a block list (`key: ~` is a value).
-        current = key if not text else None
+        current = key if not has_text else None
         indent = -1
     return data, lines, duplicates
-

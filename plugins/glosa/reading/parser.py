@@ -19,7 +19,7 @@ from .frontmatter_fast import load_simple_frontmatter
 from .markers import LEGEND_SEQUENCE, LEVEL_MARKERS, split_marker
 from .model import LINK_PROPERTY, Note, WikiLink
 from .tags import parse_tags
-from .wikilinks import WIKILINK_RE, parse_link, scan_body
+from .wikilinks import _LINK_BRACKETS, WIKILINK_RE, parse_link, scan_body
 
 __all__ = ["FrontmatterError", "load_frontmatter", "parse_note", "read_note"]
 
@@ -243,6 +243,11 @@ def load_frontmatter(
         raise FrontmatterError(f"invalid YAML: {exc}", first_line) from None
 
 
+# A boundary line after a line break (the `\s` of _BOUNDARY that can match in a line, so
+# that the closing line is found by one search instead of a match per line).
+_BOUNDARY_AFTER_BREAK = re.compile(r"\n-{3,}[^\S\n]*(?=\n|\Z)")
+
+
 def _split_frontmatter(text: str) -> tuple[str | None, int, int, str | None]:
     """(frontmatter, body offset, body's first file line, error).
 
@@ -254,20 +259,14 @@ def _split_frontmatter(text: str) -> tuple[str | None, int, int, str | None]:
     first_end = text.find("\n")
     if first_end < 0 or not _BOUNDARY.fullmatch(text[:first_end]):
         return None, 0, 1, None
-    pos = first_end + 1
-    line = 2
-    while pos <= len(text):
-        end = text.find("\n", pos)
-        current = text[pos:] if end < 0 else text[pos:end]
-        if _BOUNDARY.fullmatch(current):
-            if end < 0:  # the file ends on the closing line: no body, no line after it
-                return text[first_end + 1:pos], len(text), line, None
-            return text[first_end + 1:pos], end + 1, line + 1, None
-        if end < 0:
-            break
-        pos = end + 1
-        line += 1
-    return None, 0, 1, "the frontmatter opened with '---' on line 1 is never closed"
+    closing = _BOUNDARY_AFTER_BREAK.search(text, first_end)
+    if closing is None:
+        return None, 0, 1, "the frontmatter opened with '---' on line 1 is never closed"
+    pos, end = closing.start() + 1, closing.end()
+    line = 2 + text.count("\n", first_end + 1, pos)
+    if end == len(text):  # the file ends on the closing line: no body, no line after it
+        return text[first_end + 1:pos], len(text), line, None
+    return text[first_end + 1:pos], end + 1, line + 1, None
 
 
 def _as_links(value: Any, line: int) -> list[WikiLink]:
@@ -277,8 +276,10 @@ def _as_links(value: Any, line: int) -> list[WikiLink]:
     for item in items:
         if not isinstance(item, str):
             continue
-        for match in WIKILINK_RE.finditer(item):
-            links.append(parse_link(match.group(2), False, line, 1))
+        # The inner texts WIKILINK_RE finds (an embed's `!` aside), with a pattern the
+        # regex engine jumps to.
+        for match in _LINK_BRACKETS.finditer(item):
+            links.append(parse_link(match.group(1), False, line, 1))
         if "[[" not in item and item.strip():
             # A bare title without brackets is accepted too.
             links.append(parse_link(item.strip(), False, line, 1))
@@ -430,9 +431,7 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
     lines = note.body.split("\n")
     h1 = next((h for h in note.headings if h.level == 1), None)
     note.h1 = h1
-    links_by_line: dict[int, list[WikiLink]] = {}
-    for link in note.links:
-        links_by_line.setdefault(link.line, []).append(link)
+    links = note.links  # in the order of the body, so by line
     start = (h1.line - note.body_line + 1) if h1 else 0
     for index in range(start, len(lines)):
         stripped = lines[index].strip()
@@ -440,7 +439,13 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
             continue
         if index in code_lines:
             break
-        line_links = links_by_line.get(note.body_line + index, [])
+        line = note.body_line + index
+        line_links = []
+        for link in links:
+            if link.line >= line:
+                if link.line > line:
+                    break
+                line_links.append(link)
         if (len(line_links) == 1 and not line_links[0].embed
                 and stripped == line_links[0].raw):
             note.parent = line_links[0]
@@ -449,11 +454,18 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
         stripped = lines[index].strip()
         if not stripped:
             continue
-        line_links = links_by_line.get(note.body_line + index, [])
         has_markers = LEGEND_SEQUENCE in stripped or all(m in stripped for m in LEVEL_MARKERS)
-        if line_links and has_markers and index not in code_lines:
-            note.legend_index = index
-            note.legend = line_links[0]
+        if has_markers and index not in code_lines:
+            line = note.body_line + index
+            first = None
+            for link in reversed(links):
+                if link.line <= line:
+                    if link.line < line:
+                        break
+                    first = link
+            if first is not None:
+                note.legend_index = index
+                note.legend = first
         break
 
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 from ..config import ObsidianSettings
+from .closest import NameSearch
 from .markers import normalize_key, split_marker
 from .model import Attachment, Heading, Note
 from .wikilinks import parse_markdown_destination, slugify
@@ -127,6 +128,7 @@ class NoteIndex:
         # Did-you-mean suggestions by (table, query): a vault whose notes all share one
         # broken link pays for one fuzzy search, not one per note.
         self._suggestions: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._name_searches: dict[str, NameSearch] = {}
         #: Resolutions by (target, heading, block, source folder, source language); see
         #: :func:`resolve_link`.
         self.resolutions: dict[tuple[str, str | None, str | None, str, str],
@@ -134,6 +136,7 @@ class NoteIndex:
         #: Resolutions that do not depend on the linking note, by (target, heading, block).
         self.bare_resolutions: dict[tuple[str, str | None, str | None], LinkResolution] = {}
         self.template_by_name: dict[str, str] = {}
+        self._folder_heads: dict[str, list[str]] = {}
         for path in self.templates:
             key = normalize_key(_strip_md(path))
             self.template_by_name.setdefault(key, path)
@@ -152,17 +155,26 @@ class NoteIndex:
         without_ext = _strip_md(note.path)
         folder, _, stem = without_ext.rpartition("/")
         folder_key = normalize_key(folder)
+        # `a/b/`, `b/`, ``: what each path suffix of a note of this folder begins with.
+        heads = self._folder_heads.get(folder_key)
+        if heads is None:
+            segments = folder_key.split("/") if folder_key else []
+            heads = self._folder_heads[folder_key] = [
+                "".join(f"{segment}/" for segment in segments[i:])
+                for i in range(len(segments) + 1)]
+        by_suffix = self.by_suffix
         for name in _name_keys(stem):
-            full = f"{folder_key}/{name}" if folder_key else name
-            self.by_path.setdefault(full, note)
-            segments = full.split("/")
-            for i in range(len(segments)):
-                bucket = self.by_suffix.setdefault("/".join(segments[i:]), [])
-                if note not in bucket:
+            self.by_path.setdefault(heads[0] + name, note)
+            for head in heads:
+                key = head + name
+                bucket = by_suffix.get(key)
+                if bucket is None:
+                    by_suffix[key] = [note]
+                elif not any(other is note for other in bucket):
                     bucket.append(note)
         for alias in note.aliases:
             bucket = self.by_alias.setdefault(normalize_key(alias), [])
-            if note not in bucket:
+            if not any(other is note for other in bucket):
                 bucket.append(note)
 
     def replace_note(self, old: Note, new: Note) -> None:
@@ -229,7 +241,12 @@ class NoteIndex:
         found = self._suggestions.get(key)
         if found is None:
             choices = self.fuzzy_choices() if table == "notes" else self.attachment_names()
-            found = _closest(query, choices)
+            search = self._name_searches.get(table)
+            if search is None or search.choices is not choices:
+                search = self._name_searches[table] = NameSearch(
+                    choices, lambda text, names, limit: _closest(text, names, limit),
+                    normalize_key)
+            found = search.closest(query)
             if len(self._suggestions) >= SUGGESTION_CACHE:
                 self._suggestions.clear()
             self._suggestions[key] = found
@@ -498,8 +515,8 @@ def section_lines(note: Note, res: LinkResolution) -> LineSpan:
 def block_lines(note: Note, block: str) -> LineSpan:
     """The file lines of the block a ``^block`` id names: the paragraph or list item that
     the id ends, or, for an id on a line of its own, the block just above it (a table,
-    list, quote or callout: Obsidian's rule). A note read without its body (a stub from
-    another process) gives the id's line alone."""
+    list, quote or callout: Obsidian's rule). A note without its body gives the id's line
+    alone (a stub from another process keeps the body of a note with block ids)."""
     line = note.block_ids[block]
     if not note.body:
         return line, line

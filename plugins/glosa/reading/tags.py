@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -56,11 +57,16 @@ def parse_tags(value: Any) -> list[str]:
     for item in items:
         if item is None or isinstance(item, (dict, list, bool)):
             continue
-        for piece in _TAG_SPLIT.split(str(item)):
-            tag = piece.strip().lstrip("#").strip("/")
-            if tag:
-                out.setdefault(tag, None)
+        for tag in _item_tags(str(item)):
+            out.setdefault(tag, None)
     return list(out)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _item_tags(item: str) -> tuple[str, ...]:
+    """The tags of one frontmatter item, in order (cached: notes repeat their tags)."""
+    tags = (piece.strip().lstrip("#").strip("/") for piece in _TAG_SPLIT.split(item))
+    return tuple(tag for tag in tags if tag)
 
 
 def inline_tags(masked: str) -> list[str]:

@@ -29,8 +29,9 @@ from .parser import parse_note, read_note
 from .resolver import NOTE_SUFFIXES, NoteIndex
 from .workers import split_work
 
-__all__ = ["NoteCache", "Vault", "decode_diagnostic", "decode_notes", "encode_diagnostic",
-           "encode_notes", "file_stamp", "load_vault", "read_notes", "read_notes_here",
+__all__ = ["NoteCache", "Vault", "decode_diagnostic", "decode_notes", "decode_stubs",
+           "encode_diagnostic", "encode_notes", "encode_stubs", "file_stamp", "load_vault",
+           "read_notes", "read_notes_here",
            "read_tracked", "read_vault_notes", "reading_key", "split_templates",
            "vault_entry", "vault_files", "walk_vault"]
 
@@ -467,21 +468,58 @@ _PROBLEMS = _NOTE_FIELDS.index("problems")
 _diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
 
 
-def encode_notes(notes: list[Note], *, stubs: bool = False) -> list[list[Any]]:
+#: The frontmatter keys a stub keeps: those that say whether the note is published.
+_STUB_KEYS = ("publish", "draft")
+
+
+def encode_stubs(notes: list[Note]) -> list[tuple[Any, ...]]:
+    """What a process that checks other notes reads of ``notes``, as link targets and in
+    the checks across notes (see :func:`decode_stubs`): names, language, headings, block
+    ids, translations, the H1, parent and legend links, whether the note is published,
+    and the body where the legend line is missing or a block id needs the lines of its
+    block. Not their own links, frontmatter, tags or reading problems; not their paths,
+    which the other process has in the same order."""
+    heading, link = _heading_values, _link_values
+    out = []
+    for note in notes:
+        meta = note.meta
+        out.append((
+            note.stem, note.title, note.marker, note.level, note.lang,
+            note.body if note.legend is None or note.block_ids else "", note.body_line,
+            None if note.h1 is None else heading(note.h1),
+            None if note.parent is None else link(note.parent), note.legend_index,
+            None if note.legend is None else link(note.legend),
+            [link(t) for t in note.translations], note.aliases,
+            [heading(h) for h in note.headings], note.block_ids,
+            {key: meta[key] for key in _STUB_KEYS if key in meta} if meta else meta,
+            note.readable))
+    return out
+
+
+def decode_stubs(encoded: Sequence[Sequence[Any]], files: Sequence[tuple[Path, str]],
+                 ) -> list[Note]:
+    """The stub notes :func:`encode_stubs` encoded, with the paths of ``files`` (the
+    notes' absolute and vault-relative paths, in their order)."""
+    notes = []
+    for (abs_path, rel), values in zip(files, encoded, strict=True):
+        (stem, title, marker, level, lang, body, body_line, h1, parent, legend_index, legend,
+         translations, aliases, headings, block_ids, meta, readable) = values
+        notes.append(Note(
+            rel, abs_path, stem, title, marker, level, lang, meta, {}, body, body_line,
+            None if h1 is None else Heading(*h1),
+            None if parent is None else WikiLink(*parent), legend_index,
+            None if legend is None else WikiLink(*legend),
+            [WikiLink(*t) for t in translations], aliases, [], [],
+            [Heading(*h) for h in headings], block_ids, [], {}, [], readable))
+    return notes
+
+
+def encode_notes(notes: list[Note]) -> list[list[Any]]:
     """Notes as lists of plain values (see :func:`decode_notes`): pickled several times
-    faster than the objects. ``stubs`` leaves out what only a note's own checks read (its
-    links, its frontmatter, and its body unless the legend line is missing), for a process
-    that checks other notes and needs these only as link targets."""
+    faster than the objects."""
     out = []
     for note in notes:
         values = list(_note_values(note))
-        if stubs:
-            values[_LINKS] = []
-            values[_META] = {}
-            values[_META_LINES] = {}
-            values[_PROPERTY_LINKS] = {}
-            if note.legend is not None:
-                values[_BODY] = ""
         values[_PATH] = str(note.abs_path)
         for at in _LINK_LISTS:
             values[at] = [_link_values(link) for link in values[at]]

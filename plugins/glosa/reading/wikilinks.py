@@ -38,8 +38,10 @@ Slugify = Callable[[str, str], str]
 WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\r\n]+?)\]\]")
 # The same without the optional "!": a pattern that starts with a literal lets the regex
 # engine jump from one "[[" to the next instead of trying every position (4x faster over
-# a vault); the "!" of an embed is then looked up just before the match.
-_LINK_BRACKETS = re.compile(r"\[\[([^\[\]\r\n]+?)\]\]")
+# a vault); the "!" of an embed is then looked up just before the match. Greedy: the
+# inner text holds no `]`, so it ends at the first `]` either way, and the engine does not
+# try `]]` after every character.
+_LINK_BRACKETS = re.compile(r"\[\[([^\[\]\r\n]+)\]\]")
 # The text after the hashes is cut in Python, not by a regex: `(.*?)[ \t]*#*[ \t]*$`
 # backtracks cubically, and one heading line of a few thousand spaces took minutes.
 _HEADING_OPEN = re.compile(r"(#{1,6})[ \t]+")
@@ -59,10 +61,12 @@ def _toc_slugify(value: str, separator: str) -> str:
     return toc_slugify(value, separator)
 
 
-def _toc_unique(id_: str, ids: set[str], counters: dict[str, int]) -> str:
+@functools.cache
+def _toc_unique_function() -> Callable[[str, set[str], dict[str, int]], str]:
+    """Python-Markdown's unique ids, imported once (not by every heading)."""
     from markdown.extensions.toc import unique as toc_unique
 
-    return toc_unique(id_, ids, counters)
+    return toc_unique
 
 
 def slugify(text: str, separator: str = "-") -> str:
@@ -84,27 +88,27 @@ def parse_link(inner: str, embed: bool, line: int, column: int,
 def _link_parts(inner: str) -> tuple[str, str | None, str | None, str | None]:
     """(target, heading, block, label) of a link's inner text (cached: a vault links to
     the same terms over and over)."""
-    label: str | None = None
     bar = inner.find("|")
-    if bar >= 0:
-        label = inner[bar + 1:].strip()
-        target_part = inner[:bar - 1] if bar > 0 and inner[bar - 1] == "\\" else inner[:bar]
-    else:
-        target_part = inner
-    heading: str | None = None
-    block: str | None = None
+    if bar < 0:
+        return (*_target_parts(inner), None)
+    label = inner[bar + 1:].strip()
+    target_part = inner[:bar - 1] if bar > 0 and inner[bar - 1] == "\\" else inner[:bar]
+    return (*_target_parts(target_part), label or None)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _target_parts(target_part: str) -> tuple[str, str | None, str | None]:
+    """(target, heading, block) of the text before a link's label (cached apart: links
+    with labels of their own repeat their targets)."""
     hash_at = target_part.find("#")
-    if hash_at >= 0:
-        anchor = target_part[hash_at + 1:].strip()
-        target = target_part[:hash_at].strip()
-        if anchor.startswith("^"):
-            block = anchor[1:].strip()
-        else:
-            # Obsidian accepts `Note#Section#Subsection`; the last part names the heading.
-            heading = anchor.split("#")[-1].strip()
-    else:
-        target = target_part.strip()
-    return target, heading, block, label or None
+    if hash_at < 0:
+        return target_part.strip(), None, None
+    anchor = target_part[hash_at + 1:].strip()
+    target = target_part[:hash_at].strip()
+    if anchor.startswith("^"):
+        return target, None, anchor[1:].strip()
+    # Obsidian accepts `Note#Section#Subsection`; the last part names the heading.
+    return target, anchor.split("#")[-1].strip(), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +208,11 @@ class BodyScan:
     tags: list[str] = field(default_factory=list)
 
 
-_HEADING_LINE = re.compile(r"^(#{1,6})([ \t][^\n]*)", re.M)
+# A heading line: hashes, a blank, the rest of the line. Found as the body's first line
+# or after a line break: a `^`-anchored multi-line pattern is tried at every offset of the
+# body, one that starts with the break only at line ends (a fourth of the time).
+_HEADING_LINE = re.compile(r"(#{1,6})([ \t][^\n]*)")
+_HEADING_AFTER_BREAK = re.compile(r"\n(#{1,6})([ \t][^\n]*)")
 _HEADING_BLOCK_ID = re.compile(r"[ \t]+\^[A-Za-z0-9-]+$")
 # A block id ends its line, after a blank, at the start of a line of its own, or right
 # after an embed (`![[image.png]]^id`, which Obsidian's own help vault writes).
@@ -369,60 +377,85 @@ def scan_body(body: str, first_line: int = 1, slug: Slugify = _toc_slugify) -> B
         used_ids: set[str] = set()
         # Python-Markdown's counters make a thousand equal headings cost linear time.
         counters: dict[str, int] = {}
-        for match in _HEADING_LINE.finditer(text):
+        for match in heading_lines(text):
+            unique = _toc_unique_function()  # imported on the first heading
             # The text from the body, not the masked text: code spans are heading text.
             heading_text, base = _heading_text_and_slug(body[match.start(2):match.end(2)], slug)
             scan.headings.append(Heading(
-                len(match.group(1)), heading_text, _toc_unique(base, used_ids, counters),
-                lines.line_of(match.start())))
+                len(match.group(1)), heading_text, unique(base, used_ids, counters),
+                lines.line_of(match.start(1))))
         scan.tags = inline_tags(text)
     if "^" in text:
         for match in _BLOCK_ID_LINE.finditer(text):
             scan.block_ids.setdefault(match.group(1), lines.line_of(match.start(1)))
-    wiki_spans: list[tuple[int, int]] = []
     if "[[" in text:
-        _wiki_links(body, text, first_line, scan.links, wiki_spans)
+        _wiki_links(body, text, first_line, scan.links)
     markdown: list[WikiLink] = []
     if _INLINE_LINK_MARK.search(text) is not None:
-        markdown = _markdown_links(body, text, lines, wiki_spans)
+        markdown = _markdown_links(body, text, lines, _spans(scan.links))
     if "]:" in text:
-        markdown += _reference_links(body, text, lines, wiki_spans, markdown)
+        markdown += _reference_links(body, text, lines, scan.links, markdown)
     if markdown:
         scan.links.extend(markdown)
         scan.links.sort(key=_link_start)
     return scan
 
 
-def _wiki_links(body: str, text: str, first_line: int, links: list[WikiLink],
-                spans: list[tuple[int, int]]) -> None:
-    """Append the wiki-links and embeds of the masked body ``text`` to ``links``, and their
-    spans to ``spans``: what :func:`parse_link` gives, with the line counting of
-    :class:`_Lines` done inline (a vault has a hundred thousand links; the calls cost a
-    third of reading it)."""
+def heading_lines(text: str) -> list[re.Match[str]]:
+    """The heading lines of ``text`` in order, as matches of ``(hashes)(blank and rest)``
+    (group 1 starts the line): what ``^(#{1,6})([ \\t][^\\n]*)`` finds line by line."""
+    found = [] if (first := _HEADING_LINE.match(text)) is None else [first]
+    found.extend(_HEADING_AFTER_BREAK.finditer(text))
+    return found
+
+
+def _wiki_links(body: str, text: str, first_line: int, links: list[WikiLink]) -> None:
+    """Append the wiki-links and embeds of the masked body ``text`` to ``links``: what
+    :func:`parse_link` gives, with the line counting of :class:`_Lines` done inline (a
+    vault has a hundred thousand links; the calls cost a third of reading it)."""
     line, counted, line_start = first_line, 0, 0
-    count, rfind = body.count, body.rfind
+    count, rfind, append, parts = body.count, body.rfind, links.append, _link_parts
+    masked = text is not body
     for match in _LINK_BRACKETS.finditer(text):
         at, end = match.span()
         embed = at > 0 and text[at - 1] == "!"
         if embed:
             at -= 1
-        spans.append((at, end))
         newlines = count("\n", counted, at)
         if newlines:
             line += newlines
             line_start = rfind("\n", counted, at) + 1
         counted = at
-        inner = body[match.start(1):end - 2]
-        # `raw` is the body's own text of the link: the masked text differs from the body
-        # only inside code and comments, where no link is found.
-        links.append(WikiLink(body[at:end], *_link_parts(inner), embed, line,
-                              at - line_start + 1, at, end))
+        if masked:
+            # The body's own text: a code span or comment inside a link is blanked in
+            # ``text`` only.
+            raw, inner = body[at:end], body[match.start(1):end - 2]
+        else:
+            inner = match.group(1)
+            raw = "!" + match.group() if embed else match.group()
+        target, heading, block, label = parts(inner)
+        append(WikiLink(raw, target, heading, block, label, embed, line, at - line_start + 1,
+                        at, end))
 
 
 # `[label]: destination "title"` opening a line (not `[^1]:`, a footnote).
 _REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?!\^)([^\[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)")
+# The same after a line break: tried only at line ends, where a `^`-anchored pattern would
+# be tried at every offset of the body (`[[Term]]: text` lines are common in a glossary,
+# so looking for `]:` first does not spare the search).
+_REFERENCE_DEFINITION_AFTER_BREAK = re.compile(
+    r"\n {0,3}\[(?!\^)([^\[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)")
 # `[text][label]`, `[label][]` and `[label]` (the last only when such a label is defined).
 _REFERENCE_USE = re.compile(r"(!?)\[([^\[\]\n]*)\](?:\[([^\[\]\n]*)\])?(?![(:\[])")
+
+
+def reference_definitions(text: str) -> list[re.Match[str]]:
+    """The reference definitions of ``text`` in order, one a line at most, as matches of
+    ``(label)`` and ``(destination)``: what :data:`_REFERENCE_DEFINITION` finds at the
+    start of each line."""
+    found = [] if (first := _REFERENCE_DEFINITION.match(text)) is None else [first]
+    found.extend(_REFERENCE_DEFINITION_AFTER_BREAK.finditer(text))
+    return found
 
 
 def _reference_key(label: str) -> str:
@@ -430,25 +463,22 @@ def _reference_key(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def _reference_links(body: str, text: str, lines: _Lines, wiki_spans: list[tuple[int, int]],
+def _spans(links: list[WikiLink]) -> list[tuple[int, int]]:
+    """The spans of wiki-links in the body, which no Markdown link may overlap."""
+    return [(link.start, link.end) for link in links]
+
+
+def _reference_links(body: str, text: str, lines: _Lines, wiki_links: list[WikiLink],
                      inline: list[WikiLink]) -> list[WikiLink]:
     """Reference-style links and images whose definition points into the vault, each
     where it is used (the definition line itself is no link)."""
     definitions: dict[str, str] = {}
-    # Found from each `]:` back to its line's start: a `^`-anchored pattern would be tried
-    # at every offset of the body, and `[[Term]]: text` lines are common in a glossary.
-    at = text.find("]:")
-    while at >= 0:
-        line_start = text.rfind("\n", 0, at) + 1
-        match = _REFERENCE_DEFINITION.match(text, line_start)
-        if match is not None:
-            definitions.setdefault(_reference_key(body[match.start(1):match.end(1)]),
-                                   body[match.start(2):match.end(2)])
-        line_end = text.find("\n", at)
-        at = -1 if line_end < 0 else text.find("]:", line_end)
+    for match in reference_definitions(text):
+        definitions.setdefault(_reference_key(body[match.start(1):match.end(1)]),
+                               body[match.start(2):match.end(2)])
     if not definitions:
         return []
-    taken = sorted(wiki_spans + [(link.start, link.end) for link in inline])
+    taken = sorted(_spans(wiki_links) + _spans(inline))
     found: list[WikiLink] = []
     for match in _REFERENCE_USE.finditer(text):
         at, end = match.start(), match.end()

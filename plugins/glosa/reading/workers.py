@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["Partner", "PartnerFailed", "split_in_two", "split_work"]
+__all__ = ["Partner", "PartnerFailed", "first_half", "split_in_two", "split_work"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -82,6 +82,11 @@ def split_work(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
     return [mine, work(second)]
 
 
+def first_half(count: int) -> int:
+    """How many of ``count`` items :func:`split_in_two` gives the first process."""
+    return count // 2
+
+
 class Partner:
     """The forked child of :func:`split_in_two`, still working on its second phase."""
 
@@ -117,7 +122,7 @@ def split_in_two(items: Sequence[Item], first_phase: Callable[[Sequence[Item]], 
     """
     if len(items) < (MIN_ITEMS if min_items is None else min_items) or not _can_fork():
         return None
-    cut = len(items) // 2
+    cut = first_half(len(items))
     to_child_r, to_child_w = os.pipe()
     to_parent_r, to_parent_w = os.pipe()
     try:

@@ -27,7 +27,6 @@ from ..reading.model import Note, WikiLink
 from ..reading.resolver import resolve_link
 from ..reading.vault import Vault
 from ..safepaths import fold_path, numbered
-from .model import plain_slug
 
 __all__ = [
     "SlugClash",
@@ -94,14 +93,16 @@ def published_vault(vault: Vault, patterns: Sequence[str]) -> Vault:
                  vault.obsidian, vault.templates)
 
 
-def unpublished_links(vault: Vault, patterns: Sequence[str]
+def unpublished_links(vault: Vault, patterns: Sequence[str],
+                      positions: Sequence[int] | None = None,
                       ) -> Iterator[tuple[Note, WikiLink, Note]]:
-    """(note, link, target) of each link from a published note to an unpublished one."""
+    """(note, link, target) of each link from a published note to an unpublished one;
+    with ``positions``, only the links of the notes at those positions of the vault."""
     spec = exclude_spec(patterns)
     hidden = {id(n) for n in vault.notes if not is_published(n, spec)}
     if not hidden:
         return
-    for note in vault.notes:
+    for note in vault.notes if positions is None else (vault.notes[at] for at in positions):
         if id(note) in hidden or not note.readable:
             continue
         for link in note.links:
@@ -110,14 +111,15 @@ def unpublished_links(vault: Vault, patterns: Sequence[str]
                 yield note, link, target
 
 
-def unpublished_link_diagnostics(vault: Vault, patterns: Sequence[str] = ()) -> list[Diagnostic]:
+def unpublished_link_diagnostics(vault: Vault, patterns: Sequence[str] = (),
+                                 positions: Sequence[int] | None = None) -> list[Diagnostic]:
     """A warning for each link from a published note to an unpublished one: on the site
-    it shows as plain text."""
+    it shows as plain text. ``positions``: see :func:`unpublished_links`."""
     severity = vault.config.severity("link-unpublished")
     if severity is Severity.OFF:
         return []
     out: list[Diagnostic] = []
-    for note, link, target in unpublished_links(vault, patterns):
+    for note, link, target in unpublished_links(vault, patterns, positions):
         out.append(Diagnostic(
             "link-unpublished", severity, note.path, link.line, link.column,
             f"{link.raw} links to {target.path}, which is not published "
@@ -208,6 +210,10 @@ def slug_pages(pages: Sequence[tuple[str, Sequence[str]]], taken: Mapping[str, s
 
 def name_slug(name: str) -> str:
     """The slug of a title or alias without its level marker (`Leyenda 🔴②` → `leyenda`)."""
+    # Imported here: the site model is a tenth of `glosa check`'s imports, and the check
+    # reads no slug.
+    from .model import plain_slug
+
     return plain_slug(split_marker(name).title)
 
 
