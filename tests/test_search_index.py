@@ -181,3 +181,15 @@ def test_a_file_pagefind_names_outside_its_bundle_is_refused(tmp_path: Path) -> 
     assert not (tmp_path / "escaped.txt").exists()
     # The bundle already written stays as it was.
     assert (output / "es" / "pagefind-entry.json").is_file()
+
+
+@pytest.mark.parametrize(("rel", "plain"), [
+    ("pagefind-entry.json", True), ("fragment/es_1a2b.pf_fragment", True),
+    ("../outside", False), ("fragment/../../outside", False), ("/etc/passwd", False),
+    ("fragment//x", False), ("./x", False), ("a\\..\\b", False), ("x\0y", False), ("", False),
+    (None, False), (7, False),
+])
+def test_a_kept_bundle_names_only_files_inside_it(rel: object, plain: bool) -> None:
+    from glosa.site.search_cache import _plain_relative
+
+    assert _plain_relative(rel) is plain

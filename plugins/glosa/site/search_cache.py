@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import posixpath
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,15 @@ def pagefind_version() -> str:
         except PackageNotFoundError:
             pass
     return ",".join(found)
+
+
+def _plain_relative(rel: object) -> bool:
+    """A relative path of plain names (``fragment/en_1a2b.pf_fragment``): no root, no
+    ``..``, no backslash or NUL."""
+    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel \
+            or "\0" in rel:
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
 def _file_digest(path: Path) -> tuple[int, str]:
@@ -158,16 +168,26 @@ class KeptSearchIndex:
         try:
             source = inside(self.folder, self.folder / lang)
             target = inside(self.output_dir, self.output_dir / lang)
-            plan = []
+            plan: list[tuple[str, bytes]] = []
             for rel, size, digest in files:
-                path = inside(source, source / str(rel))
-                if _file_digest(path) != (size, digest):
-                    log.info("search cache: %s is damaged; indexing '%s' again", path, lang)
+                # Checked by its words, not by resolving each of thousands of paths: the
+                # folder it lands in is made anew here, so no link in it leads out.
+                if not _plain_relative(rel):
+                    raise ValueError(f"{rel!r} is not a path inside the bundle")
+                data = (source / rel).read_bytes()
+                if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+                    log.info("search cache: %s is damaged; indexing '%s' again",
+                             source / rel, lang)
                     return False
-                plan.append((path, inside(target, target / str(rel))))
-            for path, dest in plan:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, dest)
+                plan.append((rel, data))
+            remove_tree(self.output_dir, target)
+            made: set[str] = set()
+            for rel, data in plan:
+                folder = posixpath.dirname(rel)
+                if folder not in made:
+                    (target / folder).mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                (target / rel).write_bytes(data)
         except (OSError, ValueError, TypeError, UnsafePathError) as exc:
             log.info("search cache: cannot reuse the bundle of '%s' (%s)", lang, exc)
             remove_tree(self.output_dir, self.output_dir / lang)
