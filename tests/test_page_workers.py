@@ -23,9 +23,10 @@ from glosa.adapter.page_workers import AUTO_MIN_PAGES, shares, worker_count
 from .conftest import LEGEND_ES, seed_note, write_vault
 from .test_page_cache import _files
 
-#: A note after every other in MkDocs' page order (a folder's files before its folders,
-#: folders by name): its page is in the last process's share.
-LAST_NOTE_STEM = "zz"
+#: Processes of the builds whose tests need a note that a page process builds: the
+#: vault's 120 notes come before its generated pages, and with two even shares the second
+#: holds generated pages only.
+SPLIT = 3
 
 
 def _note(title: str, body: str) -> str:
@@ -63,11 +64,18 @@ class Vault:
     def site(self, name: str) -> dict[str, str]:
         return _files(self.root / name / "site")
 
-    def add_last_note(self, body: str) -> str:
-        """A note that sorts after every other of es/ (in the last share); its path."""
-        path = f"es/zz/{LAST_NOTE_STEM} último 🟢④.md"
-        write_vault(self.docs, {path: _note(f"{LAST_NOTE_STEM} último 🟢④", body)})
-        return path
+    def note_built_elsewhere(self) -> str:
+        """A Spanish note that a page process (not the first) builds, from a probe build:
+        the middle one of those, away from the shares' edges."""
+        probe = self.build("probe", SPLIT)
+        notes = [path for share in probe.page_shares[1:] for path in share
+                 if path.startswith("es/") and (self.docs / path).is_file()]
+        assert notes
+        return notes[len(notes) // 2]
+
+    def rewrite(self, path: str, body: str) -> None:
+        """The note at ``path`` with this body (its title kept: links to it still hold)."""
+        write_vault(self.docs, {path: _note(Path(path).stem, body)})
 
 
 @pytest.fixture
@@ -106,9 +114,10 @@ def test_cached_builds_in_processes_keep_every_page_and_body(vault: Vault) -> No
     # The other process's pages and bodies were kept too: nothing is rendered again.
     assert second.page_cache.hits == pages and not second.page_cache.rendered
     assert second.body_cache.rendered == set() and second.body_cache.hits
-    edited = vault.add_last_note("Texto nuevo del último.")
-    third = vault.build("cached", 2, cache=True)
-    assert edited in third.page_shares[-1]
+    edited = vault.note_built_elsewhere()
+    vault.rewrite(edited, "Texto nuevo del último.")
+    third = vault.build("cached", SPLIT, cache=True)
+    assert edited not in third.page_shares[0]
     assert edited in third.body_cache.rendered
     assert "Texto nuevo del último" in (
         vault.root / "cached" / "site" / third.url_of(edited) / "index.html").read_text("utf-8")
@@ -117,19 +126,21 @@ def test_cached_builds_in_processes_keep_every_page_and_body(vault: Vault) -> No
 
 
 def _big_embeds(vault: Vault) -> str:
-    """A note in the last share whose embeds pass the page's budget (a warning of the
-    renderer, which the check does not give)."""
+    """A note a page process builds whose embeds pass the page's budget (a warning of
+    the renderer, which the check does not give)."""
+    path = vault.note_built_elsewhere()
     write_vault(vault.docs, {"es/Aa grande 🟢④.md": _note(
         "Aa grande 🟢④", "Texto largo. " * 13_000)})
-    return vault.add_last_note("![[Aa grande 🟢④]]\n\n![[Aa grande 🟢④]]\n")
+    vault.rewrite(path, "![[Aa grande 🟢④]]\n\n![[Aa grande 🟢④]]\n")
+    return path
 
 
 def test_a_warning_from_another_process_is_logged_once(vault: Vault,
                                                        caplog: pytest.LogCaptureFixture) -> None:
     path = _big_embeds(vault)
     with caplog.at_level(logging.INFO):
-        split = vault.build("split", 2)
-    assert path in split.page_shares[-1]
+        split = vault.build("split", SPLIT)
+    assert path not in split.page_shares[0]
     found = [r for r in caplog.records if "transcluded content over" in r.getMessage()]
     assert len(found) == 1
     assert path in found[0].getMessage()
@@ -142,20 +153,20 @@ def test_a_warning_from_another_process_is_logged_once(vault: Vault,
 def test_strict_counts_the_warnings_of_other_processes(vault: Vault) -> None:
     _big_embeds(vault)
     with pytest.raises(Abort, match="in strict mode"):
-        vault.build("split", 2, strict=True)
+        vault.build("split", SPLIT, strict=True)
 
 
 def test_a_page_process_that_fails_fails_the_build(vault: Vault, tmp_path: Path,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     custom = tmp_path / "overrides"
-    # A template error on the last note's page only, which the last process builds.
+    path = vault.note_built_elsewhere()
+    # A template error on that note's page only, which a page process builds.
     write_vault(custom, {"main.html": (
         '{% extends "base.html" %}{% block content %}'
-        f'{{% if "{LAST_NOTE_STEM}" in page.file.src_uri %}}{{{{ none_such.attribute }}}}'
+        f'{{% if page.file.src_uri == "{path}" %}}{{{{ none_such.attribute }}}}'
         '{% endif %}{{ super() }}{% endblock %}')})
-    path = vault.add_last_note("Sin problemas en el texto.")
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
-        vault.build("split", 2, custom_dir=custom)
+        vault.build("split", SPLIT, custom_dir=custom)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     # MkDocs' own message from the page process, then the build's error naming the page.
     assert f"Error building page '{path}': 'none_such' is undefined" in errors
@@ -214,5 +225,5 @@ def test_shares_cover_every_page_in_order(count: int, processes: int) -> None:
     parts = shares(count, processes)
     assert [i for part in parts for i in part] == list(range(count))
     assert len(parts) == processes
-    # The first process, which also finishes the build, takes a smaller share.
-    assert len(parts[0]) <= min(len(part) for part in parts[1:])
+    sizes = [len(part) for part in parts]
+    assert max(sizes) - min(sizes) <= 1

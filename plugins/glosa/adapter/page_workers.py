@@ -61,9 +61,6 @@ AUTO_MIN_PAGES = 500
 #: At most this many processes by default (more cores than that gain little: the first
 #: process's own work, the search index and the caches, does not split).
 AUTO_MAX = 4
-#: The first process's share against another's: it also copies the theme's files,
-#: writes the sitemap, feeds the search index and keeps the caches.
-FIRST_SHARE_WEIGHT = 0.8
 
 
 class WorkerError(Exception):
@@ -122,15 +119,10 @@ def worker_count(wanted: int, pages: int, config: MkDocsConfig, owner: object, *
 
 
 def shares(count: int, processes: int) -> list[range]:
-    """Contiguous shares of ``count`` pages in page order, the first one smaller."""
-    weights = [FIRST_SHARE_WEIGHT] + [1.0] * (processes - 1)
-    total = sum(weights)
-    bounds = [0]
-    done = 0.0
-    for weight in weights:
-        done += weight
-        bounds.append(round(count * done / total))
-    bounds[-1] = count
+    """Contiguous shares of ``count`` pages in page order, as even as they come. (A
+    smaller first share, for the first process's own work, left it waiting for the
+    others: its tail, the search index and the caches, comes after theirs anyway.)"""
+    bounds = [round(count * number / processes) for number in range(processes + 1)]
     return [range(bounds[i], bounds[i + 1]) for i in range(processes)]
 
 
