@@ -42,14 +42,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 __all__ = ["PAGE_EVENTS", "SKIP_TEMPLATE", "PageWorkers", "WorkerError", "WorkerResult",
            "worker_count"]
-
-log = get_plugin_logger(__name__)
 
 #: The template of a page another process builds: empty, so MkDocs writes nothing.
 SKIP_TEMPLATE = "glosa-skip.html"
@@ -217,7 +214,6 @@ class PageWorkers:
         self._children: list[_Child] = []
         self._filter: _SkipFilter | None = None
         self._read = threading.Event()
-        self.in_child = False
 
     def start(self, config: MkDocsConfig, files: Files, nav: Any,
               prepare_child: Callable[[set[str]], None], records: Callable[[], Records],
@@ -280,9 +276,6 @@ class PageWorkers:
         capture = _Capture()
         with os.fdopen(write_fd, "wb") as pipe:
             try:
-                self.in_child = True
-                self._children = []
-                self.own = own
                 _capture_logs(capture)
                 prepare_child(own)
                 result = _build_share(config, files, nav, pages, own,

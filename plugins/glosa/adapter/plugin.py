@@ -738,8 +738,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if not self._builds_here(src):
             return self._light_page(page, spec)
         if spec is not None:
-            page.meta = {"title": html.escape(self._generated_title(spec)),
-                         "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+            page.meta = self._generated_meta(spec)
             page.meta["glosa_kb"] = self.kb.page(None, spec["lang"], page.url)
             return _render_generated(self, spec, page)
         note = self._note_at(src)
@@ -773,15 +772,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._rendered[src] = rendered
         self._report_render(note, rendered)
         description = self.model.summary(note)
-        page.meta = {
-            "title": html.escape(title),
-            "description": html.escape(description, quote=True),
-            "glosa_lang": note.lang,
-            "glosa_kind": "note",
-            # The rest is made right before the page's template (_PageMemory); the
-            # sitemap, written before any page, reads the alternates.
-            "glosa": {"alternates": self.pages.alternates(note)},
-        }
+        # The rest of the term furniture is made right before the page's template
+        # (_PageMemory).
+        page.meta = self._note_meta(note, title)
+        page.meta["description"] = html.escape(description, quote=True)
         self._memory.furniture_due(page)
         self._kb_page_meta(note, page)
         # MkDocs does not parse the note again: the page's render step (a new
@@ -1105,20 +1099,27 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def _builds_here(self, src_uri: str) -> bool:
         return self._own is None or src_uri in self._own
 
+    def _generated_meta(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """A generated page's metadata in every process: its title and language."""
+        return {"title": html.escape(self._generated_title(spec)),
+                "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+
+    def _note_meta(self, note: Note, title: str) -> dict[str, Any]:
+        """A note page's metadata in every process: the title and language that the
+        navigation and its neighbours' links read, and the alternates that the sitemap
+        (written before any page, by the first process) reads."""
+        return {"title": html.escape(title), "glosa_lang": note.lang, "glosa_kind": "note",
+                "glosa": {"alternates": self.pages.alternates(note)}}
+
     def _light_page(self, page: Page, spec: dict[str, Any] | None) -> str | None:
-        """A page another process builds: the title and language that the navigation and
-        its neighbours' links read, no body and an empty template."""
+        """A page another process builds: its metadata, no body and an empty template."""
         if spec is not None:
-            page.meta = {"title": html.escape(self._generated_title(spec)),
-                         "glosa_lang": spec["lang"], "glosa_kind": spec["kind"]}
+            page.meta = self._generated_meta(spec)
         else:
             note = self._note_at(page.file.src_uri)
             if note is None or not note.readable:
                 return None  # as MkDocs renders it (on_page_content skips its template)
-            # The sitemap, which this process writes, reads every page's alternates.
-            page.meta = {"title": html.escape(page_title(note, self.core.profile)),
-                         "glosa_lang": note.lang, "glosa_kind": "note",
-                         "glosa": {"alternates": self.pages.alternates(note)}}
+            page.meta = self._note_meta(note, page_title(note, self.core.profile))
         page.meta["template"] = SKIP_TEMPLATE
         page.render = functools.partial(_take_nothing, page)  # type: ignore[method-assign]
         return ""

@@ -62,9 +62,12 @@ def _plain_relative(rel: object) -> bool:
     return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
-def _file_digest(path: Path) -> tuple[int, str]:
-    data = path.read_bytes()
+def _digest(data: bytes) -> tuple[int, str]:
     return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    return _digest(path.read_bytes())
 
 
 class KeptSearchIndex:
@@ -175,7 +178,7 @@ class KeptSearchIndex:
                 if not _plain_relative(rel):
                     raise ValueError(f"{rel!r} is not a path inside the bundle")
                 data = (source / rel).read_bytes()
-                if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+                if _digest(data) != (size, digest):
                     log.info("search cache: %s is damaged; indexing '%s' again",
                              source / rel, lang)
                     return False
