@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
+import posixpath
 import secrets
 import shutil
 from collections.abc import Mapping
@@ -46,7 +47,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..cache import CacheStore
 
-__all__ = ["PAGE_TEMPLATE", "PageCache", "TemplateCache"]
+__all__ = ["PAGE_TEMPLATE", "PageCache", "TemplateCache", "nav_digest"]
 
 log = get_plugin_logger(__name__)
 
@@ -54,6 +55,7 @@ log = get_plugin_logger(__name__)
 PAGE_TEMPLATE = "glosa-page.html"
 _MAIN_TEMPLATE = "main.html"
 _ENTRY = "pages"
+_SETTLED = "settled"
 #: Context values that are the same for every page of a build: hashed once (config, nav)
 #: or not shown by a page template (build_date_utc is used by sitemap.xml only);
 #: glosa_nav_cache is the sidebar memo, whose content follows from glosa_nav_key.
@@ -239,7 +241,7 @@ def _nav_item(item: Any) -> Any:
     return ["link", str(getattr(item, "title", "")), str(getattr(item, "url", ""))]
 
 
-def _nav_digest(nav: Any) -> bytes:
+def nav_digest(nav: Any) -> bytes:
     hasher = _Hasher(b"")
     hasher.feed(["nav", [_nav_item(item) for item in getattr(nav, "items", [])],
                  getattr(getattr(nav, "homepage", None), "url", None)])
@@ -267,6 +269,13 @@ class PageCache:
         # page hash -> (site file, size, sha256) of the pages this build writes or reuses.
         self._used: dict[str, tuple[str, int, str]] = {}
         self._fresh: set[str] = set()
+        #: Pages of this build whose file was linked in from the cache (settled_pages.py).
+        self._linked: set[str] = set()
+        self._made_dirs: set[str] = set()
+        #: The page hash of every page written this build, by source path.
+        self.page_hashes: dict[str, str] = {}
+        #: The settled-page entries to keep, by source path (settled_pages.py).
+        self.settled: dict[str, list[Any]] = {}
         self._on = True
 
     @staticmethod
@@ -274,9 +283,14 @@ class PageCache:
         """False when another plugin changes pages after their template."""
         return not config.plugins.events.get("post_page")
 
+    def begin(self, config: MkDocsConfig) -> None:
+        """Open the store once every plugin has finished changing the settings."""
+        if self._store is None and self._on:
+            self._start(config)
+
     def _start(self, config: MkDocsConfig) -> None:
-        """The store, under a key of everything every page depends on alike (read at the
-        first page, when every plugin has finished changing the settings)."""
+        """The store, under a key of everything every page depends on alike (read once
+        every plugin has finished changing the settings)."""
         key = {"use": "pages", "versions": _versions(),
                "config": _plain({k: v for k, v in config.items() if k != "plugins"}),
                "plugins": _plain(dict(config.plugins.items())),
@@ -285,12 +299,66 @@ class PageCache:
         known = self._store.load(_ENTRY)
         if isinstance(known, dict):
             self._known = {k: v for k, v in known.items() if isinstance(k, str)
-                           and isinstance(v, list) and len(v) == 2}
+                           and isinstance(v, list) and len(v) in (2, 3)}
+
+    def settled_entries(self) -> dict[str, list[Any]]:
+        """The settled-page entries the earlier build kept (settled_pages.py)."""
+        if self._store is None:
+            return {}
+        loaded = self._store.load(_SETTLED)
+        if not isinstance(loaded, dict):
+            return {}
+        return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, list)}
+
+    def page_file_ok(self, key: str) -> bool:
+        """Whether the kept page ``key`` is there with the bytes it was kept with: by its
+        size and modification time as recorded (a change through a hard link from
+        ``site_dir`` changes both), else by its SHA-256."""
+        known = self._known.get(key)
+        if known is None:
+            return False
+        path = self.pages_dir / f"{key}.html"
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        if len(known) == 3 and stat.st_size == known[0] and stat.st_mtime_ns == known[2]:
+            return True
+        return self._restore(key) is not None
+
+    def link_settled(self, src: str, key: str, dest: str) -> bool:
+        """Put the kept page ``key`` at ``dest`` in ``site_dir`` (a hard link, else a
+        copy), for the page of ``src``; False when it cannot be."""
+        known = self._known.get(key)
+        if known is None:
+            return False
+        target = self.site_dir / dest
+        folder = posixpath.dirname(dest)
+        try:
+            if folder not in self._made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made_dirs.add(folder)
+            source = self.pages_dir / f"{key}.html"
+            try:
+                os.link(source, target)
+            except FileExistsError:
+                target.unlink()
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        except OSError as exc:
+            log.debug("page cache: cannot link %s (%s)", target, exc)
+            return False
+        self._used[key] = (dest, int(known[0]), str(known[1]))
+        self._linked.add(key)
+        self.page_hashes[src] = key
+        self.hits.add(src)
+        return True
 
     def _key(self, values: Mapping[str, Any], env: Environment) -> str | None:
         nav = values.get("nav")
         if self._nav_digest is None:
-            self._nav_digest = _nav_digest(nav)
+            self._nav_digest = nav_digest(nav)
         hasher = _Hasher(self._nav_digest)
         try:
             for name in sorted(values):
@@ -309,7 +377,7 @@ class PageCache:
         known = self._known.get(key)
         if known is None:
             return None
-        size, digest = known
+        size, digest = known[0], known[1]
         try:
             data = (self.pages_dir / f"{key}.html").read_bytes()
         except OSError:
@@ -335,6 +403,7 @@ class PageCache:
             self._start(config)
         key = self._key(values, env) if self._on else None
         if key is not None:
+            self.page_hashes[page.file.src_uri] = key
             cached = self._restore(key)
             if cached is not None:
                 data = _encode(cached)
@@ -352,7 +421,9 @@ class PageCache:
     def state(self) -> dict[str, Any]:
         """What this build's pages did, for another process of the build to take in."""
         return {"hits": sorted(self.hits), "rendered": sorted(self.rendered),
-                "used": dict(self._used), "fresh": sorted(self._fresh)}
+                "used": dict(self._used), "fresh": sorted(self._fresh),
+                "linked": sorted(self._linked), "hashes": dict(self.page_hashes),
+                "settled": dict(self.settled)}
 
     def absorb(self, state: dict[str, Any], config: MkDocsConfig) -> None:
         """Take in what another process of this build did with its pages (written to
@@ -363,6 +434,9 @@ class PageCache:
         self.rendered.update(state["rendered"])
         self._used.update(state["used"])
         self._fresh.update(state["fresh"])
+        self._linked.update(state["linked"])
+        self.page_hashes.update(state["hashes"])
+        self.settled.update(state["settled"])
 
     def finish(self) -> None:
         """Keep the pages this build wrote, record them, and remove the pages of earlier
@@ -379,13 +453,22 @@ class PageCache:
             return
         kept: dict[str, list[Any]] = {}
         for key, (dest, size, digest) in self._used.items():
+            if key in self._linked and key not in self._fresh:
+                kept[key] = self._known[key]  # the kept file itself is in site_dir
+                continue
             # A page taken from the cache is linked again too (MkDocs wrote a new file):
             # one copy of it on disk, not two.
             fresh = key in self._fresh
             if not self._keep(self.site_dir / dest, key, copy=fresh) and fresh:
                 continue
-            kept[key] = [size, digest]
+            try:
+                mtime = os.stat(self.pages_dir / f"{key}.html").st_mtime_ns
+            except OSError:
+                continue
+            kept[key] = [size, digest, mtime]
         self._store.save(_ENTRY, kept)
+        self._store.save(_SETTLED, {src: entry for src, entry in self.settled.items()
+                                    if len(entry) > 1 and entry[1] in kept})
         try:
             names = os.listdir(self.pages_dir)
         except OSError:

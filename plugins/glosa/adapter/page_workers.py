@@ -37,7 +37,7 @@ import pickle
 import signal
 import struct
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +45,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-__all__ = ["PAGE_EVENTS", "SKIP_TEMPLATE", "PageWorkers", "WorkerError", "WorkerResult",
-           "worker_count"]
+__all__ = ["PAGE_EVENTS", "SKIP_TEMPLATE", "PageWorkers", "QuietSkips", "WorkerError",
+           "WorkerResult", "other_page_plugins", "worker_count"]
 
 #: The template of a page another process builds: empty, so MkDocs writes nothing.
 SKIP_TEMPLATE = "glosa-skip.html"
@@ -99,10 +99,7 @@ def worker_count(wanted: int, pages: int, config: MkDocsConfig, owner: object, *
         return 1, "this system cannot fork"
     if wanted == 0 and pages < AUTO_MIN_PAGES:
         return 1, f"fewer than {AUTO_MIN_PAGES} pages"
-    others = sorted({type(getattr(handler, "__self__", handler)).__name__
-                     for event in PAGE_EVENTS
-                     for handler in config.plugins.events.get(event, [])
-                     if getattr(handler, "__self__", None) is not owner})
+    others = other_page_plugins(config, owner)
     if others:
         return 1, f"other plugins handle pages ({', '.join(others)})"
     try:
@@ -115,18 +112,59 @@ def worker_count(wanted: int, pages: int, config: MkDocsConfig, owner: object, *
     return max(1, min(count, pages)), ""
 
 
-def shares(count: int, processes: int) -> list[range]:
-    """Contiguous shares of ``count`` pages in page order, as even as they come. (A
-    smaller first share, for the first process's own work, left it waiting for the
-    others: its tail, the search index and the caches, comes after theirs anyway.)"""
-    bounds = [round(count * number / processes) for number in range(processes + 1)]
-    return [range(bounds[i], bounds[i + 1]) for i in range(processes)]
+def other_page_plugins(config: MkDocsConfig, owner: object) -> list[str]:
+    """The plugins other than ``owner`` that handle page events, by class name."""
+    return sorted({type(getattr(handler, "__self__", handler)).__name__
+                   for event in PAGE_EVENTS
+                   for handler in config.plugins.events.get(event, [])
+                   if getattr(handler, "__self__", None) is not owner})
+
+
+def shares(count: int, processes: int, weights: Sequence[float] | None = None) -> list[range]:
+    """Contiguous shares of ``count`` pages in page order, as even as they come, by
+    ``weights`` when given (a page taken whole from the cache costs little). (A smaller
+    first share, for the first process's own work, left it waiting for the others: its
+    tail, the search index and the caches, comes after theirs anyway.)"""
+    if weights is None:
+        bounds = [round(count * number / processes) for number in range(processes + 1)]
+        return [range(bounds[i], bounds[i + 1]) for i in range(processes)]
+    total = float(sum(weights))
+    cuts = [0]
+    running = 0.0
+    at = 0
+    for number in range(1, processes):
+        goal = total * number / processes
+        while at < count and running + weights[at] / 2 < goal:
+            running += weights[at]
+            at += 1
+        cuts.append(at)
+    cuts.append(count)
+    return [range(cuts[i], cuts[i + 1]) for i in range(processes)]
+
+
+class QuietSkips:
+    """Leaves out MkDocs' "Page skipped" note for the pages named (written otherwise),
+    from :meth:`start` to :meth:`stop`."""
+
+    def __init__(self, names: Container[str]) -> None:
+        self._filter = _SkipFilter(names)
+        self._on = False
+
+    def start(self) -> None:
+        if not self._on:
+            _build_logger().addFilter(self._filter)
+            self._on = True
+
+    def stop(self) -> None:
+        if self._on:
+            _build_logger().removeFilter(self._filter)
+            self._on = False
 
 
 class _SkipFilter(logging.Filter):
     """MkDocs' "Page skipped" note for a page another process wrote (it is not skipped)."""
 
-    def __init__(self, others: set[str]) -> None:
+    def __init__(self, others: Container[str]) -> None:
         super().__init__()
         self.others = others
 
@@ -217,11 +255,14 @@ class PageWorkers:
 
     def start(self, config: MkDocsConfig, files: Files, nav: Any,
               prepare_child: Callable[[set[str]], None], records: Callable[[], Records],
-              collect: Callable[[], WorkerResult]) -> None:
+              collect: Callable[[], WorkerResult],
+              weight: Callable[[str], float] | None = None) -> None:
         """Fork the page processes. Returns in this process; a page process builds its
-        pages here, sends what it has to and exits."""
+        pages here, sends what it has to and exits. ``weight``: what a page costs to
+        build, by source path, when not all cost alike."""
         pages = _pages(files, config)
-        split = shares(len(pages), self.processes)
+        split = shares(len(pages), self.processes, None if weight is None else
+                       [weight(page.file.src_uri) for page in pages])
         names = [[page.file.src_uri for page in pages[share.start:share.stop]]
                  for share in split]
         self.shares = names

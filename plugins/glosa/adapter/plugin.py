@@ -68,6 +68,7 @@ from ..site.body_cache import BodyCache
 from ..site.i18n import language_name, og_locale, ui_text
 from ..site.kb import KINDS, KnowledgeBase, Settings, after_title, wording_overrides
 from ..site.model import SiteModel, fill_placeholders, relative_url
+from ..site.page_inputs import PageInputs
 from ..site.pages import (
     TEMPLATES,
     SitePages,
@@ -86,8 +87,17 @@ from ..site.publishing import (
 )
 from ..site.search_cache import KeptSearchIndex, pagefind_version
 from ..site.search_index import SearchIndexer, SearchIndexError, names_file, search_record
-from .page_build import PAGE_TEMPLATE, PageCache, TemplateCache
-from .page_workers import SKIP_TEMPLATE, PageWorkers, WorkerError, WorkerResult, relog, worker_count
+from .page_build import PAGE_TEMPLATE, PageCache, TemplateCache, nav_digest
+from .page_workers import (
+    SKIP_TEMPLATE,
+    PageWorkers,
+    WorkerError,
+    WorkerResult,
+    other_page_plugins,
+    relog,
+    worker_count,
+)
+from .settled_pages import SettledPages, settle_candidates
 
 if TYPE_CHECKING:
     from .live_mkdocs import LiveSite
@@ -243,6 +253,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._collected: list[tuple[str, str, str]] | None = None
         #: The last build's pages per process (source paths; empty: all in one).
         self.page_shares: list[list[str]] = []
+        #: Note pages this build takes whole from the cache (settled_pages.py).
+        self.settled: SettledPages | None = None
 
     # `mkdocs serve` keeps a plugin with on_startup alive across rebuilds (the note cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -735,7 +747,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         assert self.vault is not None and self.model is not None
         src = page.file.src_uri
         spec = self.generated.get(src)
-        if not self._builds_here(src):
+        if self.settled is not None and src in self.settled.found:
+            light = self._light_page(page, None)
+            if not self._builds_here(src) or self._take_settled(page, self.settled):
+                return light
+        elif not self._builds_here(src):
             return self._light_page(page, spec)
         if spec is not None:
             page.meta = self._generated_meta(spec)
@@ -758,6 +774,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             # Rendered and sanitized by an earlier build from what this one has.
             rendered = cached.rendered
             rendered.html = cached.content
+            if self.settled is not None:
+                self.settled.made(page, note, cached.questions, cached.texts, rendered)
         else:
             deps = RenderDeps() if key is not None else None
             state = RenderState(
@@ -769,6 +787,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 state, title_h1=None if obsidian else title, keep_structure_lines=obsidian)
             if key is not None and deps is not None:
                 self._body_deps[src] = (key, deps)
+                if self.settled is not None:
+                    self.settled.made(page, note, [list(q) for q in deps.facts],
+                                      sorted(deps.texts), rendered)
         self._rendered[src] = rendered
         self._report_render(note, rendered)
         description = self.model.summary(note)
@@ -784,6 +805,20 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         page.render = functools.partial(  # type: ignore[method-assign]
             _take_rendered, page, rendered)
         return ""
+
+    def _take_settled(self, page: Page, settled: SettledPages) -> bool:
+        """A settled page this process builds: its kept file in ``site_dir``, its search
+        record and its render's warnings (False: the file cannot be put there, and the
+        page is made as usual)."""
+        kept = settled.take(page)
+        if kept is None:
+            return False
+        note = self._note_at(page.file.src_uri)
+        if kept.record is not None:
+            self._feed_record(*kept.record)
+        if note is not None:
+            self._report_render(note, kept.rendered())
+        return True
 
     def _tag_href(self, page_url: str, lang: str, tag: str) -> str | None:
         """The address of a tag's page from a page (None when the site has none)."""
@@ -836,7 +871,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
-        if not self._builds_here(page.file.src_uri):
+        if not self._makes(page.file.src_uri):
             return context
         self._memory.before_template(self, page)
         lang = page.meta.get("glosa_lang") or self.core.default_language
@@ -939,7 +974,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)
     def on_page_content(self, html_content: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        if not self._builds_here(page.file.src_uri):
+        if not self._makes(page.file.src_uri):
             page.meta["template"] = SKIP_TEMPLATE
             return html_content
         if page.meta.get("glosa_kind") is None:
@@ -999,12 +1034,18 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             record = search_record(content, title=page_title(note, self.core.profile),
                                    lang=lang, level_meta=level, aliases=note.aliases,
                                    definition=self.model.summary(note))
+        url = _search_url(page.file)
+        if self.settled is not None:
+            self.settled.record(src, lang, url, record)
+        self._feed_record(lang, url, record)
+
+    def _feed_record(self, lang: str, url: str, record: str) -> None:
         if self._collected is not None:  # a page process: sent to the first one
-            self._collected.append((lang, _search_url(page.file), record))
+            self._collected.append((lang, url, record))
         if self._indexer is not None:
-            self._indexer.add(lang, _search_url(page.file), record)
+            self._indexer.add(lang, url, record)
         if self.live_records is not None:
-            self.live_records.setdefault(lang, {})[_search_url(page.file)] = record
+            self.live_records.setdefault(lang, {})[url] = record
 
     # The first: other plugins' post_build sees every page, page processes' included.
     @event_priority(100)
@@ -1012,6 +1053,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         workers, self._workers = self._workers, None
         if workers is not None:
             self._join_page_processes(workers, config)
+        settled, self.settled = self.settled, None
+        if settled is not None:
+            settled.keep_made()
+            settled.stop()
         _release_memory_settings()
         indexer, self._indexer = self._indexer, None
         if indexer is not None:
@@ -1039,14 +1084,55 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._live is not None:
             self._live.captured(config, files, nav=nav)
+        self._settle_pages(config, files, nav)
         self._split_pages(config, files, nav)
         return nav
+
+    def _settle_pages(self, config: MkDocsConfig, files: Files, nav: Any) -> None:
+        """Find the note pages this build takes whole from the cache (settled_pages.py)."""
+        self.settled = None
+        cache, bodies = self.page_cache, self.body_cache
+        if (cache is None or bodies is None or self.model is None or self._live is not None
+                or self.command not in ("build", "gh-deploy") or self.dirty
+                or other_page_plugins(config, self)):
+            return
+        cache.begin(config)
+        pages = [file.page for file in files.documentation_pages(
+            inclusion=InclusionLevel.is_included) if file.page is not None]
+        settled = SettledPages(cache, self._page_inputs(nav, bodies), self._settle_values,
+                               lambda page, note: functools.partial(
+                                   self._tag_href, page.url, note.lang))
+        settled.find(settle_candidates(self, pages, nav))
+        self.settled = settled
+
+    def _page_inputs(self, nav: Any, bodies: BodyCache) -> PageInputs:
+        """What every page of this build shows alike, beside the settings: the homes and
+        generated pages (addresses, titles), what is unpublished, the navigation."""
+        assert self.model is not None
+        in_nav = [[page.file.src_uri, bodies.note_digest(page.file.src_uri)]
+                  for page in getattr(nav, "pages", [])]
+        site = [sorted([lang, path, self.url_of(path), self._site_name(lang)]
+                       for lang, path in self.homes.items()),
+                sorted([path, self.url_of(path), self._generated_title(spec)]
+                       for path, spec in self.generated.items()),
+                sorted(self._unpublished), nav_digest(nav).hex(), in_nav, self._own_nav,
+                self.site_name, self.site_url, self.site_description,
+                sorted(_theme_languages())]
+        return PageInputs(self.model, self.kb, self.url_of, bodies.note_digest,
+                          self._notes_by_path, site)
+
+    def _settle_values(self, page: Page, note: Note) -> list[Any]:
+        """A note page's place in the site, as its template shows it."""
+        iri = self.exports.iris.get(id(note)) if self.exports is not None else None
+        return [page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url,
+                page.edit_url, page.abs_url, page.is_homepage, iri]
 
     def _split_pages(self, config: MkDocsConfig, files: Files, nav: Any) -> None:
         """Fork the processes that build shares of the pages (page_workers.py)."""
         pages = len(files.documentation_pages(inclusion=InclusionLevel.is_included))
-        processes, why = worker_count(self.config.workers, pages, config, self,
-                                      command=self.command, dirty=self.dirty)
+        settled = self.settled.found if self.settled is not None else {}
+        processes, why = worker_count(self.config.workers, pages - len(settled), config,
+                                      self, command=self.command, dirty=self.dirty)
         if processes < 2:
             self.page_shares = []
             (log.info if self.config.workers > 1 else log.debug)(
@@ -1054,7 +1140,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             return
         workers = PageWorkers(processes, self._feed_search_index)
         workers.start(config, files, nav, self._become_page_process,
-                      lambda: self._collected or [], self._page_result)
+                      lambda: self._collected or [], self._page_result,
+                      weight=lambda src: 0.05 if src in settled else 1.0)
         self._workers, self._own = workers, workers.own
         self.page_shares = workers.shares
         log.debug("pages are built in %d processes (%s pages)", processes,
@@ -1078,6 +1165,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 indexer.add(lang, url, record)
 
     def _page_result(self) -> WorkerResult:
+        if self.settled is not None:
+            self.settled.keep_made()
         return WorkerResult(
             page_cache=self.page_cache.state() if self.page_cache is not None else None,
             body_cache=self.body_cache.state() if self.body_cache is not None else None)
@@ -1098,6 +1187,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def _builds_here(self, src_uri: str) -> bool:
         return self._own is None or src_uri in self._own
+
+    def _makes(self, src_uri: str) -> bool:
+        """Whether this process makes the page (not another process, not the cache)."""
+        return self._builds_here(src_uri) and (
+            self.settled is None or src_uri not in self.settled.found)
 
     def _generated_meta(self, spec: dict[str, Any]) -> dict[str, Any]:
         """A generated page's metadata in every process: its title and language."""
@@ -1142,6 +1236,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         workers, self._workers, self._own = self._workers, None, None
         if workers is not None:
             workers.abort()
+        if self.settled is not None:
+            self.settled.stop()
+            self.settled = None
         _release_memory_settings()
         self.page_cache = None  # nothing of a failed build is kept
         if self.body_cache is not None:

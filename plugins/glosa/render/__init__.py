@@ -19,6 +19,7 @@ from .core import (
     RenderState,
     TocEntry,
     UnresolvedLink,
+    current_answers,
     dependencies_hold,
 )
 from .sanitize import sanitize_html
@@ -33,6 +34,7 @@ __all__ = [
     "RenderedNote",
     "TocEntry",
     "UnresolvedLink",
+    "current_answers",
     "dependencies_hold",
     "sanitize_html",
 ]

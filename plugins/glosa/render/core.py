@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,40 +134,60 @@ class RenderDeps:
     texts: set[str] = field(default_factory=set)
 
 
+class _NoAnswer(Exception):
+    """A question no longer makes sense (its note or link is gone)."""
+
+
+def current_answers(questions: Iterable[Sequence[Any]], model: SiteModel,
+                    url_of: Callable[[str], str], tag_href: TagHref,
+                    notes_by_path: Mapping[str, Note]) -> list[Any] | None:
+    """The answers this build gives to the questions of a :class:`RenderDeps`, in order
+    (None when one of them no longer makes sense)."""
+    index = model.vault.index
+    found: list[Any] = []
+    try:
+        for question in questions:
+            found.append(_answer(question, model, index, url_of, tag_href, notes_by_path))
+    except _NoAnswer:
+        return None
+    return found
+
+
+def _answer(question: Sequence[Any], model: SiteModel, index: Any,
+            url_of: Callable[[str], str], tag_href: TagHref,
+            notes_by_path: Mapping[str, Note]) -> Any:
+    kind = question[0] if question else None
+    if kind == "url" and len(question) == 2:
+        return url_of(str(question[1]))
+    if kind == "tag" and len(question) == 2:
+        return tag_href(str(question[1]))
+    if kind == "link" and len(question) == 3:
+        note = notes_by_path.get(str(question[1]))
+        at = question[2]
+        if note is None or not isinstance(at, int) or not 0 <= at < len(note.links):
+            raise _NoAnswer
+        res = model.resolutions.get((id(note), at))
+        return _resolution_fact(res if res is not None
+                                else resolve_link(index, note.links[at], note))
+    if kind == "resolve" and len(question) == 8:
+        note = notes_by_path.get(str(question[1]))
+        if note is None:
+            raise _NoAnswer
+        _, _, link_kind, raw, target, heading, block, embed = question
+        link = WikiLink(str(raw), str(target), heading, block, None, bool(embed), 1, 1,
+                        kind=str(link_kind))
+        return _resolution_fact(resolve_link(index, link, note))
+    raise _NoAnswer
+
+
 def dependencies_hold(facts: Iterable[tuple[Sequence[Any], Any]], model: SiteModel,
                       url_of: Callable[[str], str], tag_href: TagHref,
-                      notes_by_path: dict[str, Note]) -> bool:
+                      notes_by_path: Mapping[str, Note]) -> bool:
     """Whether every question of a :class:`RenderDeps` gets the same answer now (answers
     compared as plain data: lists, as a cache gives them back)."""
-    index = model.vault.index
-    for question, answer in facts:
-        kind = question[0] if question else None
-        now: Any
-        if kind == "url" and len(question) == 2:
-            now = url_of(str(question[1]))
-        elif kind == "tag" and len(question) == 2:
-            now = tag_href(str(question[1]))
-        elif kind == "link" and len(question) == 3:
-            note = notes_by_path.get(str(question[1]))
-            at = question[2]
-            if note is None or not isinstance(at, int) or not 0 <= at < len(note.links):
-                return False
-            res = model.resolutions.get((id(note), at))
-            now = _resolution_fact(res if res is not None
-                                   else resolve_link(index, note.links[at], note))
-        elif kind == "resolve" and len(question) == 8:
-            note = notes_by_path.get(str(question[1]))
-            if note is None:
-                return False
-            _, _, link_kind, raw, target, heading, block, embed = question
-            link = WikiLink(str(raw), str(target), heading, block, None, bool(embed), 1, 1,
-                            kind=str(link_kind))
-            now = _resolution_fact(resolve_link(index, link, note))
-        else:
-            return False
-        if now != answer:
-            return False
-    return True
+    pairs = list(facts)
+    now = current_answers([q for q, _ in pairs], model, url_of, tag_href, notes_by_path)
+    return now is not None and all(a == b for a, (_, b) in zip(now, pairs, strict=True))
 
 
 @dataclass

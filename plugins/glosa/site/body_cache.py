@@ -28,7 +28,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,6 +59,9 @@ class CachedBody:
 
     content: str
     rendered: RenderedNote
+    #: What its render asked of the rest of the site, and the notes whose text it showed.
+    questions: list[Any] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
 
 
 def _toc_values(entries: list[TocEntry]) -> list[Any]:
@@ -180,7 +183,8 @@ class BodyCache:
             return None  # an entry of another shape: rendered again
         self._kept[src] = known
         self.hits.add(src)
-        return CachedBody(content, rendered)
+        return CachedBody(content, rendered, [list(q) for q, _ in facts],
+                          [str(path) for path, _ in texts])
 
     def keep(self, src: str, key: str, deps: RenderDeps, content: str,
              rendered: RenderedNote) -> None:
