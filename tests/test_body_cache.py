@@ -14,6 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from glosa.adapter.settled_pages import VERIFY_ENV
 from glosa.cache import CacheStore, pack, unpack
 
 from .conftest import seed_note, write_vault
@@ -45,7 +46,10 @@ def _write(site: Site, path: str, body: str) -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
+    # The bodies on their own: every page made (none taken whole from the cache, as
+    # settled_pages.py would), and none found stale.
+    monkeypatch.setenv(VERIFY_ENV, "1")
     return Site(tmp_path)
 
 

@@ -28,6 +28,7 @@ import datetime as _dt
 import hashlib
 import os
 import posixpath
+import re
 import secrets
 import shutil
 from collections.abc import Mapping
@@ -56,6 +57,8 @@ PAGE_TEMPLATE = "glosa-page.html"
 _MAIN_TEMPLATE = "main.html"
 _ENTRY = "pages"
 _SETTLED = "settled"
+#: A page hash (the name of a kept page file): never another value from the cache's list.
+_PAGE_HASH = re.compile(r"[0-9a-f]{40}")
 #: Context values that are the same for every page of a build: hashed once (config, nav)
 #: or not shown by a page template (build_date_utc is used by sitemap.xml only);
 #: glosa_nav_cache is the sidebar memo, whose content follows from glosa_nav_key.
@@ -269,8 +272,10 @@ class PageCache:
         # page hash -> (site file, size, sha256) of the pages this build writes or reuses.
         self._used: dict[str, tuple[str, int, str]] = {}
         self._fresh: set[str] = set()
-        #: Pages of this build whose file was linked in from the cache (settled_pages.py).
+        #: Pages of this build whose file was linked in from the cache (settled_pages.py):
+        #: their page hashes, and their source paths.
         self._linked: set[str] = set()
+        self.taken_whole: set[str] = set()
         self._made_dirs: set[str] = set()
         #: The page hash of every page written this build, by source path.
         self.page_hashes: dict[str, str] = {}
@@ -299,7 +304,8 @@ class PageCache:
         known = self._store.load(_ENTRY)
         if isinstance(known, dict):
             self._known = {k: v for k, v in known.items() if isinstance(k, str)
-                           and isinstance(v, list) and len(v) in (2, 3)}
+                           and _PAGE_HASH.fullmatch(k) and isinstance(v, list)
+                           and len(v) in (2, 3)}
 
     def settled_entries(self) -> dict[str, list[Any]]:
         """The settled-page entries the earlier build kept (settled_pages.py)."""
@@ -351,6 +357,7 @@ class PageCache:
             return False
         self._used[key] = (dest, int(known[0]), str(known[1]))
         self._linked.add(key)
+        self.taken_whole.add(src)
         self.page_hashes[src] = key
         self.hits.add(src)
         return True
@@ -422,7 +429,8 @@ class PageCache:
         """What this build's pages did, for another process of the build to take in."""
         return {"hits": sorted(self.hits), "rendered": sorted(self.rendered),
                 "used": dict(self._used), "fresh": sorted(self._fresh),
-                "linked": sorted(self._linked), "hashes": dict(self.page_hashes),
+                "linked": sorted(self._linked), "whole": sorted(self.taken_whole),
+                "hashes": dict(self.page_hashes),
                 "settled": dict(self.settled)}
 
     def absorb(self, state: dict[str, Any], config: MkDocsConfig) -> None:
@@ -435,6 +443,7 @@ class PageCache:
         self._used.update(state["used"])
         self._fresh.update(state["fresh"])
         self._linked.update(state["linked"])
+        self.taken_whole.update(state["whole"])
         self.page_hashes.update(state["hashes"])
         self.settled.update(state["settled"])
 

@@ -813,9 +813,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         kept = settled.take(page)
         if kept is None:
             return False
+        if self.body_cache is not None:
+            self.body_cache.carry(page.file.src_uri)
         note = self._note_at(page.file.src_uri)
-        if kept.record is not None:
-            self._feed_record(*kept.record)
+        lang = self._search_language(page.file.src_uri)
+        if kept.record is not None and lang is not None:
+            # Only the record's text is the cache's: its language names a folder.
+            self._feed_record(lang, _search_url(page.file), kept.record[2])
         if note is not None:
             self._report_render(note, kept.rendered())
         return True
@@ -1113,8 +1117,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                   for page in getattr(nav, "pages", [])]
         site = [sorted([lang, path, self.url_of(path), self._site_name(lang)]
                        for lang, path in self.homes.items()),
+                # Tag pages are not among them: a page links to its own tags' pages
+                # (_settle_values), and its body asked for the pages of the tags it shows.
                 sorted([path, self.url_of(path), self._generated_title(spec)]
-                       for path, spec in self.generated.items()),
+                       for path, spec in self.generated.items() if spec["kind"] != "tag"),
                 sorted(self._unpublished), nav_digest(nav).hex(), in_nav, self._own_nav,
                 self.site_name, self.site_url, self.site_description,
                 sorted(_theme_languages())]
@@ -1124,8 +1130,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def _settle_values(self, page: Page, note: Note) -> list[Any]:
         """A note page's place in the site, as its template shows it."""
         iri = self.exports.iris.get(id(note)) if self.exports is not None else None
+        tags = [[tag, self.url_of(self.tag_path(note.lang, tag))] for tag in note.tags]
         return [page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url,
-                page.edit_url, page.abs_url, page.is_homepage, iri]
+                page.edit_url, page.abs_url, page.is_homepage, iri, tags]
 
     def _split_pages(self, config: MkDocsConfig, files: Files, nav: Any) -> None:
         """Fork the processes that build shares of the pages (page_workers.py)."""

@@ -186,6 +186,13 @@ class BodyCache:
         return CachedBody(content, rendered, [list(q) for q, _ in facts],
                           [str(path) for path, _ in texts])
 
+    def carry(self, src: str) -> None:
+        """Keep page ``src``'s body as the earlier build kept it, unread: its page was
+        taken whole from the cache, from the same note (settled_pages.py)."""
+        known = self._known.get(src)
+        if known is not None:
+            self._kept[src] = known
+
     def keep(self, src: str, key: str, deps: RenderDeps, content: str,
              rendered: RenderedNote) -> None:
         """Keep the sanitized ``content`` of page ``src`` for the next build."""
