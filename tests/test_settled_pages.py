@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from glosa.adapter.settled_pages import VERIFY_ENV
+from glosa.cache import pack
 from glosa.site.page_inputs import PageInputs
 
 from .conftest import seed_note, write_vault
@@ -162,7 +163,7 @@ def test_a_damaged_list_of_settled_pages_is_ignored(site: Site, damage: str) -> 
         # A list that reads, with values of the wrong kinds: each entry is ignored.
         entries = cache.settled_entries()
         assert entries
-        cache._store.save("settled", {src: [1, None, "x"] for src in entries})
+        cache._store.save("settled", {src: pack([1, None, "x"]) for src in entries})
     warm = site.build()
     assert not warm.taken_whole
     site.assert_same_as_cold()

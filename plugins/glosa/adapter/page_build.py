@@ -279,8 +279,9 @@ class PageCache:
         self._made_dirs: set[str] = set()
         #: The page hash of every page written this build, by source path.
         self.page_hashes: dict[str, str] = {}
-        #: The settled-page entries to keep, by source path (settled_pages.py).
-        self.settled: dict[str, list[Any]] = {}
+        #: The settled-page entries to keep, by source path: the page hash, the entry
+        #: (settled_pages.py).
+        self.settled: dict[str, tuple[str, bytes]] = {}
         self._on = True
 
     @staticmethod
@@ -307,14 +308,14 @@ class PageCache:
                            and _PAGE_HASH.fullmatch(k) and isinstance(v, list)
                            and len(v) in (2, 3)}
 
-    def settled_entries(self) -> dict[str, list[Any]]:
+    def settled_entries(self) -> dict[str, bytes]:
         """The settled-page entries the earlier build kept (settled_pages.py)."""
         if self._store is None:
             return {}
         loaded = self._store.load(_SETTLED)
         if not isinstance(loaded, dict):
             return {}
-        return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, list)}
+        return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, bytes)}
 
     def page_file_ok(self, key: str) -> bool:
         """Whether the kept page ``key`` is there with the bytes it was kept with: by its
@@ -476,8 +477,8 @@ class PageCache:
                 continue
             kept[key] = [size, digest, mtime]
         self._store.save(_ENTRY, kept)
-        self._store.save(_SETTLED, {src: entry for src, entry in self.settled.items()
-                                    if len(entry) > 1 and entry[1] in kept})
+        self._store.save(_SETTLED, {src: entry for src, (key, entry) in self.settled.items()
+                                    if key in kept})
         try:
             names = os.listdir(self.pages_dir)
         except OSError:

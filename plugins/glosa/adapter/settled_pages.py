@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
+from ..cache import pack, unpack
 from ..reading.model import Note
 from ..render import RenderedNote, UnresolvedLink
 from ..site.page_inputs import PageInputs
@@ -64,16 +65,19 @@ class SettledPage:
     record: list[str] | None  # [language, URL, record]
     warnings: list[str]
     unresolved: list[list[Any]]
+    #: The entry as it was read (kept again as it is).
+    raw: bytes = b""
 
-    def entry(self) -> list[Any]:
-        return [self.digest, self.page_hash, self.questions, self.texts, self.record,
-                self.warnings, self.unresolved]
+    def entry(self) -> bytes:
+        """The page's entry as kept (packed: a build holds thousands until it ends)."""
+        return pack([self.digest, self.page_hash, self.questions, self.texts, self.record,
+                     self.warnings, self.unresolved])
 
     @classmethod
-    def from_entry(cls, entry: list[Any]) -> SettledPage | None:
+    def from_entry(cls, data: bytes) -> SettledPage | None:
         try:
-            digest, page_hash, questions, texts, record, warnings, unresolved = entry
-        except (TypeError, ValueError):
+            digest, page_hash, questions, texts, record, warnings, unresolved = unpack(data)
+        except (TypeError, ValueError):  # msgpack's errors on bad data are ValueErrors
             return None
         plain = (isinstance(digest, str) and isinstance(page_hash, str)
                  and isinstance(questions, list)
@@ -86,7 +90,7 @@ class SettledPage:
                  and all(isinstance(u, list) and len(u) == 4 for u in unresolved))
         if not plain:
             return None
-        return cls(digest, page_hash, questions, texts, record, warnings, unresolved)
+        return cls(digest, page_hash, questions, texts, record, warnings, unresolved, data)
 
     def rendered(self) -> RenderedNote:
         """What its render reported, to be reported again."""
@@ -97,13 +101,12 @@ class SettledPage:
 
 @dataclass
 class _Made:
-    """A note page made this build, what its body asked and showed, and its record."""
+    """A note page made this build; what its body asked and showed and what its render
+    reported, packed; its search record."""
 
     page: Page
     note: Note
-    questions: list[list[Any]]
-    texts: list[str]
-    rendered: RenderedNote
+    packed: bytes
     record: list[str] | None = None
 
 
@@ -152,13 +155,18 @@ class SettledPages:
         if not self.cache.link_settled(src, settled.page_hash, page.file.dest_uri):
             del self.found[src]
             return None
-        self.cache.settled[src] = settled.entry()
+        self.cache.settled[src] = (settled.page_hash, settled.raw or settled.entry())
         return settled
 
     def made(self, page: Page, note: Note, questions: list[list[Any]], texts: list[str],
              rendered: RenderedNote) -> None:
         """A note page made this build, and what its body's render asked and showed."""
-        self._made[page.file.src_uri] = _Made(page, note, questions, texts, rendered)
+        unresolved = [[u.path, u.line, u.column, u.raw] for u in rendered.unresolved]
+        try:
+            packed = pack([questions, texts, list(rendered.warnings), unresolved])
+        except (TypeError, ValueError, OverflowError):
+            return
+        self._made[page.file.src_uri] = _Made(page, note, packed)
 
     def record(self, src: str, lang: str, url: str, record: str) -> None:
         made = self._made.get(src)
@@ -177,16 +185,18 @@ class SettledPages:
             if predicted is not None and predicted.page_hash != page_hash:
                 log.warning("%s: settled from the cache, this page would have been stale",
                             src)
+            questions, texts, warnings, unresolved = unpack(made.packed)
             digest = self.inputs.digest(made.note, made.page.url,
                                         self.page_values(made.page, made.note),
-                                        made.questions, made.texts,
-                                        self.tag_href(made.page, made.note))
+                                        questions, texts, self.tag_href(made.page, made.note))
             if digest is None:
                 continue
-            unresolved = [[u.path, u.line, u.column, u.raw] for u in made.rendered.unresolved]
-            self.cache.settled[src] = SettledPage(
-                digest, page_hash, made.questions, made.texts, made.record,
-                list(made.rendered.warnings), unresolved).entry()
+            page = SettledPage(digest, page_hash, questions, texts, made.record, warnings,
+                               unresolved)
+            try:
+                self.cache.settled[src] = (page_hash, page.entry())
+            except (TypeError, ValueError, OverflowError):
+                continue
         self._made = {}
 
     def stop(self) -> None:
