@@ -6,6 +6,7 @@ build without the cache."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,23 @@ def test_a_damaged_kept_search_file_is_not_used(site: Site) -> None:
     data = kept[0].read_bytes()
     kept[0].unlink()
     kept[0].write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    again = _search(site)
+    assert again.indexed == {"es"} and again.reused == {"en"}
+    site.assert_same_as_cold()
+
+
+def test_a_search_file_changed_through_its_link_in_the_site_is_not_used(site: Site) -> None:
+    """A kept bundle's files are linked into the site: one changed there in place (the
+    same file) is found by its size and time, checked by its bytes, and not used."""
+    _search(site)
+    bundle = site.tmp / "cached" / "site" / "pagefind" / "es"
+    fragment = sorted(path for path in bundle.rglob("*.pf_fragment"))[0]
+    kept = site.cache_dir / "search" / "es" / fragment.relative_to(bundle)
+    assert os.path.samefile(fragment, kept)
+    with fragment.open("r+b") as handle:
+        first = handle.read(1)
+        handle.seek(0)
+        handle.write(bytes([first[0] ^ 1]))
     again = _search(site)
     assert again.indexed == {"es"} and again.reused == {"en"}
     site.assert_same_as_cold()

@@ -268,3 +268,20 @@ def test_a_settled_page_keeps_its_body_for_the_builds_after(site: Site) -> None:
     whole, hits = bodies()
     assert "es/Perro 🟡③.md" not in whole and "es/Perro 🟡③.md" in hits
     site.assert_same_as_cold()
+
+
+def test_listings_are_kept_by_what_their_templates_are_given(site: Site) -> None:
+    """Generated pages' listings (A–Z, tags, sections, levels) come back from the cache
+    while their values are the same; a renamed note renders the listings that show it."""
+    first = site.build()
+    assert first.listings.rendered and not first.listings.hits
+    second = site.build()
+    assert second.listings.hits == first.listings.rendered and not second.listings.rendered
+    site.assert_same_as_cold()
+    _rename(site, "es/Roca 🟢④.md", "es/Roca volcánica 🟢④.md")
+    third = site.build()
+    assert third.listings.rendered  # the A–Z index, Roca's level, ...
+    assert third.listings.hits
+    az = (site.tmp / "cached" / "site" / "es" / "az" / "index.html").read_text("utf-8")
+    assert "Roca volcánica" in az
+    site.assert_same_as_cold()

@@ -47,6 +47,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..cache import CacheStore
+from ..site.listing_cache import KeptListings
 
 __all__ = ["PAGE_TEMPLATE", "PageCache", "TemplateCache", "nav_digest"]
 
@@ -57,6 +58,7 @@ PAGE_TEMPLATE = "glosa-page.html"
 _MAIN_TEMPLATE = "main.html"
 _ENTRY = "pages"
 _SETTLED = "settled"
+_LISTINGS = "listings"
 #: A page hash (the name of a kept page file): never another value from the cache's list.
 _PAGE_HASH = re.compile(r"[0-9a-f]{40}")
 #: Context values that are the same for every page of a build: hashed once (config, nav)
@@ -282,6 +284,8 @@ class PageCache:
         #: The settled-page entries to keep, by source path: the page hash, the entry
         #: (settled_pages.py).
         self.settled: dict[str, tuple[str, bytes]] = {}
+        #: The generated pages' listings, kept by what their templates are given.
+        self.listings = KeptListings()
         self._on = True
 
     @staticmethod
@@ -302,6 +306,8 @@ class PageCache:
                "plugins": _plain(dict(config.plugins.items())),
                "theme": _theme_digest([str(d) for d in config.theme.dirs])}
         self._store = CacheStore(self.root, key=key)
+        listings = self._store.load(_LISTINGS)
+        self.listings = KeptListings(listings if isinstance(listings, dict) else None)
         known = self._store.load(_ENTRY)
         if isinstance(known, dict):
             self._known = {k: v for k, v in known.items() if isinstance(k, str)
@@ -432,7 +438,7 @@ class PageCache:
                 "used": dict(self._used), "fresh": sorted(self._fresh),
                 "linked": sorted(self._linked), "whole": sorted(self.taken_whole),
                 "hashes": dict(self.page_hashes),
-                "settled": dict(self.settled)}
+                "settled": dict(self.settled), "listings": dict(self.listings.used)}
 
     def absorb(self, state: dict[str, Any], config: MkDocsConfig) -> None:
         """Take in what another process of this build did with its pages (written to
@@ -447,6 +453,7 @@ class PageCache:
         self.taken_whole.update(state["whole"])
         self.page_hashes.update(state["hashes"])
         self.settled.update(state["settled"])
+        self.listings.used.update(state["listings"])
 
     def finish(self) -> None:
         """Keep the pages this build wrote, record them, and remove the pages of earlier
@@ -479,6 +486,8 @@ class PageCache:
         self._store.save(_ENTRY, kept)
         self._store.save(_SETTLED, {src: entry for src, (key, entry) in self.settled.items()
                                     if key in kept})
+        if self.listings.changed():
+            self._store.save(_LISTINGS, self.listings.used)
         try:
             names = os.listdir(self.pages_dir)
         except OSError:

@@ -1088,6 +1088,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self._live is not None:
             self._live.captured(config, files, nav=nav)
+        if self.page_cache is not None:
+            self.page_cache.begin(config)
+            self.pages.kept_listings = self.page_cache.listings
         self._settle_pages(config, files, nav)
         self._split_pages(config, files, nav)
         return nav

@@ -27,6 +27,7 @@ from ..safepaths import unique_slugs
 from .counterparts import counterpart_section, counterpart_tag
 from .i18n import format_day, language_name, language_name_in, og_locale, ui_text
 from .kb import KnowledgeBase, Settings, choose_home
+from .listing_cache import KeptListings
 from .listings import az_entries, by_level, furniture, newest, terms
 from .model import SiteModel, json_ld, relative_url, slug_for_url
 
@@ -104,8 +105,11 @@ class SitePages:
     section_slugs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: A single-language notes site: its home is the site's root page.
     root_home: bool = False
+    #: Listings kept from an earlier build (None: every listing rendered).
+    kept_listings: KeptListings | None = None
     _tag_listings: dict[str, list[tuple[str, list[Note]]]] = field(default_factory=dict)
     _env: Environment | None = None
+    _sources: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ which pages
 
@@ -278,7 +282,25 @@ class SitePages:
         elif kind in ("home", "landing"):
             context.update(self.overview(here, lang, entry))
             context["description"] = self.site_description
-        return self.templates().get_template(f"{kind}.html").render(context)
+        template = self.templates().get_template(f"{kind}.html")
+        kept = self.kept_listings
+        if kept is None:
+            return template.render(context)
+        return kept.render(f"{kind}.html", self._template_source(f"{kind}.html"), context,
+                           lambda: template.render(context))
+
+    def _template_source(self, name: str) -> str:
+        """The text of one of glosa's page templates and of the templates it includes."""
+        source = self._sources.get(name)
+        if source is None:
+            env = self.templates()
+            assert env.loader is not None
+            parts = [env.loader.get_source(env, name)[0]]
+            # What its entries look like lives in the templates it includes.
+            parts += [env.loader.get_source(env, other)[0] for other in
+                      sorted(env.list_templates()) if other.startswith("_")]
+            source = self._sources[name] = "\0".join(parts)
+        return source
 
     def overview(self, here: str, lang: str, entry: Entry) -> dict[str, Any]:
         """What a home or the landing page shows: each language with its count of terms,

@@ -70,6 +70,15 @@ def _file_digest(path: Path) -> tuple[int, str]:
     return _digest(path.read_bytes())
 
 
+def _unchanged(path: Path, size: object, mtime_ns: object) -> bool:
+    """Whether a kept file has the size and modification time it was kept with."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return stat.st_size == size and stat.st_mtime_ns == mtime_ns
+
+
 class KeptSearchIndex:
     """The search index of one build, reusing kept bundles (see the module's text).
 
@@ -171,25 +180,36 @@ class KeptSearchIndex:
         try:
             source = inside(self.folder, self.folder / lang)
             target = inside(self.output_dir, self.output_dir / lang)
-            plan: list[tuple[str, bytes]] = []
-            for rel, size, digest in files:
+            plan: list[tuple[str, bytes | None, Any, Any]] = []
+            for rel, size, digest, *stamp in files:
                 # Checked by its words, not by resolving each of thousands of paths: the
                 # folder it lands in is made anew here, so no link in it leads out.
                 if not _plain_relative(rel):
                     raise ValueError(f"{rel!r} is not a path inside the bundle")
+                if stamp and _unchanged(source / rel, size, stamp[0]):
+                    plan.append((rel, None, size, digest))  # linked: the kept file
+                    continue
                 data = (source / rel).read_bytes()
                 if _digest(data) != (size, digest):
                     log.info("search cache: %s is damaged; indexing '%s' again",
                              source / rel, lang)
                     return False
-                plan.append((rel, data))
+                plan.append((rel, data, size, digest))
             remove_tree(self.output_dir, target)
             made: set[str] = set()
-            for rel, data in plan:
+            for rel, data, size, digest in plan:
                 folder = posixpath.dirname(rel)
                 if folder not in made:
                     (target / folder).mkdir(parents=True, exist_ok=True)
                     made.add(folder)
+                if data is None:
+                    try:
+                        os.link(source / rel, target / rel)
+                        continue
+                    except OSError:  # another file system: a copy, checked
+                        data = (source / rel).read_bytes()
+                    if _digest(data) != (size, digest):
+                        raise ValueError(f"{source / rel} changed while it was read")
                 (target / rel).write_bytes(data)
         except (OSError, ValueError, TypeError, UnsafePathError) as exc:
             log.info("search cache: cannot reuse the bundle of '%s' (%s)", lang, exc)
@@ -226,7 +246,9 @@ class KeptSearchIndex:
                         os.link(path, dest)
                     except OSError:
                         shutil.copyfile(path, dest)
-                    files.append([rel, *_file_digest(path)])
+                    # The kept file's size and time: a change through a hard link from
+                    # the site changes them, and the file is then checked by its bytes.
+                    files.append([rel, *_file_digest(dest), os.stat(dest).st_mtime_ns])
         except (OSError, UnsafePathError) as exc:
             log.info("search cache: cannot keep the bundle of '%s' (%s)", lang, exc)
             return None
