@@ -29,6 +29,7 @@ this module's inputs on a real vault.
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -65,19 +66,19 @@ class SettledPage:
     record: list[str] | None  # [language, URL, record]
     warnings: list[str]
     unresolved: list[list[Any]]
-    #: The entry as it was read (kept again as it is).
-    raw: bytes = b""
 
     def entry(self) -> bytes:
-        """The page's entry as kept (packed: a build holds thousands until it ends)."""
-        return pack([self.digest, self.page_hash, self.questions, self.texts, self.record,
-                     self.warnings, self.unresolved])
+        """The page's entry as kept (packed and compressed: a build holds thousands until
+        it ends, each repeating the paths its questions name)."""
+        return zlib.compress(pack([self.digest, self.page_hash, self.questions, self.texts,
+                                   self.record, self.warnings, self.unresolved]), 1)
 
     @classmethod
     def from_entry(cls, data: bytes) -> SettledPage | None:
         try:
-            digest, page_hash, questions, texts, record, warnings, unresolved = unpack(data)
-        except (TypeError, ValueError):  # msgpack's errors on bad data are ValueErrors
+            digest, page_hash, questions, texts, record, warnings, unresolved = unpack(
+                zlib.decompress(data))
+        except (TypeError, ValueError, zlib.error):  # msgpack's errors are ValueErrors
             return None
         plain = (isinstance(digest, str) and isinstance(page_hash, str)
                  and isinstance(questions, list)
@@ -90,7 +91,7 @@ class SettledPage:
                  and all(isinstance(u, list) and len(u) == 4 for u in unresolved))
         if not plain:
             return None
-        return cls(digest, page_hash, questions, texts, record, warnings, unresolved, data)
+        return cls(digest, page_hash, questions, texts, record, warnings, unresolved)
 
     def rendered(self) -> RenderedNote:
         """What its render reported, to be reported again."""
@@ -120,10 +121,11 @@ class SettledPages:
         self.inputs = inputs
         self.page_values = page_values
         self.tag_href = tag_href
-        #: The pages this build takes from the cache, by source path.
-        self.found: dict[str, SettledPage] = {}
+        #: The pages this build takes from the cache, by source path: the page hash and
+        #: the entry (read again when the page is taken, not held unpacked).
+        self.found: dict[str, tuple[str, bytes]] = {}
         #: With GLOSA_VERIFY_SETTLED: the pages that would have been, made as usual.
-        self.predicted: dict[str, SettledPage] = {}
+        self.predicted: dict[str, tuple[str, bytes]] = {}
         self._made: dict[str, _Made] = {}
         self._quiet = QuietSkips(set())
 
@@ -132,15 +134,17 @@ class SettledPages:
         kept = self.cache.settled_entries()
         for page, note in candidates:
             src = page.file.src_uri
-            entry = kept.get(src)
-            settled = SettledPage.from_entry(entry) if entry is not None else None
+            entry = kept.pop(src, None)  # let go of each entry once read
+            if entry is None:
+                continue
+            settled = SettledPage.from_entry(entry)
             if settled is None:
                 continue
             digest = self.inputs.digest(note, page.url, self.page_values(page, note),
                                         settled.questions, settled.texts,
                                         self.tag_href(page, note))
             if digest == settled.digest and self.cache.page_file_ok(settled.page_hash):
-                self.found[src] = settled
+                self.found[src] = (settled.page_hash, entry)
         if os.environ.get(VERIFY_ENV):
             self.predicted, self.found = self.found, {}
         self._quiet = QuietSkips(self.found)  # as it is when the pages are written
@@ -151,11 +155,12 @@ class SettledPages:
         """Put a settled page's kept file in ``site_dir``; None when it cannot be, and the
         page is no longer settled (this process, which builds it, makes it as usual)."""
         src = page.file.src_uri
-        settled = self.found[src]
-        if not self.cache.link_settled(src, settled.page_hash, page.file.dest_uri):
+        page_hash, entry = self.found[src]
+        settled = SettledPage.from_entry(entry)
+        if settled is None or not self.cache.link_settled(src, page_hash, page.file.dest_uri):
             del self.found[src]
             return None
-        self.cache.settled[src] = (settled.page_hash, settled.raw or settled.entry())
+        self.cache.settled[src] = (page_hash, entry)
         return settled
 
     def made(self, page: Page, note: Note, questions: list[list[Any]], texts: list[str],
@@ -163,7 +168,8 @@ class SettledPages:
         """A note page made this build, and what its body's render asked and showed."""
         unresolved = [[u.path, u.line, u.column, u.raw] for u in rendered.unresolved]
         try:
-            packed = pack([questions, texts, list(rendered.warnings), unresolved])
+            packed = zlib.compress(pack([questions, texts, list(rendered.warnings),
+                                         unresolved]), 1)
         except (TypeError, ValueError, OverflowError):
             return
         self._made[page.file.src_uri] = _Made(page, note, packed)
@@ -182,10 +188,10 @@ class SettledPages:
             if page_hash is None:
                 continue
             predicted = self.predicted.get(src)
-            if predicted is not None and predicted.page_hash != page_hash:
+            if predicted is not None and predicted[0] != page_hash:
                 log.warning("%s: settled from the cache, this page would have been stale",
                             src)
-            questions, texts, warnings, unresolved = unpack(made.packed)
+            questions, texts, warnings, unresolved = unpack(zlib.decompress(made.packed))
             digest = self.inputs.digest(made.note, made.page.url,
                                         self.page_values(made.page, made.note),
                                         questions, texts, self.tag_href(made.page, made.note))
