@@ -227,3 +227,19 @@ def test_shares_cover_every_page_in_order(count: int, processes: int) -> None:
     assert len(parts) == processes
     sizes = [len(part) for part in parts]
     assert max(sizes) - min(sizes) <= 1
+
+
+@pytest.mark.parametrize(("heavy", "processes"), [
+    (range(900, 1000), 2),    # the pages to make all at the end
+    (range(0, 10), 2),        # ... all at the start
+    (range(0, 1000, 7), 3),   # spread
+    (range(0), 2),            # none: every page taken whole
+])
+def test_weighted_shares_split_the_pages_to_make_evenly(heavy: range, processes: int) -> None:
+    """Pages taken whole from the cache weigh little: the shares stay contiguous and in
+    page order, with the pages to make split as evenly as the order allows."""
+    weights = [1.0 if i in heavy else 0.05 for i in range(1000)]
+    parts = shares(1000, processes, weights)
+    assert [i for part in parts for i in part] == list(range(1000))
+    loads = [sum(weights[i] for i in part) for part in parts]
+    assert max(loads) - min(loads) <= 1.0 + 1e-9

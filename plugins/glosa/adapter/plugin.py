@@ -775,7 +775,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             rendered = cached.rendered
             rendered.html = cached.content
             if self.settled is not None:
-                self.settled.made(page, note, cached.questions, cached.texts, rendered)
+                self.settled.made(page, note, cached.questions, cached.answers,
+                                  cached.texts, rendered)
         else:
             deps = RenderDeps() if key is not None else None
             state = RenderState(
@@ -789,7 +790,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 self._body_deps[src] = (key, deps)
                 if self.settled is not None:
                     self.settled.made(page, note, [list(q) for q in deps.facts],
-                                      sorted(deps.texts), rendered)
+                                      list(deps.facts.values()), sorted(deps.texts),
+                                      rendered)
         self._rendered[src] = rendered
         self._report_render(note, rendered)
         description = self.model.summary(note)

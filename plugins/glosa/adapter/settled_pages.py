@@ -163,12 +163,13 @@ class SettledPages:
         self.cache.settled[src] = (page_hash, entry)
         return settled
 
-    def made(self, page: Page, note: Note, questions: list[list[Any]], texts: list[str],
-             rendered: RenderedNote) -> None:
-        """A note page made this build, and what its body's render asked and showed."""
+    def made(self, page: Page, note: Note, questions: list[list[Any]], answers: list[Any],
+             texts: list[str], rendered: RenderedNote) -> None:
+        """A note page made this build, what its body's render asked (with this build's
+        answers) and showed, and what it reported."""
         unresolved = [[u.path, u.line, u.column, u.raw] for u in rendered.unresolved]
         try:
-            packed = zlib.compress(pack([questions, texts, list(rendered.warnings),
+            packed = zlib.compress(pack([questions, answers, texts, list(rendered.warnings),
                                          unresolved]), 1)
         except (TypeError, ValueError, OverflowError):
             return
@@ -191,10 +192,12 @@ class SettledPages:
             if predicted is not None and predicted[0] != page_hash:
                 log.warning("%s: settled from the cache, this page would have been stale",
                             src)
-            questions, texts, warnings, unresolved = unpack(zlib.decompress(made.packed))
+            questions, answers, texts, warnings, unresolved = unpack(
+                zlib.decompress(made.packed))
             digest = self.inputs.digest(made.note, made.page.url,
                                         self.page_values(made.page, made.note),
-                                        questions, texts, self.tag_href(made.page, made.note))
+                                        questions, texts, self.tag_href(made.page, made.note),
+                                        answers)
             if digest is None:
                 continue
             page = SettledPage(digest, page_hash, questions, texts, made.record, warnings,

@@ -59,8 +59,10 @@ class CachedBody:
 
     content: str
     rendered: RenderedNote
-    #: What its render asked of the rest of the site, and the notes whose text it showed.
+    #: What its render asked of the rest of the site (and the answers, which hold in
+    #: this build), and the notes whose text it showed.
     questions: list[Any] = field(default_factory=list)
+    answers: list[Any] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
 
 
@@ -184,7 +186,7 @@ class BodyCache:
         self._kept[src] = known
         self.hits.add(src)
         return CachedBody(content, rendered, [list(q) for q, _ in facts],
-                          [str(path) for path, _ in texts])
+                          [a for _, a in facts], [str(path) for path, _ in texts])
 
     def carry(self, src: str) -> None:
         """Keep page ``src``'s body as the earlier build kept it, unread: its page was

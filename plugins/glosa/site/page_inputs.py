@@ -59,17 +59,20 @@ class PageInputs:
 
     def digest(self, note: Note, page_url: str, page_values: Sequence[Any],
                questions: Sequence[Sequence[Any]], texts: Sequence[str],
-               tag_href: TagHref) -> str | None:
+               tag_href: TagHref, answers: Sequence[Any] | None = None) -> str | None:
         """The digest of ``note``'s page at ``page_url`` (None: one that cannot be made,
         when the page is not reused). ``questions`` and ``texts``: what the render of its
-        body asked and showed; ``page_values``: the caller's values for this page."""
+        body asked and showed; ``answers``: this build's answers to them, when the render
+        has just had them (else they are asked again); ``page_values``: the caller's
+        values for this page."""
         own = self.note_digest(note.path)
         if own is None:
             return None
-        answers = current_answers(questions, self.model, self.url_of, tag_href,
-                                  self.notes_by_path)
         if answers is None:
-            return None
+            answers = current_answers(questions, self.model, self.url_of, tag_href,
+                                      self.notes_by_path)
+            if answers is None:
+                return None
         embedded = [[path, self.note_digest(path)] for path in texts]
         if any(digest is None for _, digest in embedded):
             return None
@@ -81,7 +84,7 @@ class PageInputs:
         shell = self.kb.page(note, note.lang, page_url)
         values = [
             self._site, own, page_url, list(page_values),
-            [list(q) for q in questions], answers, embedded,
+            [list(q) for q in questions], list(answers), embedded,
             [[lang, *self._shown([t])[0]] for lang, t in sorted(translations.items())],
             self._shown(model.children(note)),
             self._shown(model.breadcrumb(note)),
