@@ -285,3 +285,18 @@ def test_listings_are_kept_by_what_their_templates_are_given(site: Site) -> None
     az = (site.tmp / "cached" / "site" / "es" / "az" / "index.html").read_text("utf-8")
     assert "Roca volcánica" in az
     site.assert_same_as_cold()
+
+
+def test_a_build_after_serving_in_the_same_process_settles_pages(site: Site) -> None:
+    """MkDocs keeps a plugin with on_startup between loads of the settings in one process:
+    a build after `mkdocs serve` there is a build, without the editor loop's fast path."""
+    from mkdocs.config import load_config
+
+    site.build()
+    config = load_config(str(site.config("cached", True)))
+    plugin = config.plugins["glosa"]
+    config.plugins.on_startup(command="serve", dirty=False)
+    assert plugin._live is not None
+    config.plugins.on_startup(command="build", dirty=False)
+    assert plugin._live is None
+    assert site.build().taken_whole == set(NOTES)

@@ -267,6 +267,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             from .live_mkdocs import LiveSite
 
             self._live = LiveSite(self)
+        elif command != "serve" and self._live is not None:
+            # The same plugin object, reused for a build after serving in this process.
+            self._live.stop()
+            self._live = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # The docs folder is watched by glosa from now on: a saved note takes the fast path.
