@@ -23,7 +23,8 @@ from .run import WORK, Measurement, command, measure, write_configs
 
 __all__ = ["main"]
 
-_COUNTS = re.compile(r"cache: (\d+) pages from the cache, (\d+) rendered")
+_COUNTS = re.compile(
+    r"cache: (\d+) pages from the cache \((\d+) taken whole\), (\d+) rendered")
 
 
 def _counts(log: str) -> str:
@@ -32,7 +33,7 @@ def _counts(log: str) -> str:
     except OSError:
         return "–"
     found = _COUNTS.findall(text)
-    return f"{found[-1][0]} / {found[-1][1]}" if found else "–"
+    return f"{found[-1][0]} ({found[-1][1]}) / {found[-1][2]}" if found else "–"
 
 
 def _row(label: str, run: Measurement, cold: float | None) -> str:
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{args.notes} notes; load average {os.getloadavg()[0]:.1f} at the start")
     print("| build | wall (s) | CPU (s) | CPU / glosa cold | peak RSS (MB) | load "
-          "| pages cached / rendered |")
+          "| pages cached (taken whole) / rendered |")
     print("|---|---:|---:|---:|---:|---:|---|")
     plain = cold("plain")
     print(_row("plain MkDocs + Material, cold", plain, None), flush=True)

@@ -460,8 +460,8 @@ class PageCache:
         builds that no page uses any more."""
         if self._store is None:
             return
-        log.info("cache: %d pages from the cache, %d rendered", len(self.hits),
-                 len(self.rendered))
+        log.info("cache: %d pages from the cache (%d taken whole), %d rendered",
+                 len(self.hits), len(self.taken_whole), len(self.rendered))
         try:
             self._store.prepare()
             self.pages_dir.mkdir(exist_ok=True)
