@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -84,6 +85,16 @@ def shared_store(root: Path | None) -> CacheStore:
     cache of notes, the check results): made with an empty key, so that ``glosa check``
     and ``mkdocs build`` share them whatever else their settings say."""
     return CacheStore(root, key={})
+
+
+def kept_file_unchanged(path: Path, size: object, mtime_ns: object) -> bool:
+    """Whether a file the cache keeps (hard-linked into a site) has the size and
+    modification time it was kept with: a change through the link changes them."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return stat.st_size == size and stat.st_mtime_ns == mtime_ns
 
 
 def _digest(data: bytes | memoryview) -> bytes:

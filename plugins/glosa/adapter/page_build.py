@@ -46,7 +46,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from ..cache import CacheStore
+from ..cache import CacheStore, kept_file_unchanged
 from ..site.listing_cache import KeptListings
 
 __all__ = ["PAGE_TEMPLATE", "PageCache", "TemplateCache", "nav_digest"]
@@ -330,12 +330,8 @@ class PageCache:
         known = self._known.get(key)
         if known is None:
             return False
-        path = self.pages_dir / f"{key}.html"
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return False
-        if len(known) == 3 and stat.st_size == known[0] and stat.st_mtime_ns == known[2]:
+        if len(known) == 3 and kept_file_unchanged(self.pages_dir / f"{key}.html",
+                                                   known[0], known[2]):
             return True
         return self._restore(key) is not None
 

@@ -250,7 +250,7 @@ class PageWorkers:
         self.shares: list[list[str]] = []
         self._others: set[str] = set()
         self._children: list[_Child] = []
-        self._filter: _SkipFilter | None = None
+        self._quiet: QuietSkips | None = None
         self._read = threading.Event()
 
     def start(self, config: MkDocsConfig, files: Files, nav: Any,
@@ -283,8 +283,8 @@ class PageWorkers:
             child.reader.start()
             self._children.append(child)
             before = child.fed
-        self._filter = _SkipFilter(self._others)
-        _build_logger().addFilter(self._filter)
+        self._quiet = QuietSkips(self._others)
+        self._quiet.start()
 
     def _read_child(self, child: _Child, fd: int, before: threading.Event) -> None:
         """A reader thread: the child's records (fed in page order), then its result.
@@ -377,9 +377,9 @@ class PageWorkers:
         self._stop_filtering()
 
     def _stop_filtering(self) -> None:
-        if self._filter is not None:
-            _build_logger().removeFilter(self._filter)
-            self._filter = None
+        if self._quiet is not None:
+            self._quiet.stop()
+            self._quiet = None
 
 
 def relog(records: Sequence[tuple[str, int, str]]) -> None:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..cache import CacheStore
+from ..cache import CacheStore, kept_file_unchanged
 from ..safepaths import UnsafePathError, inside, is_language_code, remove_tree
 from .search_index import RecordSpool, SearchIndexer
 
@@ -68,15 +68,6 @@ def _digest(data: bytes) -> tuple[int, str]:
 
 def _file_digest(path: Path) -> tuple[int, str]:
     return _digest(path.read_bytes())
-
-
-def _unchanged(path: Path, size: object, mtime_ns: object) -> bool:
-    """Whether a kept file has the size and modification time it was kept with."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return False
-    return stat.st_size == size and stat.st_mtime_ns == mtime_ns
 
 
 class KeptSearchIndex:
@@ -186,7 +177,7 @@ class KeptSearchIndex:
                 # folder it lands in is made anew here, so no link in it leads out.
                 if not _plain_relative(rel):
                     raise ValueError(f"{rel!r} is not a path inside the bundle")
-                if stamp and _unchanged(source / rel, size, stamp[0]):
+                if stamp and kept_file_unchanged(source / rel, size, stamp[0]):
                     plan.append((rel, None, size, digest))  # linked: the kept file
                     continue
                 data = (source / rel).read_bytes()
