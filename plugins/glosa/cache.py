@@ -76,8 +76,9 @@ def code_fingerprint() -> str:
 
 
 #: Folders of the cache folder that hold files rather than entries (the kept note bodies,
-#: the page cache's pages, the kept search bundles, the theme's compiled templates).
-CACHE_FOLDERS = ("bodies", "pages", "search", "templates")
+#: the site's downloads, the page cache's pages, the kept search bundles, the theme's
+#: compiled templates).
+CACHE_FOLDERS = ("bodies", "exports", "pages", "search", "templates")
 
 
 def shared_store(root: Path | None) -> CacheStore:

@@ -48,6 +48,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..cache import CacheStore, kept_file_unchanged
 from ..site.listing_cache import KeptListings
+from ..site.old_output import ReusedOutput
 
 __all__ = ["PAGE_TEMPLATE", "PageCache", "TemplateCache", "nav_digest"]
 
@@ -279,6 +280,10 @@ class PageCache:
         self._linked: set[str] = set()
         self.taken_whole: set[str] = set()
         self._made_dirs: set[str] = set()
+        #: The previous output, put back in site_dir to be written over (old_output.py).
+        self.reused: ReusedOutput | None = None
+        #: Kept pages no page uses any more, removed by :meth:`remove_unused`.
+        self._unused: list[Path] = []
         #: The page hash of every page written this build, by source path.
         self.page_hashes: dict[str, str] = {}
         #: The settled-page entries to keep, by source path: the page hash, the entry
@@ -289,9 +294,10 @@ class PageCache:
         self._on = True
 
     @staticmethod
-    def usable(config: MkDocsConfig) -> bool:
-        """False when another plugin changes pages after their template."""
-        return not config.plugins.events.get("post_page")
+    def usable(config: MkDocsConfig, own: object = None) -> bool:
+        """False when another plugin (than ``own``) changes pages after their template."""
+        return all(getattr(handler, "__self__", None) is own
+                   for handler in config.plugins.events.get("post_page", ()))
 
     def begin(self, config: MkDocsConfig) -> None:
         """Open the store once every plugin has finished changing the settings."""
@@ -343,18 +349,20 @@ class PageCache:
             return False
         target = self.site_dir / dest
         folder = posixpath.dirname(dest)
+        source = self.pages_dir / f"{key}.html"
         try:
-            if folder not in self._made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._made_dirs.add(folder)
-            source = self.pages_dir / f"{key}.html"
-            try:
-                os.link(source, target)
-            except FileExistsError:
-                target.unlink()
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
+            if self.reused is None or not self.reused.holds(target, source):
+                # (Else the previous output's link to the kept file is still there.)
+                if folder not in self._made_dirs:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self._made_dirs.add(folder)
+                try:
+                    os.link(source, target)
+                except FileExistsError:
+                    target.unlink()
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
         except OSError as exc:
             log.debug("page cache: cannot link %s (%s)", target, exc)
             return False
@@ -488,12 +496,17 @@ class PageCache:
             names = os.listdir(self.pages_dir)
         except OSError:
             return
-        for name in names:
-            if name.endswith(".html") and name[:-5] not in kept:
-                try:
-                    (self.pages_dir / name).unlink()
-                except OSError:
-                    pass
+        self._unused = [self.pages_dir / name for name in names
+                        if name.endswith(".html") and name[:-5] not in kept]
+
+    def remove_unused(self) -> None:
+        """Remove the kept pages of earlier builds that no page of this one uses."""
+        unused, self._unused = self._unused, []
+        for path in unused:
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
     def _keep(self, page_file: Path, key: str, *, copy: bool = True) -> bool:
         """``page_file`` as ``pages/<key>.html``, replaced atomically: a hard link where

@@ -7,6 +7,7 @@ section pages, and a small navigation that does not grow with the number of note
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import html
@@ -15,6 +16,7 @@ import os
 import posixpath
 import re
 import secrets
+import shutil
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -26,7 +28,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
@@ -36,6 +38,7 @@ from ..cache import CacheStore, default_cache_dir, shared_store
 from ..checking.checks import check_vault
 from ..checking.diagnostics import Diagnostic, Severity
 from ..config import ConfigError, GlosaConfig
+from ..exchange.kept_exports import KeptExports, exports_key
 from ..exchange.site_exports import (
     SiteExports,
     build_site_exports,
@@ -68,7 +71,7 @@ from ..site.body_cache import BodyCache
 from ..site.i18n import language_name, og_locale, ui_text
 from ..site.kb import KINDS, KnowledgeBase, Settings, after_title, wording_overrides
 from ..site.model import SiteModel, fill_placeholders, relative_url
-from ..site.old_output import OutputRemoval, move_aside
+from ..site.old_output import MovedOutput, OutputRemoval, ReusedOutput, move_aside
 from ..site.page_inputs import PageInputs
 from ..site.pages import (
     TEMPLATES,
@@ -215,8 +218,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.site_url = ""
         self.command = "build"
         self.dirty = False
-        #: The previous build's output being removed by another process (old_output.py).
+        #: The previous build's output (old_output.py): moved out of the engine's way,
+        #: being removed by another process, or put back for this build to write over.
+        self._moved: MovedOutput | None = None
         self._removal: OutputRemoval | None = None
+        self.reused: ReusedOutput | None = None
         self._indexed_once = False
         self._built_once = False
         self._own_nav = False
@@ -294,11 +300,39 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # Just before the engine empties site_dir: what it would remove, moved out of its
         # way (the build need not wait for it; `--dirty` and `serve` keep their output).
         root = self._cache_root(config)
+        self.reused = None
         if (root is not None and self.command in ("build", "gh-deploy") and not self.dirty
-                and self._removal is None):
-            self._removal = move_aside(Path(config.site_dir), root)
+                and self._removal is None and self._moved is None):
+            self._moved = move_aside(Path(config.site_dir), root)
+            if self._moved is not None and not _reusable_output(config):
+                self._removal, self._moved = self._moved.remove(), None
+
+    def _reuse_output(self) -> None:
+        """Once the engine has emptied site_dir: the previous output put back to be written
+        over, else (and whatever could not go back) removed by another process."""
+        moved, self._moved = self._moved, None
+        if moved is None:
+            return
+        self.reused = moved.put_back()
+        if self.page_cache is not None:
+            self.page_cache.reused = self.reused
+        if self.reused is None:
+            log.debug("the previous output is removed (its files' times cannot be told "
+                      "from this build's)")
+        self._removal = moved.remove()
+
+    def _sweep_output(self) -> None:
+        """Remove what of the previous output this build did not write again."""
+        reused, self.reused = self.reused, None
+        if reused is not None:
+            files, folders = reused.sweep()
+            log.debug("previous output: %d files and %d folders no longer built, removed",
+                      files, folders)
 
     def _end_removal(self) -> None:
+        moved, self._moved = self._moved, None
+        if moved is not None:  # the build stopped before putting it back
+            self._removal = moved.remove()
         removal, self._removal = self._removal, None
         if removal is not None:
             removal.wait()
@@ -380,7 +414,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         root = self._cache_root(config)
         if root is None:
             return None
-        if not PageCache.usable(config):
+        if not PageCache.usable(config, self):
             log.info("cache: pages are not cached: another plugin changes pages after "
                      "their template (on_post_page)")
             return None
@@ -462,6 +496,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.vault is not None
+        self._reuse_output()
         _publishable_files(self, files, config)
         # `mkdocs serve --dirty` after the first build: listing pages already written are
         # kept (they refresh on the next full build); re-rendering every tag page and the
@@ -500,11 +535,40 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         wanted = self.config.exports
         if not (self.kb_settings.kind == "glossary" if wanted is None else wanted):
             return
-        self.exports = self._build_exports()
+        self.exports = self._kept_exports()
         for path, (_fmt, data) in self.exports.files.items():
             file = File.generated(config, path, content=data)
             files.append(file)
             self.urls[path] = file.url
+        for path, (_fmt, source, _size) in self.exports.kept.items():
+            kept = _KeptFile.generated(config, path, abs_src_path=str(source))
+            assert isinstance(kept, _KeptFile)
+            kept.reused = self.reused
+            files.append(kept)
+            self.urls[path] = kept.url
+
+    def _kept_exports(self) -> SiteExports:
+        """The downloads: the build cache's when made from the same notes, else made (and
+        kept for the next build)."""
+        body_cache = self.body_cache
+        if body_cache is None or body_cache.store.root is None:
+            return self._build_exports()
+        assert self.vault is not None
+        published = set(self.urls)
+        site_url = self.site_url
+        key = exports_key(self.vault.notes, note_digest=body_cache.note_digest,
+                          include=lambda note: note.path in published,
+                          page_url=lambda note: self.url_of(note.path),
+                          title=self.site_name, site_url=site_url,
+                          settings=repr(self.vault.config))
+        if key is None:
+            return self._build_exports()
+        kept = KeptExports(body_cache.store)
+        found = kept.load(key, self._notes_by_path)
+        if found is not None:
+            log.debug("cache: the downloads from the cache")
+            return found
+        return kept.keep(key, self._build_exports())
 
     def _build_exports(self) -> SiteExports:
         assert self.vault is not None and self.model is not None
@@ -517,13 +581,13 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def _downloads(self, here: str, lang: str) -> dict[str, Any] | None:
         """The download links of a generated page, or None when there are none."""
-        if self.exports is None or not self.exports.files:
+        if self.exports is None or not self.exports.downloads():
             return None
         text = download_text(lang, self.config.ui_text)
         return {"title": text["downloads"], "intro": text["downloads_intro"],
                 "files": [{"label": download_label(fmt), "url": self.href(here, path),
-                           "name": path.rsplit("/", 1)[-1], "size": len(data)}
-                          for path, (fmt, data) in self.exports.files.items()]}
+                           "name": path.rsplit("/", 1)[-1], "size": size}
+                          for path, fmt, size in self.exports.downloads()]}
 
     # ---------------------------------------------------------------- knowledge-base shell
 
@@ -658,8 +722,11 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                 continue
             taken.add(fold_path(dest))
             page_url = quote(path if directory else dest)
-            files.append(File.generated(config, dest, content=redirect_html(
-                relative_url(page_url, target) or "./")))
+            redirect = _RedirectFile.generated(config, dest, content=redirect_html(
+                relative_url(page_url, target) or "./"))
+            assert isinstance(redirect, _RedirectFile)
+            redirect.reused = self.reused
+            files.append(redirect)
         for path, content in self.kb.data_files(self.site_url,
                                                 self.site_name).items():
             files.append(File.generated(config, path, content=content))
@@ -714,7 +781,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         # Pagefind is started only if a language's records changed (search_cache.py).
         store = CacheStore(root, key={"use": "search", "pagefind": pagefind_version(),
                                       "exclude": exclude})
-        self._indexer = KeptSearchIndex(output, store, root / "search", start)
+        self._indexer = KeptSearchIndex(output, store, root / "search", start,
+                                        previous=self.reused)
 
     def _add_search_names(self, files: Files, config: MkDocsConfig) -> None:
         """Each language's names file (search_index.names_file), from the searchable notes."""
@@ -1082,7 +1150,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     # The first: other plugins' post_build sees every page, page processes' included.
     @event_priority(100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build_first(self, *, config: MkDocsConfig) -> None:
         workers, self._workers = self._workers, None
         if workers is not None:
             self._join_page_processes(workers, config)
@@ -1112,6 +1180,24 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
                      len(self.body_cache.hits), len(self.body_cache.rendered))
             self.body_cache.finish()
         self._end_removal()
+
+    # The last: every other plugin has changed the page.
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.reused is not None and output.strip():  # MkDocs writes the page next
+            self.reused.before_write(page.file.abs_dest_path)
+        return output
+
+    # The last: every other plugin has written its files.
+    @event_priority(-100)
+    def _post_build_last(self, *, config: MkDocsConfig) -> None:
+        self._sweep_output()
+        # Only now: a kept page the cache lets go of may be the previous output's file
+        # through a hard link, and unlinking it would make it look written this build.
+        if self.page_cache is not None:
+            self.page_cache.remove_unused()
+
+    on_post_build = CombinedEvent(_post_build_first, _post_build_last)
 
     # The last: the navigation as every other plugin left it, which page processes share.
     @event_priority(-100)
@@ -1289,6 +1375,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
+        self.reused = None  # what the failed build wrote stays beside the earlier output
         self._end_removal()
 
 
@@ -1411,6 +1498,51 @@ def _release_memory_settings() -> None:
     if _saved_gc_threshold is not None:
         gc.set_threshold(*_saved_gc_threshold)
         _saved_gc_threshold = None
+
+
+#: Plugins known to write every file of theirs afresh in a build that does not clean
+#: site_dir: with any other, the previous output is not reused (old_output.py), since a
+#: plugin that leaves a file it finds in site_dir as it is would see it swept away.
+_FRESH_WRITERS = frozenset({"glosa", "search", "material/search", "tags", "material/tags"})
+
+
+def _reusable_output(config: MkDocsConfig) -> bool:
+    return all(name in _FRESH_WRITERS for name in config.plugins)
+
+
+class _RedirectFile(File):
+    """A redirect page, left as it is when the previous output put back in site_dir
+    already holds it (``reused``), else written as MkDocs writes a generated file."""
+
+    reused: ReusedOutput | None = None
+
+    def copy_file(self, dirty: bool = False) -> None:
+        reused = self.reused
+        if reused is not None and not dirty and reused.holds_bytes(
+                self.abs_dest_path, self.content_bytes):
+            return
+        super().copy_file(dirty)
+
+
+class _KeptFile(File):
+    """A file of the build cache put in the site: left as it is when the previous output
+    put back in site_dir still holds it (``reused``), else linked there (copied across
+    file systems), never written through a link."""
+
+    reused: ReusedOutput | None = None
+
+    def copy_file(self, dirty: bool = False) -> None:
+        source, target = self.abs_src_path, self.abs_dest_path
+        assert source is not None
+        if self.reused is not None and self.reused.holds(target, source):
+            return
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 @functools.cache

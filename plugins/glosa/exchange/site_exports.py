@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..reading.model import Note
 from ..reading.vault import Vault, paused_garbage_collection
@@ -54,11 +55,21 @@ def download_text(lang: str, overrides: Mapping[str, Mapping[str, str]] | None =
 
 @dataclass
 class SiteExports:
-    glossary: Glossary
+    #: The concepts (None: downloads taken from the build cache, kept_exports.py).
+    glossary: Glossary | None
     #: docs path -> (format, bytes), in listing order.
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     #: id(note) -> the IRI of its concept.
     iris: dict[int, str] = field(default_factory=dict)
+    #: docs path -> (format, file, size): downloads kept in the build cache, in order.
+    kept: dict[str, tuple[str, Path, int]] = field(default_factory=dict)
+    #: The notes ``iris`` names by id.
+    notes: list[Note] = field(default_factory=list)
+
+    def downloads(self) -> list[tuple[str, str, int]]:
+        """(docs path, format, size) of every download, in listing order."""
+        return ([(path, fmt, len(data)) for path, (fmt, data) in self.files.items()]
+                + [(path, fmt, size) for path, (fmt, _file, size) in self.kept.items()])
 
 
 def build_site_exports(vault: Vault, model: SiteModel, *, title: str, site_url: str,
@@ -75,6 +86,7 @@ def build_site_exports(vault: Vault, model: SiteModel, *, title: str, site_url: 
                 continue
             name = f"{EXPORTS_DIR}/glossary.{EXPORT_FORMATS[fmt][0]}"
             out.files[name] = (fmt, export_bytes(glossary, fmt))
+    out.notes = list(model.notes)
     if base:
         by_path = {n.path: n for n in model.notes}
         for concept in glossary.concepts:

@@ -18,6 +18,7 @@ Nothing here knows MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -30,6 +31,7 @@ from typing import Any
 
 from ..cache import CacheStore, kept_file_unchanged
 from ..safepaths import UnsafePathError, inside, is_language_code, remove_tree
+from .old_output import ReusedOutput
 from .search_index import RecordSpool, SearchIndexer
 
 __all__ = ["KeptSearchIndex", "pagefind_version"]
@@ -76,8 +78,11 @@ class KeptSearchIndex:
     ``start`` makes the real indexer, only when a language needs indexing."""
 
     def __init__(self, output_dir: Path, store: CacheStore, folder: Path,
-                 start: Callable[[], SearchIndexer]) -> None:
+                 start: Callable[[], SearchIndexer], *,
+                 previous: ReusedOutput | None = None) -> None:
         self.output_dir = output_dir
+        #: The previous output, put back in the site to be written over (old_output.py).
+        self.previous = previous
         self.store = store
         self.folder = folder
         self._start = start
@@ -186,13 +191,21 @@ class KeptSearchIndex:
                              source / rel, lang)
                     return False
                 plan.append((rel, data, size, digest))
-            remove_tree(self.output_dir, target)
+            reused = self.previous
+            if reused is None:
+                remove_tree(self.output_dir, target)
             made: set[str] = set()
             for rel, data, size, digest in plan:
+                if data is None and reused is not None and reused.holds(target / rel,
+                                                                        source / rel):
+                    continue  # the previous output's link to the kept file
                 folder = posixpath.dirname(rel)
                 if folder not in made:
                     (target / folder).mkdir(parents=True, exist_ok=True)
                     made.add(folder)
+                if reused is not None:  # whatever is there goes: never written through
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(target / rel)
                 if data is None:
                     try:
                         os.link(source / rel, target / rel)
