@@ -187,6 +187,21 @@ def _spy_put_back(monkeypatch: pytest.MonkeyPatch) -> list[ReusedOutput | None]:
     return calls
 
 
+def test_where_marks_do_not_show_nothing_is_put_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site_dir, cache = tmp_path / "site", tmp_path / "cache"
+    _output(site_dir)
+    monkeypatch.setattr(old_output, "_MARKS_SHOW", False)  # as on Windows
+    moved = move_aside(site_dir, cache)
+    assert moved is not None
+    assert moved.put_back() is None
+    assert sorted(os.listdir(site_dir)) == [".git", ".nojekyll"]
+    removal = moved.remove()
+    assert removal is not None
+    removal.wait()
+    assert not (cache / FOLDER).exists()
+
+
 def test_a_build_over_an_earlier_one_is_a_clean_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     put_back = _spy_put_back(monkeypatch)

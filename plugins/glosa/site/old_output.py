@@ -129,6 +129,10 @@ class MovedOutput:
         return reused
 
 
+#: Whether setting a file's times moves its change time: on POSIX systems; on Windows,
+#: ``st_ctime`` is the time a file was made, and a mark would not show.
+_MARKS_SHOW = os.name == "posix"
+
 #: How long :meth:`ReusedOutput.wait_for_clock` waits for the file system's clock to pass
 #: the previous output's times (a file system that keeps whole seconds needs up to one).
 _CLOCK_WAIT_S = 2.5
@@ -152,6 +156,9 @@ class ReusedOutput:
 
     @classmethod
     def take_stock(cls, site: Path, names: list[str]) -> ReusedOutput | None:
+        """What the entries ``names`` of ``site`` hold; None where marks would not show."""
+        if not _MARKS_SHOW:
+            return None
         files: dict[str, tuple[int, int, int]] = {}
         folders: list[str] = []
         try:
