@@ -193,3 +193,24 @@ def test_a_kept_bundle_names_only_files_inside_it(rel: object, plain: bool) -> N
     from glosa.site.search_cache import _plain_relative
 
     assert _plain_relative(rel) is plain
+
+
+def test_a_bundle_of_many_megabytes_comes_back_whole(tmp_path: Path) -> None:
+    # Pagefind sends a bundle back as one message, here several MB long: it reaches the
+    # reader in many pieces, and other replies come in the same pieces as its ends.
+    import random
+
+    rng = random.Random(7)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(9))
+             for _ in range(20000)]
+    urls = [f"/es/p{n}/" for n in range(300)]
+    indexer = SearchIndexer(tmp_path / "pagefind", expected={"es": urls})
+    for n, url in enumerate(urls):
+        text = " ".join(rng.choice(words) for _ in range(1500))
+        indexer.add("es", url, record(f"Página {n}", text))
+    indexer.finish()
+    bundle = tmp_path / "pagefind" / "es"
+    assert sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) > 3 << 20
+    pages = fragments(bundle)
+    assert set(pages) == set(urls)
+    assert pages["/es/p299/"]["meta"]["title"] == "Página 299"

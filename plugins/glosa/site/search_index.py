@@ -464,12 +464,18 @@ class _Pagefind:
     def _read_replies(self) -> None:
         stdout = self._process.stdout
         assert isinstance(stdout, io.BufferedReader)
-        buffer = b""
-        while chunk := stdout.read1(1 << 16):
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
-            for message in messages:
+        # A bundle comes back as one message of tens of MB: it grows in a bytearray, and
+        # only each new chunk is searched for the end of a message (adding each chunk to
+        # an immutable buffer and splitting it all again cost seconds per bundle).
+        message = bytearray()
+        while chunk := stdout.read1(1 << 20):
+            start = 0
+            while (end := chunk.find(b",", start)) >= 0:
+                message += chunk[start:end]
                 self._settle(json.loads(base64.b64decode(message)))
+                message.clear()
+                start = end + 1
+            message += chunk[start:]
         self._process.wait()
         self._stderr.seek(0)
         errors = self._stderr.read().decode("utf-8", "replace").strip()
