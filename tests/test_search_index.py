@@ -190,9 +190,9 @@ def test_a_file_pagefind_names_outside_its_bundle_is_refused(tmp_path: Path) -> 
     (None, False), (7, False),
 ])
 def test_a_kept_bundle_names_only_files_inside_it(rel: object, plain: bool) -> None:
-    from glosa.site.search_cache import _plain_relative
+    from glosa.safepaths import is_plain_relative
 
-    assert _plain_relative(rel) is plain
+    assert is_plain_relative(rel) is plain
 
 
 def test_a_bundle_of_many_megabytes_comes_back_whole(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "fold_path",
     "inside",
     "is_language_code",
+    "is_plain_relative",
     "numbered",
     "remove_tree",
     "site_language",
@@ -59,6 +60,15 @@ def inside(base: Path, path: Path) -> Path:
     if resolved != root and not resolved.is_relative_to(root):
         raise UnsafePathError(f"{path}: outside {base}; glosa writes only inside it")
     return resolved
+
+
+def is_plain_relative(rel: object) -> bool:
+    """A relative path of plain names (``fragment/en_1a2b.pf_fragment``): no root, no
+    ``..``, no backslash or NUL."""
+    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel \
+            or "\0" in rel:
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
 def remove_tree(base: Path, path: Path) -> None:

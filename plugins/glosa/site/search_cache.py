@@ -30,7 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import CacheStore, kept_file_unchanged
-from ..safepaths import UnsafePathError, inside, is_language_code, remove_tree
+from ..safepaths import (
+    UnsafePathError,
+    inside,
+    is_language_code,
+    is_plain_relative,
+    remove_tree,
+)
 from .old_output import ReusedOutput
 from .search_index import RecordSpool, SearchIndexer
 
@@ -53,15 +59,6 @@ def pagefind_version() -> str:
         except PackageNotFoundError:
             pass
     return ",".join(found)
-
-
-def _plain_relative(rel: object) -> bool:
-    """A relative path of plain names (``fragment/en_1a2b.pf_fragment``): no root, no
-    ``..``, no backslash or NUL."""
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel \
-            or "\0" in rel:
-        return False
-    return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
 def _digest(data: bytes) -> tuple[int, str]:
@@ -180,7 +177,7 @@ class KeptSearchIndex:
             for rel, size, digest, *stamp in files:
                 # Checked by its words, not by resolving each of thousands of paths: the
                 # folder it lands in is made anew here, so no link in it leads out.
-                if not _plain_relative(rel):
+                if not is_plain_relative(rel):
                     raise ValueError(f"{rel!r} is not a path inside the bundle")
                 if stamp and kept_file_unchanged(source / rel, size, stamp[0]):
                     plan.append((rel, None, size, digest))  # linked: the kept file

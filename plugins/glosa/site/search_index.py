@@ -23,6 +23,7 @@ import html
 import io
 import json
 import os
+import posixpath
 import shutil
 import struct
 import subprocess
@@ -36,7 +37,7 @@ from typing import IO, Any
 
 from pagefind.service import get_executable
 
-from ..safepaths import inside, is_language_code, remove_tree
+from ..safepaths import inside, is_language_code, is_plain_relative, remove_tree
 
 __all__ = ["RecordSpool", "SearchIndexError", "SearchIndexer", "names_file", "search_record"]
 
@@ -384,14 +385,21 @@ class _Pagefind:
             folder = self._bundle_dir(bundle.lang)
             staging = inside(self.output_dir, self.output_dir / f".{bundle.lang}.writing")
             remove_tree(self.output_dir, staging)
+            made: set[str] = set()
             for item in files:
                 name = item.get("path") if isinstance(item, dict) else None
                 if not isinstance(name, str):
                     raise SearchIndexError("Pagefind sent a file without a path")
-                # Never a path outside the bundle, whatever Pagefind sends.
-                target = inside(staging, staging / name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(base64.b64decode(item.get("content") or ""))
+                # Never a path outside the bundle, whatever Pagefind sends: checked by its
+                # words, not by resolving thousands of paths (the staging folder and every
+                # folder in it are made here, so no link in it leads out).
+                if not is_plain_relative(name):
+                    raise SearchIndexError(f"Pagefind sent a file named {name!r}")
+                parent = posixpath.dirname(name)
+                if parent not in made:
+                    (staging / parent).mkdir(parents=True, exist_ok=True)
+                    made.add(parent)
+                (staging / name).write_bytes(base64.b64decode(item.get("content") or ""))
             remove_tree(self.output_dir, folder)
             os.replace(staging, folder)
         except BaseException as exc:
