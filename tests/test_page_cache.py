@@ -276,3 +276,28 @@ def test_clearing_the_cache_removes_the_files_builds_kept(site: Site) -> None:
     assert (site.cache_dir / "pages").is_dir() and (site.cache_dir / "templates").is_dir()
     shared_store(site.cache_dir).clear()
     assert not site.cache_dir.exists()
+
+
+def test_context_values_hash_by_value_and_type() -> None:
+    import datetime
+
+    from markupsafe import Markup
+
+    from glosa.adapter.page_build import _Hasher, _Unhashable
+
+    def digest(*values: object) -> bytes:
+        hasher = _Hasher(b"nav")
+        for value in values:
+            hasher.feed(value)
+        return hasher.digest()
+
+    distinct = [1, "1", 1.0, True, None, [1], {"a": 1}, {"a": "1"}, b"1",
+                datetime.date(2024, 5, 6), [[1, 2], 3], [1, [2, 3]]]
+    digests = [digest(value) for value in distinct]
+    assert len(set(digests)) == len(distinct)
+    assert digest("x", {"k": [1, 2]}) == digest("x", {"k": (1, 2)})  # both shown alike
+    assert digest(Markup("<b>x</b>")) == digest("<b>x</b>")  # the text is what is shown
+    assert digest("\udcff") != digest("\udcfe")  # a lone surrogate hashes too
+    for unhashable in (object(), {1, 2}, [lambda: 1]):
+        with pytest.raises(_Unhashable):
+            digest(unhashable)
