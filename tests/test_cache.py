@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,18 @@ def test_clear_removes_only_glosa_files(tmp_path: Path) -> None:
     own.save("notes", 1)
     own.clear()
     assert not root.exists()
+
+
+def test_a_kept_file_put_in_a_site_never_writes_through_what_was_there(tmp_path: Path) -> None:
+    from glosa.cache import link_kept_file
+
+    old, new, target = tmp_path / "old.html", tmp_path / "new.html", tmp_path / "page.html"
+    old.write_text("old page", "utf-8")
+    new.write_text("new page", "utf-8")
+    os.link(old, target)  # the site's file is another kept file's link
+    link_kept_file(new, target)
+    assert target.read_text("utf-8") == "new page"
+    assert os.stat(target).st_ino == os.stat(new).st_ino
+    assert old.read_text("utf-8") == "old page"
+    link_kept_file(new, tmp_path / "fresh.html")  # nothing there yet
+    assert (tmp_path / "fresh.html").read_text("utf-8") == "new page"

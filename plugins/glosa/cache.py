@@ -33,7 +33,7 @@ import msgpack  # type: ignore[import-untyped]  # msgpack ships no type hints
 from .files import write_atomic
 
 __all__ = ["CACHE_FOLDERS", "CACHE_FORMAT", "CacheStore", "code_fingerprint", "default_cache_dir",
-           "shared_store"]
+           "link_kept_file", "shared_store"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,18 @@ def kept_file_unchanged(path: Path, size: object, mtime_ns: object) -> bool:
     except OSError:
         return False
     return stat.st_size == size and stat.st_mtime_ns == mtime_ns
+
+
+def link_kept_file(source: Path | str, target: Path | str) -> None:
+    """Put the kept file ``source`` at ``target`` in a site: a hard link where the file
+    system allows it, else a copy. Whatever was at ``target`` is unlinked first, never
+    written through (it may be another kept file's link)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copyfile(source, target)
 
 
 def _digest(data: bytes | memoryview) -> bytes:

@@ -47,7 +47,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from ..cache import CacheStore, kept_file_unchanged
+from ..cache import CacheStore, kept_file_unchanged, link_kept_file
 from ..site.listing_cache import KeptListings
 from ..site.old_output import ReusedOutput
 
@@ -327,13 +327,7 @@ class PageCache:
                 if folder not in self._made_dirs:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     self._made_dirs.add(folder)
-                try:
-                    os.link(source, target)
-                except FileExistsError:
-                    target.unlink()
-                    os.link(source, target)
-                except OSError:
-                    shutil.copyfile(source, target)
+                link_kept_file(source, target)
         except OSError as exc:
             log.debug("page cache: cannot link %s (%s)", target, exc)
             return False

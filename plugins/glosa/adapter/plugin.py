@@ -7,7 +7,6 @@ section pages, and a small navigation that does not grow with the number of note
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import html
@@ -16,7 +15,6 @@ import os
 import posixpath
 import re
 import secrets
-import shutil
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -34,7 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from ..cache import CacheStore, default_cache_dir, shared_store
+from ..cache import CacheStore, default_cache_dir, link_kept_file, shared_store
 from ..checking.checks import check_vault
 from ..checking.diagnostics import Diagnostic, Severity
 from ..config import ConfigError, GlosaConfig
@@ -317,8 +315,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self.page_cache is not None:
             self.page_cache.reused = self.reused
         if self.reused is None:
-            log.debug("the previous output is removed (its files' times cannot be told "
-                      "from this build's)")
+            log.debug("the previous output is removed, not written over (its files cannot "
+                      "be listed, or their times told from this build's)")
         self._removal = moved.remove()
 
     def _sweep_output(self) -> None:
@@ -581,13 +579,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def _downloads(self, here: str, lang: str) -> dict[str, Any] | None:
         """The download links of a generated page, or None when there are none."""
-        if self.exports is None or not self.exports.downloads():
+        downloads = self.exports.downloads() if self.exports is not None else []
+        if not downloads:
             return None
         text = download_text(lang, self.config.ui_text)
         return {"title": text["downloads"], "intro": text["downloads_intro"],
                 "files": [{"label": download_label(fmt), "url": self.href(here, path),
                            "name": path.rsplit("/", 1)[-1], "size": size}
-                          for path, fmt, size in self.exports.downloads()]}
+                          for path, fmt, size in downloads]}
 
     # ---------------------------------------------------------------- knowledge-base shell
 
@@ -1537,12 +1536,7 @@ class _KeptFile(File):
         if self.reused is not None and self.reused.holds(target, source):
             return
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(target)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        link_kept_file(source, target)
 
 
 @functools.cache
