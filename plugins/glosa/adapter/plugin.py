@@ -100,6 +100,7 @@ from .page_workers import (
     worker_count,
 )
 from .settled_pages import SettledPages, settle_candidates
+from .template_memo import TemplateMemo, memo_allowed
 
 if TYPE_CHECKING:
     from .live_mkdocs import LiveSite
@@ -211,6 +212,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self._permalink: str | None = None
         self._permalink_title = "Permanent link"
         self._nav_cache: dict[str, str] = {}
+        #: The page template's kept parts of the last build (template_memo.py).
+        self.template_memo = TemplateMemo(enabled=False)
         self.site_name = "Glossary"
         self.site_description = ""
         self.site_url = ""
@@ -1344,6 +1347,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return ""
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # A new memo each build: what it keeps follows from this build's settings.
+        self.template_memo = TemplateMemo(enabled=memo_allowed(config.theme.custom_dir))
+        env.globals["glosa_memo"] = self.template_memo
         root = self._cache_root(config)
         if root is not None and env.bytecode_cache is None:
             try:
