@@ -5,14 +5,19 @@ them off."""
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 from glosa.adapter import plugin as plugin_module
-from glosa.adapter.template_memo import TemplateMemo, memo_allowed
+from glosa.adapter.template_memo import TemplateMemo, linked_heads, memo_allowed
 
+from .conftest import write_vault
+from .test_page_cache import _files
 from .test_page_workers import Vault, _assert_same
 
 
@@ -59,13 +64,12 @@ def test_a_theme_folder_overriding_an_included_partial_turns_it_off(
 
 
 def _env() -> Environment:
-    env = Environment(loader=DictLoader({
-        "base.html": "[{% block config %}<{{ base_url }}|{{ lang }}|{{ n.count }}>"
-                     "{% endblock %}]",
+    return Environment(loader=DictLoader({
+        "base.html": "[{% block config %}<{{ base_url }}|{{ page.meta.glosa_lang }}|"
+                     "{{ n.count }}>{% endblock %}]",
         "main.html": '{% extends "base.html" %}{% block config %}'
-                     '{{ memo.block("config", base_url, lang, true, super) }}'
+                     '{{ memo.block("config", page, base_url, super) }}'
                      '{% endblock %}'}))
-    return env
 
 
 class _Counter:
@@ -78,26 +82,51 @@ class _Counter:
         return self.calls
 
 
+class _Page:
+    def __init__(self, url: str, lang: str) -> None:
+        self.url = url
+        self.meta = {"glosa_lang": lang}
+
+
+def _render(memo: TemplateMemo, pages: list[tuple[str, str]]) -> list[str]:
+    template = _env().get_template("main.html")
+    counter = _Counter()
+    return [template.render(page=_Page(url, lang), base_url=posixpath.relpath(".", url or "."),
+                            memo=memo, n=counter)
+            for url, lang in pages]
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_a_block_is_kept_by_depth_and_language(enabled: bool) -> None:
-    env = _env()
-    memo = TemplateMemo(enabled=enabled)
-    counter = _Counter()
-    template = env.get_template("main.html")
-    pages = [("..", "es"), ("..", "es"), ("../..", "es"), ("..", "en"), ("../..", "es")]
-    out = [template.render(base_url=base, lang=lang, memo=memo, n=counter)
-           for base, lang in pages]
+    memo = TemplateMemo(enabled=enabled, linked_heads=linked_heads([]))
+    out = _render(memo, [("es/a/", "es"), ("es/b/", "es"), ("es/a/b/", "es"),
+                         ("en/a/", "en"), ("en/b/c/", "es")])
     if enabled:
         # Rendered once per (depth, language): the second page reuses the first's text.
-        assert out == ["[<..|es|1>]", "[<..|es|1>]", "[<../..|es|2>]", "[<..|en|3>]",
-                       "[<../..|es|2>]"]
+        assert out == ["[<../..|es|1>]", "[<../..|es|1>]", "[<../../..|es|2>]",
+                       "[<../..|en|3>]", "[<../../..|es|2>]"]
         assert (memo.rendered, memo.reused) == (3, 2)
     else:
-        assert out == ["[<..|es|1>]", "[<..|es|2>]", "[<../..|es|3>]", "[<..|en|4>]",
-                       "[<../..|es|5>]"]
+        assert out == ["[<../..|es|1>]", "[<../..|es|2>]", "[<../../..|es|3>]",
+                       "[<../..|en|4>]", "[<../../..|es|5>]"]
         assert memo.reused == 0
 
 
+def test_a_page_inside_a_linked_folder_renders_its_own_parts() -> None:
+    # From assets/notes/, the theme's assets/x.js is ../x.js, not ../../assets/x.js.
+    heads = linked_heads(["js/extra.js", "https://cdn.example.org/lib.js", "/abs.css",
+                          "images/logo.svg", ""])
+    assert heads == {"assets", "js", "images", ""}
+    memo = TemplateMemo(linked_heads=heads)
+    out = _render(memo, [("es/a/", "es"), ("assets/a/", "es"), ("js/b/", "es"),
+                         ("", "es"), ("es/b/", "es")])
+    assert out == ["[<../..|es|1>]", "[<../..|es|2>]", "[<../..|es|3>]", "[<.|es|4>]",
+                   "[<../..|es|1>]"]
+    assert (memo.rendered, memo.reused) == (1, 1)
+    # No page (the 404 page's template): rendered.
+    calls: list[int] = []
+    assert memo.block("config", None, "/", lambda: str(calls.append(1))) == "None"
+    assert calls == [1]
 def test_an_interface_text_falls_back_and_is_looked_up_once_per_language() -> None:
     memo = TemplateMemo()
     asked: list[tuple[str, str]] = []
@@ -118,3 +147,45 @@ def test_an_interface_text_falls_back_and_is_looked_up_once_per_language() -> No
     assert memo.text("es", "header", es, en) == "Cabecera"
     assert memo.text("es", "footer", es, en) == "Footer"
     assert len(asked) == before
+
+
+def _build_notes_site(root: Path, name: str) -> Path:
+    """A notes vault (Obsidian profile, title addresses) with notes inside a folder named
+    like the theme's ``assets`` and like the site's own script folder, built in this
+    process."""
+    docs = root / "vault"
+    if not docs.exists():
+        write_vault(docs, {
+            "index.md": "# Home\n\n[[Inside assets]] and [[Elsewhere]].\n",
+            "assets/deep/Inside assets.md": "# Inside assets\n\nSee [[Elsewhere]].\n",
+            "notes/deep/Elsewhere.md": "# Elsewhere\n\nSee [[Inside assets]].\n",
+            "notes/deep/Third.md": "# Third\n\nSee [[Elsewhere]].\n",
+            "js/deep/Script folder.md": "# Script folder\n\nText.\n",
+            "js/extra.js": "console.log(1);\n",
+        })
+    folder = root / name
+    folder.mkdir()
+    (folder / "mkdocs.yml").write_text(
+        f"site_name: N\ndocs_dir: {docs}\nsite_dir: {folder / 'site'}\n"
+        "extra_javascript: [js/extra.js]\ntheme:\n  name: material\n"
+        "plugins:\n  - glosa:\n      profile: obsidian\n      workers: 1\n"
+        "      cache: false\n", encoding="utf-8")
+    config = load_config(str(folder / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    return folder / "site"
+
+
+def test_pages_in_folders_the_parts_link_into_get_their_own_addresses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = _build_notes_site(tmp_path, "memo")
+    monkeypatch.setattr(plugin_module, "memo_allowed", lambda custom_dir: False)
+    plain = _build_notes_site(tmp_path, "plain")
+    _assert_same(_files(kept), _files(plain))
+    inside = next(kept.glob("assets/deep/*/index.html")).read_text("utf-8")
+    elsewhere = next(kept.glob("notes/deep/*/index.html")).read_text("utf-8")
+    scripts = next(kept.glob("js/deep/*/index.html")).read_text("utf-8")
+    assert 'src="../../javascripts/bundle.' in inside
+    assert 'src="../../../assets/javascripts/bundle.' in elsewhere
+    assert 'src="../../extra.js"' in scripts
+    assert 'src="../../../js/extra.js"' in elsewhere

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment
+from jinja2.utils import LRUCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -100,7 +101,7 @@ from .page_workers import (
     worker_count,
 )
 from .settled_pages import SettledPages, settle_candidates
-from .template_memo import TemplateMemo, memo_allowed
+from .template_memo import TemplateMemo, linked_heads, memo_allowed
 
 if TYPE_CHECKING:
     from .live_mkdocs import LiveSite
@@ -1348,8 +1349,15 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         # A new memo each build: what it keeps follows from this build's settings.
-        self.template_memo = TemplateMemo(enabled=memo_allowed(config.theme.custom_dir))
+        self.template_memo = TemplateMemo(enabled=memo_allowed(config.theme.custom_dir),
+                                          linked_heads=_memo_linked_heads(config, files))
         env.globals["glosa_memo"] = self.template_memo
+        # Every page includes thirty-odd templates; Jinja's default cache of compiled
+        # templates is an LRU list that moves each one found to its end (a search of the
+        # whole list, a twentieth of the template phase). A build loads a theme's
+        # templates once and keeps them all: a plain dict, which Jinja also takes.
+        if isinstance(env.cache, LRUCache):
+            env.cache = dict(env.cache.items())
         root = self._cache_root(config)
         if root is not None and env.bytecode_cache is None:
             try:
@@ -1904,3 +1912,20 @@ def _pruned_get_files(config: MkDocsConfig) -> Files:
         if loser in found:
             found.remove(loser)
     return Files(found)
+
+
+def _memo_linked_heads(config: MkDocsConfig, files: Files) -> set[str]:
+    """The first folders of the site addresses the page template's kept parts link to:
+    the site's scripts, stylesheets, logo, icon and home (template_memo.py)."""
+    addresses: list[str] = []
+    for item in [*config.extra_javascript, *config.extra_css]:
+        path = getattr(item, "path", item)
+        if isinstance(path, str):
+            addresses.append(path)
+    for value in (config.theme.get("logo"), config.theme.get("favicon"),
+                  config.extra.get("homepage")):
+        if isinstance(value, str):
+            addresses.append(value)
+    home = files.get_file_from_path("index.md")
+    addresses.append(home.url if home is not None else "")
+    return linked_heads(addresses)
