@@ -44,3 +44,12 @@ def test_runner_measures_glosa_check(tmp_path: Path) -> None:
     assert result.detail == "0 errors, 0 warnings"
     assert result.wall_s is not None and result.wall_s > 0
     assert result.max_rss_mb is not None and result.max_rss_mb > 10
+
+
+def test_the_template_parts_benchmark_runs() -> None:
+    from benchmarks.template_parts import measure
+
+    results = measure(notes=20, pages=8, repeat=1)
+    assert set(results) == {"every part rendered, LRU cache", "parts kept, LRU cache",
+                            "parts kept, dict cache"}
+    assert all(len(times) == 1 and times[0] > 0 for times in results.values())
