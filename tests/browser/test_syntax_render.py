@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import material
 import pytest
 from markdown_it import MarkdownIt
 
@@ -105,3 +106,65 @@ def test_callouts_math_and_mermaid_in_the_browser(page_url: str, browser: Any) -
         context.close()
     assert not errors
     assert requests and all(url.startswith(origin) for url in requests), requests
+
+
+MATERIAL_CSS = next((Path(material.__file__).parent / "templates" / "assets"
+                     / "stylesheets").glob("main.*.min.css"))
+
+CALLOUTS = """\
+> [!note] Plain callout
+> Body.
+
+> [!todo]- Folded callout with a title long enough to need the whole line
+> Hidden body.
+"""
+
+
+@pytest.fixture(scope="module")
+def callouts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The two kinds of callout under Material's own stylesheet, as on a site."""
+    root = tmp_path_factory.mktemp("ofm-callouts")
+    shutil.copy(ASSETS / "ofm.css", root / "ofm.css")
+    shutil.copy(MATERIAL_CSS, root / "material.css")
+    body = use_obsidian_syntax(MarkdownIt("commonmark")).render(CALLOUTS, {})
+    (root / "note.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><title>Callouts</title>'
+        '<link rel="stylesheet" href="material.css"><link rel="stylesheet" href="ofm.css">'
+        '</head><body><article class="md-typeset" style="width: 40em">'
+        f'{body}</article></body></html>', encoding="utf-8")
+    with serve_folder(root) as url:
+        yield url + "note.html"
+
+
+def test_a_foldable_callout_looks_like_a_plain_one_under_material(callouts_url: str,
+                                                                  browser: Any) -> None:
+    """Material styles every <details> as its own admonition (another border, smaller
+    text, a pencil before the title and a chevron after it); a foldable callout keeps the
+    callout's look, with the fold mark glosa adds."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(callouts_url)
+        style = page.evaluate("""() => {
+            const read = (el, pseudo) => getComputedStyle(el, pseudo || null);
+            const plain = document.querySelector('div.callout');
+            const folded = document.querySelector('details.callout');
+            const title = folded.querySelector('summary');
+            const pick = (s) => ({size: s.fontSize, left: s.borderLeftWidth,
+                                  top: s.borderTopWidth, shadow: s.boxShadow,
+                                  padding: s.padding, background: s.backgroundColor});
+            return {plain: pick(read(plain)), folded: pick(read(folded)),
+                    before: read(title, '::before').content,
+                    after: read(title, '::after').content,
+                    titleHeight: title.getBoundingClientRect().height,
+                    plainTitleHeight: plain.querySelector('.callout-title')
+                        .getBoundingClientRect().height};
+        }""")
+    finally:
+        context.close()
+    assert style["before"] == "none" and style["after"] == "none"
+    for key in ("size", "left", "top", "shadow", "padding"):
+        assert style["folded"][key] == style["plain"][key], (key, style)
+    assert style["folded"]["top"] == "0px"
+    # The title stays on one line beside its icons, as the plain callout's does.
+    assert abs(style["titleHeight"] - style["plainTitleHeight"]) < 2, style
