@@ -117,6 +117,10 @@ def test_a_page_inside_a_linked_folder_renders_its_own_parts() -> None:
     heads = linked_heads(["js/extra.js", "https://cdn.example.org/lib.js", "/abs.css",
                           "images/logo.svg", ""])
     assert heads == {"assets", "js", "images", ""}
+    # Written the other ways MkDocs reads: from the current folder, above the root, with
+    # a query or a backslash; another scheme links nowhere here.
+    assert linked_heads(["./css/site.css", "../up/y.js", "media/x.js?v=2", "win\\y.js",
+                         "mailto:a@example.org"]) == {"assets", "css", "up", "media", "win"}
     memo = TemplateMemo(linked_heads=heads)
     out = _render(memo, [("es/a/", "es"), ("assets/a/", "es"), ("js/b/", "es"),
                          ("", "es"), ("es/b/", "es")])

@@ -25,9 +25,11 @@ extension would key on names written into every template, not on what the part r
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = ["MEMO_PARTIALS", "TemplateMemo", "linked_heads", "memo_allowed"]
 
@@ -51,11 +53,20 @@ def linked_heads(addresses: Iterable[str]) -> set[str]:
     relative."""
     heads = {"assets"}
     for address in addresses:
-        if not address or "://" in address or address.startswith(("/", "data:", "#")):
-            if not address:
-                heads.add("")  # the site's root: its pages at the top are left out
+        if not address:
+            heads.add("")  # the site's root: its pages at the top are left out
             continue
-        heads.add(address.split("/", 1)[0])
+        # Read as MkDocs' `normalize_url` reads it: an address with a scheme or a host, or
+        # from the root, is left as it is; `./js/x.js` is `js/x.js`; the `../` it counts
+        # off the front go back in front of the address made relative to the page.
+        address = address.replace("\\", "/")
+        parts = urlsplit(address)
+        if parts.scheme or parts.netloc or address.startswith(("/", "#")):
+            continue
+        path = posixpath.normpath(parts.path)
+        while path.startswith("../"):
+            path = path[3:]
+        heads.add(path.split("/", 1)[0])
     return heads
 
 
