@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gzip
 import http.server
 import importlib.metadata
 import json
@@ -324,10 +325,32 @@ def serve(site: Path) -> Iterator[str]:
 
 
 def _is_search_url(path: str) -> bool:
-    """Files that exist only for search: Pagefind's, and Material's index, worker and lunr."""
+    """Files that exist only for search: Pagefind's, glosa's "did you mean" matcher and
+    names files (fetched when a query matches no term by name), and Material's index,
+    worker and lunr."""
     path = urlparse(path).path
     return ("/pagefind/" in path or "/search/search_index.json" in path
-            or "/workers/search" in path or "/lunr/" in path)
+            or "/workers/search" in path or "/lunr/" in path
+            or "/assets/glosa/names-" in path or path.endswith("/assets/glosa/glosa-fuzzy.js"))
+
+
+#: What web servers compress (nginx's and Apache's usual lists); the rest is sent as it is.
+_COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+def sent_size(site: Path, path: str) -> int:
+    """The bytes a web server sends for a site path: gzip (level 6, the usual default) of
+    a text file, the file itself otherwise (Pagefind's index files are compressed
+    already); 0 for a path outside the site's files."""
+    local = site / unquote(urlparse(path).path).lstrip("/")
+    if local.is_dir():
+        local = local / "index.html"
+    if not local.is_file():
+        return 0
+    data = local.read_bytes()
+    if local.suffix in _COMPRESSED:
+        return len(gzip.compress(data, compresslevel=6))
+    return len(data)
 
 
 #: Search boxes the runner knows: (input, a result once shown).
@@ -426,6 +449,8 @@ def _browser_query(site: Path) -> dict[str, Any]:
         "results_shown": shown,
         "query_ms": round(ms, 1),
         "search_bytes": sum(size for _, size in search),
+        # The same files as a web server compressing text would send them.
+        "search_bytes_sent": sum(sent_size(site, path) for path, _ in search),
         "search_requests": len(search),
         "page_and_search_bytes": sum(size for _, size in fetched),
         "requests": len(fetched),

@@ -3,10 +3,12 @@ measurement works on it for the ``glosa check`` case (nothing here is timed)."""
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
+import pytest
 from benchmarks.generate import MARKERS, generate_vault
-from benchmarks.run import measure_case, write_configs
+from benchmarks.run import _is_search_url, measure_case, sent_size, write_configs
 
 from glosa.checking.checks import check_vault
 from glosa.reading.vault import load_vault
@@ -53,3 +55,30 @@ def test_the_template_parts_benchmark_runs() -> None:
     assert set(results) == {"every part rendered, LRU cache", "parts kept, LRU cache",
                             "parts kept, dict cache"}
     assert all(len(times) == 1 and times[0] > 0 for times in results.values())
+
+
+@pytest.mark.parametrize(("path", "counted"), [
+    ("/pagefind/es/pagefind.js", True),
+    ("/pagefind/en/index/en_81b7fd0.pf_index", True),
+    ("/assets/glosa/names-es.json", True),
+    ("/sub/site/assets/glosa/glosa-fuzzy.js?v=1", True),
+    ("/search/search_index.json", True),
+    ("/assets/glosa/glosa.js", False),
+    ("/es/names-of-things/", False),
+])
+def test_the_first_query_counts_every_file_search_fetches(path: str, counted: bool) -> None:
+    assert _is_search_url(path) is counted
+
+
+def test_sent_size_compresses_text_as_a_server_would(tmp_path: Path) -> None:
+    text = b"var names = " + b'"a term", ' * 2000
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "pagefind.js").write_bytes(text)
+    (tmp_path / "pagefind" / "wasm.es.pagefind").write_bytes(gzip.compress(text))
+    (tmp_path / "es" / "término").mkdir(parents=True)
+    (tmp_path / "es" / "término" / "index.html").write_bytes(b"<p>x</p>")
+    assert sent_size(tmp_path, "/pagefind/pagefind.js") == len(gzip.compress(text, 6))
+    assert sent_size(tmp_path, "/pagefind/pagefind.js") < len(text) // 10
+    assert sent_size(tmp_path, "/pagefind/wasm.es.pagefind") == len(gzip.compress(text))
+    assert sent_size(tmp_path, "/es/t%C3%A9rmino/") == len(gzip.compress(b"<p>x</p>", 6))
+    assert sent_size(tmp_path, "/missing.js") == 0
