@@ -58,17 +58,44 @@ function wordCost(word, nameWords) {
 // query word near a word of the name, or the whole query near the whole name once spaces
 // are dropped ("emailmarketing", "e mail").
 export function nameCost(query, name, fold) {
-  var folded = fold(name);
-  if (!folded) return Infinity;
-  var words = folded.split(" ");
+  return foldedCost(query, folding(fold(name)));
+}
+
+// A folded name as the matching reads it: its words and its letters without spaces.
+function folding(folded) {
+  return { words: folded ? folded.split(" ") : [], compact: folded.replace(/ /g, "") };
+}
+
+function foldedCost(query, name) {
+  if (!name.compact) return Infinity;
   var total = 0;
-  query.split(" ").forEach(function (word) { total += wordCost(word, words); });
+  query.split(" ").forEach(function (word) { total += wordCost(word, name.words); });
   var compactQuery = query.replace(/ /g, "");
-  var compactName = folded.replace(/ /g, "");
   var limit = allowance(compactQuery);
-  var whole = distance(compactQuery, compactName, limit);
+  var whole = distance(compactQuery, name.compact, limit);
   if (whole <= limit) total = Math.min(total, whole);
   return total;
+}
+
+// Each names file's names folded once, not at every query: folding (Unicode
+// decomposition and two patterns a name) was most of a miss's time at 10,000 terms.
+var prepared = new WeakMap();
+
+function foldedNames(names, fold) {
+  var kept = prepared.get(names);
+  if (!kept || kept.fold !== fold) {
+    kept = { fold: fold, names: names.map(function (entry) {
+      return [entry.title].concat(entry.aliases || []).map(function (name) {
+        var folded = fold(name);
+        var form = folding(folded);
+        form.name = name;
+        form.length = folded.length;
+        return form;
+      });
+    }) };
+    prepared.set(names, kept);
+  }
+  return kept.names;
 }
 
 var files = {};
@@ -93,18 +120,19 @@ export function suggest(root, langs, pageLang, query, fold, limit) {
   return Promise.all(langs.map(function (lang) {
     return namesOf(root, lang).then(function (names) {
       var found = [];
-      names.forEach(function (entry) {
-        var best = { cost: Infinity, name: entry.title };
-        [entry.title].concat(entry.aliases || []).forEach(function (name, i) {
-          var cost = nameCost(folded, name, fold) + (i ? 0.1 : 0);  // the title before an alias
-          if (cost < best.cost) best = { cost: cost, name: name };
+      var forms = foldedNames(names, fold);
+      names.forEach(function (entry, at) {
+        var best = { cost: Infinity, form: null };
+        forms[at].forEach(function (form, i) {
+          var cost = foldedCost(folded, form) + (i ? 0.1 : 0);  // the title before an alias
+          if (cost < best.cost) best = { cost: cost, form: form };
         });
         if (best.cost < Infinity) {
           found.push({ title: entry.title, url: new URL(entry.url, root).href,
                        level: entry.level || "", lang: lang, cost: best.cost,
-                       matched: best.name === entry.title ? "" : best.name,
+                       matched: best.form.name === entry.title ? "" : best.form.name,
                        home: lang === pageLang ? 0 : 1,
-                       spread: Math.abs(fold(best.name).length - folded.length) });
+                       spread: Math.abs(best.form.length - folded.length) });
         }
       });
       return found;
