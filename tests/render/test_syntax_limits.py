@@ -111,10 +111,16 @@ PATHOLOGICAL_FOR_MARKDOWN_IT = {
 }
 
 
-def _cpu_seconds(md: MarkdownIt, text: str) -> float:
-    start = time.process_time()
-    md.render(text)
-    return time.process_time() - start
+def _cpu_seconds(md: MarkdownIt, text: str, repeat: int = 3) -> float:
+    """The least CPU time of ``repeat`` renders: a single one also measures the first
+    render's own costs and whatever else the machine was doing (a 9 ms render once took
+    61 ms and failed the ratio below)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        md.render(text)
+        best = min(best, time.process_time() - start)
+    return best
 
 
 def _assert_linear(md: MarkdownIt, text: str, full: float) -> None:
