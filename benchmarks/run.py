@@ -335,22 +335,29 @@ def _is_search_url(path: str) -> bool:
 
 
 #: What web servers compress (nginx's and Apache's usual lists); the rest is sent as it is.
-_COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map")
+COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+def _site_file(site: Path, url: str) -> Path:
+    """The file of ``site`` that a URL (or site path) names: a folder's ``index.html``."""
+    local = site / unquote(urlparse(url).path).lstrip("/")
+    return local / "index.html" if local.is_dir() else local
+
+
+def sent_length(file: Path) -> int:
+    """The bytes a web server sends for a file: gzip (level 6, the usual default) of a
+    text file, the file itself otherwise (Pagefind's index files are compressed already)."""
+    data = file.read_bytes()
+    if file.suffix in COMPRESSED or not file.suffix:
+        return len(gzip.compress(data, compresslevel=6))
+    return len(data)
 
 
 def sent_size(site: Path, path: str) -> int:
-    """The bytes a web server sends for a site path: gzip (level 6, the usual default) of
-    a text file, the file itself otherwise (Pagefind's index files are compressed
-    already); 0 for a path outside the site's files."""
-    local = site / unquote(urlparse(path).path).lstrip("/")
-    if local.is_dir():
-        local = local / "index.html"
-    if not local.is_file():
-        return 0
-    data = local.read_bytes()
-    if local.suffix in _COMPRESSED:
-        return len(gzip.compress(data, compresslevel=6))
-    return len(data)
+    """:func:`sent_length` of the file a site path names; 0 for a path outside the site's
+    files."""
+    local = _site_file(site, path)
+    return sent_length(local) if local.is_file() else 0
 
 
 #: Search boxes the runner knows: (input, a result once shown).
@@ -403,9 +410,7 @@ def _browser_query(site: Path) -> dict[str, Any]:
         length = headers.get("content-length")
         if length is not None and length.isdigit():
             return int(length)
-        local = site / unquote(urlparse(url).path).lstrip("/")
-        if local.is_dir():
-            local = local / "index.html"
+        local = _site_file(site, url)
         return local.stat().st_size if local.is_file() else 0
 
     with serve(site) as base, sync_playwright() as pw:

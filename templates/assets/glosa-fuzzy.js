@@ -54,18 +54,14 @@ function wordCost(word, nameWords) {
   return best;
 }
 
-// The cost of a name for a folded query, Infinity when it is not a near match: every
-// query word near a word of the name, or the whole query near the whole name once spaces
-// are dropped ("emailmarketing", "e mail").
-export function nameCost(query, name, fold) {
-  return foldedCost(query, folding(fold(name)));
-}
-
 // A folded name as the matching reads it: its words and its letters without spaces.
 function folding(folded) {
   return { words: folded ? folded.split(" ") : [], compact: folded.replace(/ /g, "") };
 }
 
+// The cost of a name (as folding gives it) for a folded query, Infinity when it is not a
+// near match: every query word near a word of the name, or the whole query near the
+// whole name once spaces are dropped ("emailmarketing", "e mail").
 function foldedCost(query, name) {
   if (!name.compact) return Infinity;
   var total = 0;

@@ -4,27 +4,20 @@ from the site's own files, and held to 100 KB."""
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.run import sent_length
 
 from .conftest import OpenPage, disk_file, note_path
 
 BUDGET = 100 * 1024
-# What servers compress (nginx's and Apache's usual lists); the rest travels as it is.
-COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map")
 
 
 def sent_bytes(site: Path, url: str) -> int:
-    """The bytes a server sends for a URL of the site: gzip (level 6, the usual default) of
-    a text file, the file itself otherwise."""
-    file = disk_file(site, url)
-    data = file.read_bytes()
-    if file.suffix in COMPRESSED or not file.suffix:
-        return len(gzip.compress(data, compresslevel=6))
-    return len(data)
+    """The bytes a server sends for a URL of the site (text gzip-compressed)."""
+    return sent_length(disk_file(site, url))
 
 
 def transfer(site: Path, page: Any, requests: list[str], origin: str) -> dict[str, int]:
