@@ -106,6 +106,14 @@ function namesOf(root, lang) {
   return files[lang];
 }
 
+// Loads and folds the names of ``langs`` (what the first "did you mean" of a page waits
+// for); ``suggest`` does it too when it has not been done.
+export function prepare(root, langs, fold) {
+  return Promise.all(langs.map(function (lang) {
+    return namesOf(root, lang).then(function (names) { return foldedNames(names, fold); });
+  }));
+}
+
 /* The terms whose title or an alias is near the query, best first: fewest edits, then
    the page's own language, then the name closest in length. Each suggestion carries the
    name that matched (an alias shows as "CLV"). ``fold`` is the search box's own folding

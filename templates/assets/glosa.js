@@ -67,6 +67,9 @@
         var url = new URL("pagefind/" + l + "/pagefind.js", root).href;
         return import(url).then(function (pf) {
           return pf.options({ baseUrl: root.pathname }).then(function () {
+            // Started now, on focus: the WebAssembly and the index metadata then load
+            // while the reader types, not after.
+            if (pf.init) pf.init().catch(function () {});
             return { lang: l, pf: pf };
           });
         }).catch(function () { return null; });
@@ -136,10 +139,18 @@
     // The list says which query it answers (a reader's next keystroke may be on its way).
     // Near names ("did you mean") come after the results whose name matched and before
     // those that matched only in the text.
-    function render(results, query, near) {
+    // ``pending``: the "did you mean" step is still under way, so the list is drawn
+    // without it (aria-busy) and says it answers no query yet.
+    function render(results, query, near, pending) {
       near = near || [];
       list.textContent = "";
-      list.setAttribute("data-query", query || "");
+      if (pending) {
+        list.setAttribute("aria-busy", "true");
+        list.removeAttribute("data-query");
+      } else {
+        list.removeAttribute("aria-busy");
+        list.setAttribute("data-query", query || "");
+      }
       active = -1;
       input.removeAttribute("aria-activedescendant");
       if (!results.length) {
@@ -149,8 +160,10 @@
         empty.textContent = none;
         list.appendChild(empty);
       }
-      if (results.length) announce(countText.replace("{n}", String(results.length)));
-      else announce(near.length ? none + ". " + fuzzyText : none);
+      if (!pending) {  // a list still busy is announced once complete
+        announce(results.length ? countText.replace("{n}", String(results.length))
+                 : near.length ? none + ". " + fuzzyText : none);
+      }
       var named = results.filter(function (r) { return r.rank < 5; });
       var rest = results.filter(function (r) { return r.rank >= 5; });
       var i = 0;
@@ -174,10 +187,12 @@
     // A miss: fewer than three results, or none whose name matched. Only then are the
     // fuzzy matcher and the names files fetched (a first search costs no more bytes).
     var fuzzy = null;
+    var fuzzyReady = false;  // the matcher and the names files are loaded
+    function isMiss(results) {
+      return results.length < 3 || !results.some(function (r) { return r.rank < 5; });
+    }
     function nearNames(query, results) {
-      if (results.length >= 3 && results.some(function (r) { return r.rank < 5; })) {
-        return Promise.resolve([]);
-      }
+      if (!isMiss(results)) return Promise.resolve([]);
       if (!fuzzy) {
         fuzzy = import(new URL("assets/glosa/glosa-fuzzy.js", root).href)
           .catch(function () { fuzzy = null; return null; });
@@ -186,7 +201,10 @@
       if (langs.indexOf(lang) < 0) langs.unshift(lang);
       return fuzzy.then(function (module) {
         if (!module) return [];
-        return module.suggest(root, langs, lang, query, fold, 5);
+        return module.prepare(root, langs, fold).then(function () {
+          fuzzyReady = true;
+          return module.suggest(root, langs, lang, query, fold, 5);
+        });
       }).catch(function () { return []; });
     }
 
@@ -219,6 +237,10 @@
           return (x.rank - y.rank) || (x.home - y.home) || (x.order - y.order);
         });
         data = data.slice(0, 10);
+        // The first miss of a page loads the matcher and the names files (over a slow
+        // network, seconds): what Pagefind found is shown meanwhile. Once they are
+        // loaded, suggestions take milliseconds and the list is drawn once, complete.
+        if (data.length && !fuzzyReady && isMiss(data)) render(data, query, [], true);
         return nearNames(query, data).then(function (near) {
           if (input.value.trim() !== query) return;
           // A term near by name is listed there, not again among the text matches.
@@ -241,6 +263,16 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(search, 120);
+      // Pagefind fetches the index chunks of the words typed so far while the reader
+      // types, so the search after the pause finds them loaded.
+      var query = input.value.trim();
+      if (query) {
+        load().then(function (all) {
+          all.forEach(function (engine) {
+            if (engine.pf.preload) engine.pf.preload(query).catch(function () {});
+          });
+        });
+      }
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); if (!list.hidden) select(active + 1); }

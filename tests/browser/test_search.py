@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 from .conftest import OpenPage, home_path, screenshot
 
 RESULTS = "#glosa-search-results"
+# A word of the glossary's text that names no term, so a query of it is a "miss".
+SECOND_MISS = "negocio"
 RESULT_LINKS = "#glosa-search-results li a"
 # "ES 🔴② Esencial": the result's language, then its level marker and label.
 META = re.compile(r"^(ES|EN) [⚫🔴🟡🟢🔵⚪][①②③④⑤⑥] \w+")
@@ -182,3 +184,48 @@ def test_search_box_shows_focus(site_dir: Path, open_page: OpenPage) -> None:
     outline = page.eval_on_selector("#glosa-search-input", """el => {
         const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }""")
     assert outline[0] != "none" and outline[1] != "0px", outline
+
+
+def test_first_miss_shows_results_before_suggestions(site_dir: Path,
+                                                     open_page: OpenPage) -> None:
+    """A query no term is named by loads the "did you mean" names files, on a slow network
+    for seconds: what Pagefind found is listed meanwhile, marked busy and answering no
+    query yet, and the complete list (suggestions, count announced) replaces it."""
+    page = open_page(home_path(site_dir, "es"))
+    held: list[Any] = []
+    assert SECOND_MISS != "empresa"
+    # Held here, answered below: the reader waits on a slow network.
+    page.route("**/assets/glosa/names-*.json", lambda route: held.append(route))
+    box = page.locator("#glosa-search-input")
+    box.click()
+    box.press_sequentially("empresa")
+    listbox = page.locator(RESULTS)
+    expect(listbox).to_have_attribute("aria-busy", "true", timeout=20_000)
+    expect(page.locator(RESULT_LINKS).first).to_be_visible()
+    assert listbox.get_attribute("data-query") is None
+    assert page.locator(".glosa-search [role=status]").text_content() == ""
+    partial = results(page)
+    assert all(r["meta"].startswith(("ES ", "EN ")) for r in partial), partial
+    expect(page.locator(".glosa-result--suggest")).to_have_count(0)
+    # The names files arrive: the list is complete and says which query it answers.
+    for _ in range(400):  # both languages' files asked for (route handlers run meanwhile)
+        if len(held) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert sorted(route.request.url.rsplit("/", 1)[-1] for route in held) == [
+        "names-en.json", "names-es.json"]
+    for route in held:
+        route.continue_()
+    expect(listbox).to_have_attribute("data-query", "empresa", timeout=20_000)
+    expect(listbox).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator(".glosa-search [role=status]")).not_to_have_text("")
+    # A second miss on the same page: the names are loaded, the list is drawn once.
+    page.evaluate("""() => { window.glosaBusySeen = false;
+        const list = document.querySelector('#glosa-search-results');
+        new MutationObserver(() => { if (list.getAttribute('aria-busy') === 'true')
+            window.glosaBusySeen = true; }).observe(list, {attributes: true}); }""")
+    box.fill("")
+    box.press_sequentially(SECOND_MISS)
+    expect(listbox).to_have_attribute("data-query", SECOND_MISS, timeout=20_000)
+    assert page.locator(RESULT_LINKS).count() > 0
+    assert page.evaluate("window.glosaBusySeen") is False
