@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks.run import sent_length
+from benchmarks.run import search_first_query, sent_length
 
 from .conftest import OpenPage, disk_file, note_path
 
@@ -68,3 +68,15 @@ def test_a_term_page_weighs_at_most_100_kb(site_dir: Path, base_url: str,
         page.locator("pre.glosa-mermaid").first.scroll_into_view_if_needed()
         page.wait_for_selector("pre.glosa-mermaid svg", timeout=30_000)
         assert page.locator("div.mermaid").count() == 0
+
+
+def test_benchmark_times_a_typed_first_query(site_dir: Path) -> None:
+    """The benchmarks' first-query run on the bundled site: pasted and typed key by key,
+    the typed one timed from the last keystroke to the first results and to the list
+    complete (glosa's box says which query its list answers)."""
+    found = search_first_query(site_dir)
+    assert found["method"] == "chromium" and found["ui"] == "glosa", found
+    assert found["results_shown"] > 0, found
+    assert 0 < found["typed_ms"] <= found["typed_complete_ms"] < 60_000, found
+    assert found["typed_delay_ms"] > 0
+    assert any("/pagefind/" in url for url, _ in found["files"]), found["files"]
