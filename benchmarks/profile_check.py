@@ -1,8 +1,8 @@
 """Profile ``glosa check`` on one vault: phase timings, then cProfile's top functions.
 
 Phases and profile are of the work done in one process (what each half of the work costs);
-``split_total`` is the command's own path, :func:`glosa.checking.checks.check_folder`, which splits
-a large vault between two processes where it can fork.
+``split_total`` is the command's own path, :func:`glosa.checking.folder.check_folder`, which
+splits a large vault between two processes where it can fork.
 
 ``python -m benchmarks.profile_check VAULT [--json OUT] [--top 25] [--repeat 3]``
 """
@@ -65,7 +65,7 @@ def _whole(vault: Path) -> None:
 
 
 def _split_total(vault: Path) -> float:
-    from glosa.checking.checks import check_folder
+    from glosa.checking.folder import check_folder
     from glosa.config import GlosaConfig
 
     with _paused_gc():

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import glosa.reading.vault
+import glosa.reading.parser
 from glosa.cli.main import main
 
 from .conftest import seed_note, write_vault
@@ -39,13 +39,13 @@ def _export(root: Path, fmt: str, *args: str) -> bytes:
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    real = glosa.reading.vault.parse_note
+    real = glosa.reading.parser.parse_note
 
     def counting(data: bytes, rel: str, *args: Any, **kwargs: Any) -> Any:
         parsed.append(rel)
         return real(data, rel, *args, **kwargs)
 
-    monkeypatch.setattr(glosa.reading.vault, "parse_note", counting)
+    monkeypatch.setattr(glosa.reading.parser, "parse_note", counting)
     return parsed
 
 

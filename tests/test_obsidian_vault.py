@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from glosa import Diagnostic, GlosaConfig, load_vault
-from glosa.checking.checks import check_folder, check_vault
+from glosa.checking.checks import check_vault
+from glosa.checking.folder import check_folder
 from glosa.config import ObsidianSettings, read_obsidian_settings
 from glosa.reading.model import LINK_MARKDOWN, LINK_PROPERTY
 from glosa.reading.resolver import ResolutionStatus, block_lines

@@ -89,7 +89,7 @@ def test_decoded_parent_and_legend_are_links_of_the_note(tmp_path: Path) -> None
 def _check_split_or_not(root: Path, monkeypatch: pytest.MonkeyPatch,
                         split: bool) -> list[tuple[str, str, int, int, str]]:
     import glosa.reading.workers
-    from glosa.checking.checks import check_folder
+    from glosa.checking.folder import check_folder
 
     monkeypatch.setattr(glosa.reading.workers, "MIN_ITEMS", 2 if split else 1 << 30)
     diagnostics, _ = check_folder(root, GlosaConfig(profile="obsidian"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import glosa.cli.main
+import glosa.reading.encoding
 from glosa.cli.main import main
 from glosa.reading.encoding import repair_bytes
 
@@ -41,7 +41,8 @@ def test_fix_encoding_keeps_an_edit_saved_while_it_worked(
         path.write_bytes(edited)  # the editor saves while glosa repairs
         return repair
 
-    monkeypatch.setattr(glosa.cli.main, "repair_bytes", repair_then_edit)
+    # The command imports the repair when it runs: patched where it is defined.
+    monkeypatch.setattr(glosa.reading.encoding, "repair_bytes", repair_then_edit)
     code, output = invoke("fix-encoding", str(path), "--write")
     assert code == 1
     assert "changed since it was read" in output

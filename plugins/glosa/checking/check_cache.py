@@ -36,9 +36,8 @@ from urllib.parse import unquote
 
 from ..cache import CacheStore
 from ..config import GlosaConfig
-from ..reading.markers import normalize_key
-from ..reading.model import Attachment, Note, WikiLink
-from ..reading.resolver import _name_keys, _strip_md, resolve_link
+from ..reading.markers import name_keys, normalize_key
+from ..reading.model import Attachment, Note, WikiLink, strip_note_suffix
 from ..reading.vault import (
     RACY_NS,
     NoteCache,
@@ -76,7 +75,7 @@ def _last_segments(target: str) -> set[str]:
     found: set[str] = set()
     texts = [target, unquote(target)] if "%" in target else [target]
     for text in texts:
-        key = normalize_key(_strip_md(text.strip()))
+        key = normalize_key(strip_note_suffix(text.strip()))
         for form in (key, posixpath.normpath(key) if key else key):
             last = form.rsplit("/", 1)[-1]
             found.add(_ANY if last in ("", ".", "..") else last)
@@ -93,8 +92,8 @@ def _link_tokens(links: Iterable[WikiLink]) -> set[str]:
 
 def _name_tokens(note: Note) -> list[str]:
     """The last segments of every key the index files ``note`` under."""
-    stem = _strip_md(note.path).rpartition("/")[2]
-    tokens = set(_name_keys(stem))
+    stem = strip_note_suffix(note.path).rpartition("/")[2]
+    tokens = set(name_keys(stem))
     for alias in note.aliases:
         key = normalize_key(alias)
         tokens.add(key)
@@ -126,7 +125,7 @@ def _file_token(path: str) -> str:
 
 
 def _template_tokens(path: str) -> set[str]:
-    key = normalize_key(_strip_md(path))
+    key = normalize_key(strip_note_suffix(path))
     return {key.rsplit("/", 1)[-1], _file_token(path)}
 
 
@@ -152,6 +151,8 @@ def note_tokens(vault: Vault, note: Note) -> list[str]:
     links: list[WikiLink] = list(note.links) + list(note.translations)
     for group in note.property_links.values():
         links.extend(group)
+    from ..reading.resolver import resolve_link
+
     tokens = _link_tokens(links)
     for link in note.translations:
         target = resolve_link(vault.index, link, note).note
@@ -169,8 +170,6 @@ def cached_check(root: Path, config: GlosaConfig, store: CacheStore,
                  ) -> tuple[list[Diagnostic], Vault | None]:
     """The diagnostics of the vault at ``root`` (those of the notes at the vault paths in
     ``only``, when given), through ``store``; and the vault when it had to be loaded."""
-    from .checks import check_in_two
-
     with paused_garbage_collection():
         taken = time.time_ns()
         found = vault_files(root, config)
@@ -194,6 +193,8 @@ def cached_check(root: Path, config: GlosaConfig, store: CacheStore,
             # Nothing to start from: the plain check, a large vault in two processes,
             # keeping what the next run needs. (The notes are saved by the next run that
             # has something to re-check: the second process's notes stay there.)
+            from .checks import check_in_two
+
             checked = check_in_two(root, config, found, track=True)
             assert checked.files is not None and checked.tokens is not None
             vault, own, cross = checked.vault, checked.found, checked.cross

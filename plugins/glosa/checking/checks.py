@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..cache import CacheStore
-from ..config import GlosaConfig, with_vault_languages
+from ..config import GlosaConfig
 from ..reading.markers import normalize_key, split_marker
 from ..reading.model import LINK_MARKDOWN, LINK_PROPERTY, LINK_WIKI, Attachment, Note, WikiLink
 from ..reading.resolver import (
@@ -44,8 +43,8 @@ from ..reading.workers import PartnerFailed, first_half, split_in_two
 from ..site.publishing import unpublished_link_diagnostics
 from .diagnostics import Diagnostic, Severity
 
-__all__ = ["SEED_KEYS", "check_folder", "check_links", "check_note_metadata", "check_vault",
-           "find_roots"]
+__all__ = ["SEED_KEYS", "check_links", "check_note_metadata", "check_vault",
+           "check_without_cache", "find_roots"]
 
 # The keys of the note format, in the order the format writes them, with their kinds.
 SEED_KEYS: dict[str, str] = {
@@ -561,30 +560,11 @@ def note_embeds(vault: Vault, positions: Sequence[int]) -> list[_Embed]:
     return embeds.found
 
 
-def check_folder(root: Path, config: GlosaConfig, *, store: CacheStore | None = None,
-                 only: Collection[str] | None = None,
-                 ) -> tuple[list[Diagnostic], Vault | None]:
-    """``check_vault(load_vault(root, config))`` and the vault, on a large vault in two
-    processes. (The vault is returned so that a short-lived caller can leave it to the
-    process exit: freeing 10,000 notes object by object takes a tenth of a check.)
-
-    With a ``store`` (glosa's persistent cache), see :mod:`glosa.checking.check_cache`: the vault
-    is None when nothing changed and no note had to be read. ``only``: vault paths of
-    the notes whose diagnostics are wanted (a pre-commit run on a few files); the rest of
-    the vault is still read, as the link targets and the checks across notes need it.
-
-    Each process reads half of the notes; they swap what the other needs of them as link
-    targets (names, headings, block ids: no bodies, no links), check the links and
-    metadata of their own half, and the child's findings come back to be joined with the
-    checks across notes. Nothing here is done differently from one process: a test holds
-    both ways to the same report.
-    """
-    # The languages an obsidian vault has, decided once for every path below.
-    config = with_vault_languages(config, root)
-    if store is not None and store.enabled:
-        from .check_cache import cached_check
-
-        return cached_check(root, config, store, only)
+def check_without_cache(root: Path, config: GlosaConfig,
+                        only: Collection[str] | None = None,
+                        ) -> tuple[list[Diagnostic], Vault]:
+    """:func:`glosa.checking.folder.check_folder` without a cache: every note read and
+    checked (``config`` already knows the vault's languages)."""
     if only is not None:
         vault = load_vault(root, config)
         with paused_garbage_collection():
@@ -619,8 +599,9 @@ class CheckedVault:
 
 def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
                  track: bool = False) -> CheckedVault:
-    """Read and check a vault, a large one in two processes (see :func:`check_folder`);
-    with ``track``, also what the check cache keeps of every note."""
+    """Read and check a vault, a large one in two processes (see
+    :func:`~glosa.checking.folder.check_folder`); with ``track``, also what the check cache
+    keeps of every note."""
     from .check_cache import note_tokens
 
     note_files, problems = found_files.notes, found_files.problems

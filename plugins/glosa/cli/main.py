@@ -14,13 +14,12 @@ import click
 
 from .. import __version__
 from ..cache import default_cache_dir, shared_store
-from ..checking.checks import check_folder
 from ..checking.diagnostics import Severity
+from ..checking.folder import check_folder
 from ..checking.report import FORMATS, render
 from ..config import PROFILES, ConfigError, GlosaConfig, find_config, load_config
 from ..files import FileChangedError, locked, write_atomic
-from ..reading.encoding import repair_bytes
-from ..reading.resolver import NOTE_SUFFIXES
+from ..reading.model import NOTE_SUFFIXES
 from . import cache_dir_option
 
 __all__ = ["main", "run"]
@@ -271,6 +270,8 @@ def fix_encoding(paths: tuple[Path, ...], write: bool) -> None:
     Without --write, prints a unified diff of what would change and exits 1 if anything
     would. Correct text is never touched; ambiguous repairs are refused.
     """
+    from ..reading.encoding import repair_bytes
+
     pending = refused = 0
     for path in _note_files(paths):
         if path.is_symlink():

@@ -11,6 +11,7 @@ __all__ = [
     "LEGEND_SEQUENCE",
     "LEVEL_MARKERS",
     "TitleParts",
+    "name_keys",
     "normalize_key",
     "split_marker",
 ]
@@ -67,3 +68,12 @@ def normalize_key(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text).replace("\ufe0f", "")
     return " ".join(text.casefold().split())
+
+
+def name_keys(stem: str) -> set[str]:
+    """A file stem's lookup keys: with and without its level marker."""
+    keys = {normalize_key(stem)}
+    parts = split_marker(stem)
+    if parts.marker is not None and parts.title != stem.strip():
+        keys.add(normalize_key(parts.title))
+    return keys

@@ -8,11 +8,24 @@ from typing import Any
 
 from ..checking.diagnostics import Diagnostic
 
-__all__ = ["LINK_MARKDOWN", "LINK_PROPERTY", "LINK_WIKI", "Attachment", "Heading", "Note",
-           "WikiLink"]
+__all__ = ["LINK_MARKDOWN", "LINK_PROPERTY", "LINK_WIKI", "NOTE_SUFFIXES", "Attachment", "Heading",
+           "Note", "WikiLink", "strip_note_suffix"]
 
 #: What wrote a link (``WikiLink.kind``): ``[[...]]``, ``[text](dest)``, or a frontmatter
 #: property holding ``[[...]]``.
+#: The file names a vault reads as notes (lower-cased).
+NOTE_SUFFIXES = (".md", ".markdown")
+
+
+def strip_note_suffix(path: str) -> str:
+    """``path`` without its note suffix (``.md``, ``.markdown``, any case), if it has one."""
+    lower = path.lower()
+    for suffix in NOTE_SUFFIXES:
+        if lower.endswith(suffix):
+            return path[: -len(suffix)]
+    return path
+
+
 LINK_WIKI = "wiki"
 LINK_MARKDOWN = "markdown"
 LINK_PROPERTY = "property"

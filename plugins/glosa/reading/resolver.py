@@ -25,12 +25,12 @@ from urllib.parse import unquote
 
 from ..config import ObsidianSettings
 from .closest import NameSearch
-from .markers import normalize_key, split_marker
-from .model import Attachment, Heading, Note
+from .markers import name_keys, normalize_key, split_marker
+from .model import NOTE_SUFFIXES, Attachment, Heading, Note, strip_note_suffix
 from .wikilinks import parse_markdown_destination, slugify
 
-__all__ = ["LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus", "block_lines",
-           "legend_notes",
+__all__ = ["NOTE_SUFFIXES", "LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus",
+           "block_lines", "legend_notes",
            "resolve_link", "section_lines"]
 
 
@@ -48,9 +48,6 @@ class LinkLike(Protocol):
 
 #: How many distinct broken names keep their did-you-mean suggestions (bounded memory).
 SUGGESTION_CACHE = 4096
-
-NOTE_SUFFIXES = (".md", ".markdown")
-
 
 class ResolutionStatus(str, Enum):
     OK = "ok"
@@ -89,23 +86,6 @@ class LinkResolution:
         return self.block
 
 
-def _strip_md(path: str) -> str:
-    lower = path.lower()
-    for suffix in NOTE_SUFFIXES:
-        if lower.endswith(suffix):
-            return path[: -len(suffix)]
-    return path
-
-
-def _name_keys(stem: str) -> set[str]:
-    """A file stem's lookup keys: with and without its level marker."""
-    keys = {normalize_key(stem)}
-    parts = split_marker(stem)
-    if parts.marker is not None and parts.title != stem.strip():
-        keys.add(normalize_key(parts.title))
-    return keys
-
-
 @dataclass
 class NoteIndex:
     """Every note and attachment of a vault, by every name a link may use."""
@@ -138,7 +118,7 @@ class NoteIndex:
         self.template_by_name: dict[str, str] = {}
         self._folder_heads: dict[str, list[str]] = {}
         for path in self.templates:
-            key = normalize_key(_strip_md(path))
+            key = normalize_key(strip_note_suffix(path))
             self.template_by_name.setdefault(key, path)
             self.template_by_name.setdefault(key.rsplit("/", 1)[-1], path)
         for note in self.notes:
@@ -152,7 +132,7 @@ class NoteIndex:
                     attachment)
 
     def _add_note(self, note: Note) -> None:
-        without_ext = _strip_md(note.path)
+        without_ext = strip_note_suffix(note.path)
         folder, _, stem = without_ext.rpartition("/")
         folder_key = normalize_key(folder)
         # `a/b/`, `b/`, ``: what each path suffix of a note of this folder begins with.
@@ -163,7 +143,7 @@ class NoteIndex:
                 "".join(f"{segment}/" for segment in segments[i:])
                 for i in range(len(segments) + 1)]
         by_suffix = self.by_suffix
-        for name in _name_keys(stem):
+        for name in name_keys(stem):
             self.by_path.setdefault(heads[0] + name, note)
             for head in heads:
                 key = head + name
@@ -200,7 +180,7 @@ class NoteIndex:
 
     def note_at(self, path: str) -> Note | None:
         """The note at a vault-relative path (with or without ``.md``)."""
-        return self.by_path.get(normalize_key(_strip_md(path)))
+        return self.by_path.get(normalize_key(strip_note_suffix(path)))
 
     def headings_of(self, note: Note) -> dict[str, Heading]:
         """A note's headings by normalised text and by slug (built on first use)."""
@@ -301,7 +281,7 @@ def _pick(candidates: list[Note], source: Note | None) -> tuple[Note, tuple[Note
 
 def _find_notes(index: NoteIndex, target: str, source: Note | None) -> list[Note] | str:
     """Candidate notes for a target, or the string ``"outside"`` for an escaping path."""
-    target = _strip_md(target.strip())
+    target = strip_note_suffix(target.strip())
     if target.startswith(("./", "../")):
         base = source.path.rpartition("/")[0] if source else ""
         joined = posixpath.normpath(posixpath.join(base, target))
@@ -428,7 +408,7 @@ def _same_from_anywhere(index: NoteIndex, target: str) -> bool:
     note and at most one file (several are ranked by the linking note's folder)."""
     if "/" in target or "%" in target:
         return False
-    key = normalize_key(_strip_md(target.strip()))
+    key = normalize_key(strip_note_suffix(target.strip()))
     found = index.by_suffix.get(key) or index.by_alias.get(key, [])
     if found:
         return len(found) == 1
@@ -455,7 +435,7 @@ def _resolve_target(index: NoteIndex, link: LinkLike, source: Note | None) -> Li
                 attachment = _find_attachment(index, unquote(target), source)
             if attachment is not None:
                 return LinkResolution(ResolutionStatus.OK, attachment=attachment)
-        template = index.template_by_name.get(normalize_key(_strip_md(target.strip("/"))))
+        template = index.template_by_name.get(normalize_key(strip_note_suffix(target.strip("/"))))
         if template is not None:
             return LinkResolution(ResolutionStatus.BROKEN, template=template)
         if _has_file_extension(target):
@@ -463,7 +443,7 @@ def _resolve_target(index: NoteIndex, link: LinkLike, source: Note | None) -> Li
                 ResolutionStatus.BROKEN,
                 suggestions=index.suggest("attachments", target.rsplit("/", 1)[-1]),
             )
-        query = split_marker(_strip_md(target.rsplit("/", 1)[-1])).title
+        query = split_marker(strip_note_suffix(target.rsplit("/", 1)[-1])).title
         return LinkResolution(ResolutionStatus.BROKEN, suggestions=index.suggest("notes", query))
     chosen, tied = _pick(result, source)
     return _resolve_anchor(index, link, chosen, tied)

@@ -19,15 +19,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cache import CacheStore
 from ..checking.diagnostics import Diagnostic, Severity
 from ..config import GlosaConfig, ObsidianSettings, read_obsidian_settings, with_vault_languages
-from .model import Attachment, Heading, Note, WikiLink
-from .parser import parse_note, read_note
-from .resolver import NOTE_SUFFIXES, NoteIndex
+from .model import NOTE_SUFFIXES, Attachment, Heading, Note, WikiLink
 from .workers import split_work
+
+# The parser and the resolver are imported where notes are parsed or indexed: a check
+# answered from the cache only walks the vault and reads none.
+if TYPE_CHECKING:
+    from .resolver import NoteIndex
 
 __all__ = ["NoteCache", "Vault", "decode_diagnostic", "decode_notes", "decode_stubs",
            "encode_diagnostic", "encode_notes", "encode_stubs", "file_stamp", "load_vault",
@@ -51,7 +54,10 @@ class Vault:
     templates: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.index = NoteIndex(self.notes, self.attachments, self.obsidian, self.templates)
+        from .resolver import NoteIndex
+
+        self.index: NoteIndex = NoteIndex(self.notes, self.attachments, self.obsidian,
+                                          self.templates)
 
 
 @dataclass
@@ -126,7 +132,9 @@ def walk_vault(root: Path, config: GlosaConfig) -> tuple[list[tuple[Path, str]],
         for entry in entries:
             if entry.name.startswith(".") or entry.name in excluded:
                 continue
-            path = Path(entry.path)
+            # Joined to the folder's path, not parsed again from the whole string: half the
+            # time, 10,000 times over.
+            path = folder / entry.name
             # Cut from the string: Path.relative_to parses both paths again, 10,000 times.
             rel = entry.path[prefix:]
             if os.sep != "/":
@@ -346,6 +354,8 @@ def _read_unless(abs_path: Path, rel: str, digest: bytes | None, config: GlosaCo
                  ) -> tuple[bytes | None, Note | None]:
     """(digest of the file, its note), or (digest, None) when the digest is ``digest``
     (unchanged content), or (None, note) for a file that cannot be read."""
+    from .parser import parse_note, read_note
+
     try:
         data = abs_path.read_bytes()
     except OSError:
@@ -447,6 +457,8 @@ def read_notes(files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[N
 
 def read_notes_here(files: Sequence[tuple[Path, str]], config: GlosaConfig) -> list[Note]:
     """Read and parse notes in this process, in their order."""
+    from .parser import read_note
+
     return [read_note(abs_path, rel, config) for abs_path, rel in files]
 
 
