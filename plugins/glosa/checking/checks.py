@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..config import GlosaConfig
@@ -42,6 +42,9 @@ from ..reading.vault import (
 from ..reading.workers import PartnerFailed, first_half, split_in_two
 from ..site.publishing import unpublished_link_diagnostics
 from .diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from .check_cache import NoteKeys
 
 __all__ = ["SEED_KEYS", "check_links", "check_note_metadata", "check_vault",
            "check_without_cache", "find_roots"]
@@ -586,7 +589,7 @@ def check_without_cache(root: Path, config: GlosaConfig,
 class CheckedVault:
     """What :func:`check_in_two` found: the walk's problems, the findings of each note's
     own checks (in the vault's order), those of the checks across notes, and, when asked
-    for, each note file's stamp and content digest and each note's link tokens (see
+    for, each note file's stamp and content digest and each note's keys (see
     :mod:`glosa.checking.check_cache`), by vault path."""
 
     vault: Vault
@@ -594,7 +597,7 @@ class CheckedVault:
     found: list[Diagnostic]
     cross: list[Diagnostic]
     files: dict[str, tuple[tuple[int, int] | None, bytes | None]] | None = None
-    tokens: dict[str, list[str]] | None = None
+    keys: dict[str, NoteKeys] | None = None
 
 
 def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
@@ -602,7 +605,7 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
     """Read and check a vault, a large one in two processes (see
     :func:`~glosa.checking.folder.check_folder`); with ``track``, also what the check cache
     keeps of every note."""
-    from .check_cache import note_tokens
+    from .check_cache import note_keys
 
     note_files, problems = found_files.notes, found_files.problems
     settings, templates = found_files.obsidian, found_files.templates
@@ -624,10 +627,10 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
 
     cut = first_half(len(note_files))
 
-    def tokens_of(vault: Vault, positions: Sequence[int]) -> dict[str, list[str]] | None:
+    def keys_of(vault: Vault, positions: Sequence[int]) -> dict[str, NoteKeys] | None:
         if not track:
             return None
-        return {vault.notes[at].path: note_tokens(vault, vault.notes[at]) for at in positions}
+        return {vault.notes[at].path: note_keys(vault, vault.notes[at]) for at in positions}
 
     def check_second_half(mine: list[Note], theirs: list[tuple[Any, ...]]) -> Any:
         first = decode_stubs(theirs, note_files[:cut])
@@ -639,7 +642,7 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
         unpublished = unpublished_link_diagnostics(vault, config.publish_exclude, own)
         return found, unpublished, [(source, astuple(link), target, first, last)
                                     for source, link, target, first, last in embeds], (
-            files, tokens_of(vault, own))
+            files, keys_of(vault, own))
 
     def in_one_process() -> CheckedVault:
         vault = Vault(root, config, read(note_files), attachments, problems, settings,
@@ -647,7 +650,7 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
         every = range(len(vault.notes))
         found, embeds = _check_notes(vault, every, None)
         return CheckedVault(vault, list(problems), found, _finish_checks(vault, [], embeds),
-                            files if track else None, tokens_of(vault, every))
+                            files if track else None, keys_of(vault, every))
 
     split = split_in_two(note_files, read, encode_stubs, check_second_half)
     if split is None:
@@ -657,10 +660,10 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
                   problems, settings, templates)
     found, embeds = _check_notes(vault, range(len(mine)), None)
     unpublished = unpublished_link_diagnostics(vault, config.publish_exclude, range(len(mine)))
-    tokens = tokens_of(vault, range(len(mine)))
+    keys = keys_of(vault, range(len(mine)))
     try:
         (child_found, child_unpublished, child_embeds,
-         (child_files, child_tokens)) = partner.result()
+         (child_files, child_keys)) = partner.result()
     except PartnerFailed:
         # The second half needs full notes, not stubs: start again here.
         files.clear()
@@ -669,12 +672,12 @@ def check_in_two(root: Path, config: GlosaConfig, found_files: VaultFiles, *,
     unpublished.extend(child_unpublished)
     embeds += [(source, WikiLink(*values), target, first, last)
                for source, values, target, first, last in child_embeds]
-    if tokens is not None:
-        tokens.update(child_tokens)
+    if keys is not None:
+        keys.update(child_keys)
         files.update(child_files)
     return CheckedVault(vault, list(problems), found,
                         _finish_checks(vault, [], embeds, unpublished),
-                        files if track else None, tokens)
+                        files if track else None, keys)
 
 
 def check_vault(vault: Vault,
