@@ -43,6 +43,35 @@
     return best;
   }
 
+  // How Pagefind's result holds the query words. When no indexed word starts with a query
+  // word, Pagefind matches the longest indexed word that the query word starts with
+  // instead, down to a single letter: "convresion" finds every note with "con", "alumnos"
+  // every English note with "a". NONE: some query word is held by no matched word that
+  // shares with it a start of half its length (three letters at least; all of a shorter
+  // word). GUESSED: each is, but some only through such a shorter word (a stem, a typo:
+  // "fidelisacion" → "fidelidad"). WHOLE: a matched word starts with every query word.
+  var NONE = 0, GUESSED = 1, WHOLE = 2;
+  function queryHeld(data, words) {
+    var text = (data.content || "").split(/\s+/);
+    var found = [];
+    (data.locations || []).slice(0, 64).forEach(function (at) {
+      // Folded as the query is: "A/B" is the words "a" and "b".
+      fold(text[at] || "").split(" ").forEach(function (word) { if (word) found.push(word); });
+    });
+    var held = WHOLE;
+    words.forEach(function (q) {
+      if (found.some(function (w) { return w.indexOf(q) === 0; })) return;
+      var need = Math.min(q.length, Math.max(3, Math.floor(q.length / 2)));
+      var near = found.some(function (w) {
+        var same = 0;
+        while (same < w.length && same < q.length && w.charAt(same) === q.charAt(same)) same++;
+        return same >= need;
+      });
+      held = Math.min(held, near ? GUESSED : NONE);
+    });
+    return held;
+  }
+
   function setupSearch(box) {
     var input = box.querySelector("input");
     var list = box.querySelector("ul");
@@ -184,12 +213,17 @@
       setExpanded(true);
     }
 
-    // A miss: fewer than three results, or none whose name matched. Only then are the
-    // fuzzy matcher and the names files fetched (a first search costs no more bytes).
+    // A miss: fewer than three results, or none whose name matched and each held only
+    // through words shorter than the query's (see queryHeld: a typo, most likely). Only
+    // then are the fuzzy matcher and the names files fetched (a first search costs no
+    // more bytes). A word that three notes or more hold as typed is no typo: a name near
+    // it would be noise ("empresa" was answered "did you mean Coste por mil impresiones?").
     var fuzzy = null;
     var fuzzyReady = false;  // the matcher and the names files are loaded
     function isMiss(results) {
-      return results.length < 3 || !results.some(function (r) { return r.rank < 5; });
+      return results.length < 3 || results.every(function (r) {
+        return r.rank >= 5 && r.guessed;
+      });
     }
     function nearNames(query, results) {
       if (!isMiss(results)) return Promise.resolve([]);
@@ -212,12 +246,16 @@
       var query = input.value.trim();
       if (!query) { close(); announce(""); return; }
       var folded = fold(query);
+      var words = folded.split(" ").filter(Boolean);
       load().then(function (all) {
         return Promise.all(all.map(function (engine) {
           return engine.pf.search(query).then(function (found) {
             if (!found) return [];
             return Promise.all(found.results.slice(0, 8).map(function (r, order) {
               return r.data().then(function (d) {
+                var held = queryHeld(d, words);
+                if (held === NONE) return null;
+                d.guessed = held === GUESSED;
                 d.language = (d.meta && d.meta.lang) || engine.lang;
                 var aliases = ((d.meta && d.meta.aliases) || "").split("|");
                 d.rank = nameRank((d.meta && d.meta.title) || "", aliases, folded);
@@ -226,7 +264,7 @@
                 d.score = r.score || 0;
                 return d;
               });
-            }));
+            })).then(function (list) { return list.filter(Boolean); });
           }).catch(function () { return []; });
         }));
       }).then(function (lists) {

@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from .conftest import OpenPage, home_path, screenshot
 
 RESULTS = "#glosa-search-results"
-# A word of the glossary's text that names no term, so a query of it is a "miss".
-SECOND_MISS = "negocio"
+# Words that two notes of the glossary hold: a query of one is a "miss" (fewer than three
+# results) that still lists results.
+FIRST_MISS, SECOND_MISS = "adwords", "abrieron"
 RESULT_LINKS = "#glosa-search-results li a"
 # "ES 🔴② Esencial": the result's language, then its level marker and label.
 META = re.compile(r"^(ES|EN) [⚫🔴🟡🟢🔵⚪][①②③④⑤⑥] \w+")
@@ -188,17 +189,17 @@ def test_search_box_shows_focus(site_dir: Path, open_page: OpenPage) -> None:
 
 def test_first_miss_shows_results_before_suggestions(site_dir: Path,
                                                      open_page: OpenPage) -> None:
-    """A query no term is named by loads the "did you mean" names files, on a slow network
-    for seconds: what Pagefind found is listed meanwhile, marked busy and answering no
-    query yet, and the complete list (suggestions, count announced) replaces it."""
+    """A query with fewer than three results loads the "did you mean" names files, on a slow
+    network for seconds: what Pagefind found is listed meanwhile, marked busy and
+    answering no query yet, and the complete list (count announced) replaces it."""
     page = open_page(home_path(site_dir, "es"))
     held: list[Any] = []
-    assert SECOND_MISS != "empresa"
+    assert SECOND_MISS != FIRST_MISS
     # Held here, answered below: the reader waits on a slow network.
     page.route("**/assets/glosa/names-*.json", lambda route: held.append(route))
     box = page.locator("#glosa-search-input")
     box.click()
-    box.press_sequentially("empresa")
+    box.press_sequentially(FIRST_MISS)
     listbox = page.locator(RESULTS)
     expect(listbox).to_have_attribute("aria-busy", "true", timeout=20_000)
     expect(page.locator(RESULT_LINKS).first).to_be_visible()
@@ -216,7 +217,7 @@ def test_first_miss_shows_results_before_suggestions(site_dir: Path,
         "names-en.json", "names-es.json"]
     for route in held:
         route.continue_()
-    expect(listbox).to_have_attribute("data-query", "empresa", timeout=20_000)
+    expect(listbox).to_have_attribute("data-query", FIRST_MISS, timeout=20_000)
     expect(listbox).not_to_have_attribute("aria-busy", "true")
     expect(page.locator(".glosa-search [role=status]")).not_to_have_text("")
     # A second miss on the same page: the names are loaded, the list is drawn once.
@@ -229,3 +230,23 @@ def test_first_miss_shows_results_before_suggestions(site_dir: Path,
     expect(listbox).to_have_attribute("data-query", SECOND_MISS, timeout=20_000)
     assert page.locator(RESULT_LINKS).count() > 0
     assert page.evaluate("window.glosaBusySeen") is False
+
+
+def test_words_pagefind_only_guessed_at_are_no_results(site_dir: Path,
+                                                       open_page: OpenPage) -> None:
+    """Pagefind answers a word no indexed word starts with by the longest indexed word the
+    query starts with, down to one letter ("convresion" finds every note with "con"); the
+    box lists none of those: a typo gets its "did you mean" only, and a Spanish word typed
+    on a Spanish page lists no English note that merely holds "a"."""
+    page = open_page(home_path(site_dir, "es"))
+    search(page, "convresion")
+    expect(page.locator(".glosa-result--suggest")).to_have_count(1)
+    found = results(page)
+    # Every result listed is a suggestion: none of the notes that hold "con".
+    assert page.locator(".glosa-result--fuzzy").count() == len(found) > 0, found
+    assert found[0]["title"] == "Conversión", found
+    search(page, "aerolíneas")
+    found = results(page)
+    assert found, "a word three Spanish notes hold"
+    assert all(r["meta"].startswith("ES ") for r in found), found
+    expect(page.locator(".glosa-result--suggest")).to_have_count(0)
