@@ -40,6 +40,8 @@ export function allowance(word) {
 
 // What the query word costs against one name: its best word, whole or (for a word of
 // four letters or more, still being typed) as the start of it, which costs a little more.
+// The start may be a letter longer or shorter than the word: a letter left out or typed
+// twice shifts the rest ("calout" is the start of "callouts" less one letter).
 function wordCost(word, nameWords) {
   var limit = allowance(word);
   var best = Infinity;
@@ -47,8 +49,10 @@ function wordCost(word, nameWords) {
     var d = distance(word, other, limit);
     if (d <= limit) best = Math.min(best, d);
     if (word.length >= 4 && other.length > word.length) {
-      var p = distance(word, other.slice(0, word.length), limit);
-      if (p <= limit) best = Math.min(best, p + 0.25);
+      for (var n = word.length - 1; n <= word.length + 1 && n < other.length; n++) {
+        var p = distance(word, other.slice(0, n), limit);
+        if (p <= limit) best = Math.min(best, p + 0.25);
+      }
     }
   });
   return best;
