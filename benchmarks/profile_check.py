@@ -17,6 +17,7 @@ import json
 import pstats
 import sys
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,22 @@ def _paused_gc() -> contextlib.AbstractContextManager[Any]:
     return pause() if pause is not None else contextlib.nullcontext()
 
 
+def _forget_caches() -> None:
+    """Empty the memo caches of glosa's modules, so that each run reads the vault as a new
+    process does: the best of several runs otherwise times the later ones with every link,
+    heading and frontmatter value already parsed (at 10,000 notes, 1.4 s of parsing instead
+    of 2.2 s)."""
+    for name, module in list(sys.modules.items()):
+        if name == "glosa" or name.startswith("glosa."):
+            for value in list(vars(module).values()):
+                # functools' caches only (a module's `cache_clear` may be a command).
+                if not isinstance(value, types.ModuleType) and callable(
+                        getattr(value, "cache_info", None)):
+                    value.cache_clear()
+
+
 def _phases(vault: Path) -> dict[str, float]:
+    _forget_caches()
     with _paused_gc():
         return _timed_phases(vault)
 
@@ -60,6 +76,7 @@ def _timed_phases(vault: Path) -> dict[str, float]:
 
 
 def _whole(vault: Path) -> None:
+    _forget_caches()
     with _paused_gc():
         _timed_phases(vault)
 
@@ -68,6 +85,7 @@ def _split_total(vault: Path) -> float:
     from glosa.checking.folder import check_folder
     from glosa.config import GlosaConfig
 
+    _forget_caches()
     with _paused_gc():
         started = time.perf_counter()
         check_folder(vault, GlosaConfig())
