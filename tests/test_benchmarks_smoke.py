@@ -87,3 +87,21 @@ def test_sent_size_compresses_text_as_a_server_would(tmp_path: Path) -> None:
     assert sent_size(tmp_path, "/pagefind/wasm.es.pagefind") == len(gzip.compress(text))
     assert sent_size(tmp_path, "/es/t%C3%A9rmino/") == len(gzip.compress(b"<p>x</p>", 6))
     assert sent_size(tmp_path, "/missing.js") == 0
+
+
+def test_the_check_profile_forgets_memo_caches_between_runs(tmp_path: Path) -> None:
+    """Each profiled run parses as a new process would; only functools' caches are
+    emptied (glosa's command line has a command named `cache_clear`)."""
+    from benchmarks.profile_check import _forget_caches, profile
+
+    import glosa.cli.main  # noqa: F401  (its commands must not be run)
+    from glosa.reading.wikilinks import _link_parts
+
+    _link_parts("Término ⚫①|etiqueta")
+    assert _link_parts.cache_info().currsize > 0
+    _forget_caches()
+    assert _link_parts.cache_info().currsize == 0
+    vault = generate_vault(tmp_path / "vault", 20)
+    result = profile(vault.root, top=3, repeat=1)
+    assert set(result["phases"]) >= {"walk", "parse", "index", "check", "split_total"}
+    assert result["notes"] == vault.notes and len(result["top"]) == 3
