@@ -80,9 +80,11 @@ try:
     load1 = float(open("/proc/loadavg").read().split()[0])
 except (OSError, ValueError):
     load1 = -1.0
-# glosa as its users run it: the cache where the settings are, whatever the calling
-# environment (a test run turns it off) says.
-env = {k: v for k, v in os.environ.items() if k not in ("GLOSA_NO_CACHE", "GLOSA_CACHE_DIR")}
+# glosa as its users run it, whatever the calling environment says: the cache where the
+# settings are (a test run turns it off), Python's compiled modules kept (an environment
+# that turns them off makes every run compile glosa again).
+env = {k: v for k, v in os.environ.items()
+       if k not in ("GLOSA_NO_CACHE", "GLOSA_CACHE_DIR", "PYTHONDONTWRITEBYTECODE")}
 with open(spec["log"], "wb") as log:
     start = time.perf_counter()
     proc = subprocess.Popen(spec["cmd"], cwd=spec["cwd"], stdout=log, env=env,
