@@ -53,10 +53,15 @@
   var NONE = 0, GUESSED = 1, WHOLE = 2;
   function queryHeld(data, words) {
     var text = (data.content || "").split(/\s+/);
+    var seen = Object.create(null);
     var found = [];
-    (data.locations || []).slice(0, 64).forEach(function (at) {
+    // Every location: a frequent word ("de") may come many times before another one.
+    (data.locations || []).forEach(function (at) {
+      var raw = text[at] || "";
+      if (seen[raw]) return;
+      seen[raw] = 1;
       // Folded as the query is: "A/B" is the words "a" and "b".
-      fold(text[at] || "").split(" ").forEach(function (word) { if (word) found.push(word); });
+      fold(raw).split(" ").forEach(function (word) { if (word) found.push(word); });
     });
     var held = WHOLE;
     words.forEach(function (q) {
