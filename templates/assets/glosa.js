@@ -307,9 +307,12 @@
       clearTimeout(timer);
       timer = setTimeout(search, 120);
       // Pagefind fetches the index chunks of the words typed so far while the reader
-      // types, so the search after the pause finds them loaded.
+      // types, so the search after the pause finds them loaded; not for a word of one or
+      // two letters still being typed, whose words spread over many chunks ("t" is the
+      // start of a fifth of them: "tasa de retención" typed fetched twice the chunks).
       var query = input.value.trim();
-      if (query) {
+      var last = /\s$/.test(input.value) ? "" : fold(query).split(" ").pop() || "";
+      if (query && (!last || last.length >= 3)) {
         load().then(function (all) {
           all.forEach(function (engine) {
             if (engine.pf.preload) engine.pf.preload(query).catch(function () {});
