@@ -473,7 +473,7 @@ def _browser_query(site: Path) -> dict[str, Any]:
                 page.wait_for_selector(hit, timeout=300_000)
                 shown = page.locator(hit).count()
                 ms = (time.perf_counter() - started) * 1000
-                typed = _typed_query(chromium, base + start, ui, query)
+                typed = _typed_query(chromium, site, base + start, ui, query)
             else:
                 bundles = _pagefind_bundles(site)
                 if not bundles:
@@ -505,15 +505,17 @@ def _browser_query(site: Path) -> dict[str, Any]:
     }
 
 
-def _typed_query(chromium: Any, url: str, ui: tuple[str, str, str, str | None],
-                 query: str) -> dict[str, Any]:
+def _typed_query(chromium: Any, site: Path, url: str,
+                 ui: tuple[str, str, str, str | None], query: str) -> dict[str, Any]:
     """The same first query typed key by key into a fresh page (nothing cached), timed
     from the last keystroke: what a reader waits once done typing, while what the box
     loads on focus and as the words are typed overlaps the typing."""
     _, box, hit, done = ui
     context = chromium.new_context()
+    fetched: list[str] = []
     try:
         page = context.new_page()
+        page.on("response", lambda r: fetched.append(r.url))
         page.goto(url, wait_until="load", timeout=120_000)
         page.evaluate(_WATCH_TYPED, [box, hit, done])
         page.click(box)
@@ -523,10 +525,16 @@ def _typed_query(chromium: Any, url: str, ui: tuple[str, str, str, str | None],
                                + (" && window.__typed.done !== null" if done else ""),
                                timeout=60_000)
         seen = page.evaluate("window.__typed")
+        page.wait_for_load_state("networkidle", timeout=60_000)
     finally:
         context.close()
+    origin = url[:url.index("/", url.index("//") + 2)]
+    search = [found[len(origin):] for found in fetched
+              if found.startswith(origin) and _is_search_url(found[len(origin):])]
     out = {"typed_delay_ms": TYPING_DELAY_MS,
-           "typed_ms": round(seen["shown"] - seen["last"], 1)}
+           "typed_ms": round(seen["shown"] - seen["last"], 1),
+           # What the page fetched for search while the word was typed, as sent.
+           "typed_bytes_sent": sum(sent_size(site, path) for path in search)}
     if done:
         out["typed_complete_ms"] = round(seen["done"] - seen["last"], 1)
     return out
