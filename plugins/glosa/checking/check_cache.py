@@ -162,11 +162,11 @@ def note_keys(vault: Vault, note: Note) -> NoteKeys:
 def _note_tokens(vault: Vault, note: Note) -> list[str]:
     """The link tokens of ``note``: what its links, and its translations' own
     translations (the reciprocity check reads them), look up."""
+    from ..reading.resolver import resolve_link
+
     links: list[WikiLink] = list(note.links) + list(note.translations)
     for group in note.property_links.values():
         links.extend(group)
-    from ..reading.resolver import resolve_link
-
     tokens = _link_tokens(links)
     for link in note.translations:
         target = resolve_link(vault.index, link, note).note

@@ -13,6 +13,10 @@ __all__ = ["LINK_MARKDOWN", "LINK_PROPERTY", "LINK_WIKI", "NOTE_SUFFIXES", "Atta
 
 #: What wrote a link (``WikiLink.kind``): ``[[...]]``, ``[text](dest)``, or a frontmatter
 #: property holding ``[[...]]``.
+LINK_WIKI = "wiki"
+LINK_MARKDOWN = "markdown"
+LINK_PROPERTY = "property"
+
 #: The file names a vault reads as notes (lower-cased).
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -24,11 +28,6 @@ def strip_note_suffix(path: str) -> str:
         if lower.endswith(suffix):
             return path[: -len(suffix)]
     return path
-
-
-LINK_WIKI = "wiki"
-LINK_MARKDOWN = "markdown"
-LINK_PROPERTY = "property"
 
 
 # Not frozen: a vault has a hundred thousand links, and frozen dataclasses are several

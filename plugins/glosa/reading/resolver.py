@@ -26,11 +26,11 @@ from urllib.parse import unquote
 from ..config import ObsidianSettings
 from .closest import NameSearch
 from .markers import name_keys, normalize_key, split_marker
-from .model import NOTE_SUFFIXES, Attachment, Heading, Note, strip_note_suffix
+from .model import Attachment, Heading, Note, strip_note_suffix
 from .wikilinks import parse_markdown_destination, slugify
 
-__all__ = ["NOTE_SUFFIXES", "LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus",
-           "block_lines", "legend_notes",
+__all__ = ["LinkLike", "LinkResolution", "NoteIndex", "ResolutionStatus", "block_lines",
+           "legend_notes",
            "resolve_link", "section_lines"]
 
 
