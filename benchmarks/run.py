@@ -374,8 +374,8 @@ def sent_size(site: Path, path: str) -> int:
     return sent_length(local) if local.is_file() else 0
 
 
-#: Search boxes the runner knows: (input, a result once shown).
-# (name, the box, a result shown, the list complete: None when the UI does not say).
+#: Search boxes the runner knows: (name, the box, a result shown, the list complete: None
+#: when the UI does not say).
 _SEARCH_UIS = (
     ("glosa", "[data-glosa-search] input", "#glosa-search-results li a",
      "#glosa-search-results[data-query]"),
@@ -458,8 +458,7 @@ def _browser_query(site: Path) -> dict[str, Any]:
         try:
             page = chromium.new_page()
             page.on("response", lambda r: fetched.append(
-                ("/" + r.url[len(base):] if r.url.startswith(base) else r.url,
-                 size_of(r.url, r.headers))))
+                (_site_path(r.url, base), size_of(r.url, r.headers))))
             page.goto(base + start, wait_until="load", timeout=120_000)
             lang = str(page.evaluate("document.documentElement.lang || ''"))
             query = "customer" if lang.lower().startswith("en") else "cliente"
@@ -473,7 +472,7 @@ def _browser_query(site: Path) -> dict[str, Any]:
                 page.wait_for_selector(hit, timeout=300_000)
                 shown = page.locator(hit).count()
                 ms = (time.perf_counter() - started) * 1000
-                typed = _typed_query(chromium, site, base + start, ui, query)
+                typed = _typed_query(chromium, site, base, start, ui, query)
             else:
                 bundles = _pagefind_bundles(site)
                 if not bundles:
@@ -505,7 +504,13 @@ def _browser_query(site: Path) -> dict[str, Any]:
     }
 
 
-def _typed_query(chromium: Any, site: Path, url: str,
+def _site_path(url: str, base: str) -> str:
+    """A fetched URL as the site's absolute path (``/pagefind/...``) when the test server
+    ``base`` served it, else as it is."""
+    return "/" + url[len(base):] if url.startswith(base) else url
+
+
+def _typed_query(chromium: Any, site: Path, base: str, start: str,
                  ui: tuple[str, str, str, str | None], query: str) -> dict[str, Any]:
     """The same first query typed key by key into a fresh page (nothing cached), timed
     from the last keystroke: what a reader waits once done typing, while what the box
@@ -515,8 +520,8 @@ def _typed_query(chromium: Any, site: Path, url: str,
     fetched: list[str] = []
     try:
         page = context.new_page()
-        page.on("response", lambda r: fetched.append(r.url))
-        page.goto(url, wait_until="load", timeout=120_000)
+        page.on("response", lambda r: fetched.append(_site_path(r.url, base)))
+        page.goto(base + start, wait_until="load", timeout=120_000)
         page.evaluate(_WATCH_TYPED, [box, hit, done])
         page.click(box)
         page.locator(box).press_sequentially(query, delay=TYPING_DELAY_MS)
@@ -528,9 +533,7 @@ def _typed_query(chromium: Any, site: Path, url: str,
         page.wait_for_load_state("networkidle", timeout=60_000)
     finally:
         context.close()
-    origin = url[:url.index("/", url.index("//") + 2)]
-    search = [found[len(origin):] for found in fetched
-              if found.startswith(origin) and _is_search_url(found[len(origin):])]
+    search = [path for path in fetched if _is_search_url(path)]
     out = {"typed_delay_ms": TYPING_DELAY_MS,
            "typed_ms": round(seen["shown"] - seen["last"], 1),
            # What the page fetched for search while the word was typed, as sent.
