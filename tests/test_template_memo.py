@@ -5,8 +5,11 @@ them off."""
 
 from __future__ import annotations
 
+import os
 import posixpath
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import DictLoader, Environment
@@ -15,6 +18,7 @@ from mkdocs.config import load_config
 
 from glosa.adapter import plugin as plugin_module
 from glosa.adapter.template_memo import TemplateMemo, linked_heads, memo_allowed
+from glosa.site import pages as pages_module
 
 from .conftest import write_vault
 from .test_page_cache import _files
@@ -193,3 +197,23 @@ def test_pages_in_folders_the_parts_link_into_get_their_own_addresses(
     assert 'src="../../../assets/javascripts/bundle.' in elsewhere
     assert 'src="../../extra.js"' in scripts
     assert 'src="../../../js/extra.js"' in elsewhere
+
+
+def test_generated_pages_look_at_each_template_file_once(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """glosa's own templates are not checked for changes at every include: a listing
+    includes its entry template once per note, and each check was a file-system call."""
+    own = str(Path(str(pages_module.TEMPLATES)) / "glosa")
+    looked: Counter[str] = Counter()
+    getmtime = os.path.getmtime
+
+    def counted(path: Any) -> float:
+        if str(path).startswith(own):
+            looked[Path(path).name] += 1
+        return getmtime(path)
+
+    monkeypatch.setattr(os.path, "getmtime", counted)
+    vault.build("once", 1)
+    # The A–Z index and the tag, section and level pages list the notes through it.
+    assert looked["_entry.html"] == 1
+    assert looked and max(looked.values()) == 1, looked

@@ -478,6 +478,13 @@ class PageCache:
         the file system allows it (no second copy of every page), else a copy (unless
         ``copy`` is false)."""
         target = self.pages_dir / f"{key}.html"
+        try:
+            # A link is made whole or not at all: where no kept page has this name yet
+            # (every page of a first build), one call, without a temporary name.
+            os.link(page_file, target)
+            return True
+        except OSError:
+            pass
         temporary = self.pages_dir / f".glosa-{secrets.token_hex(8)}.tmp"
         try:
             try:

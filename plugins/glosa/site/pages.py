@@ -207,10 +207,13 @@ class SitePages:
     def templates(self) -> Environment:
         env = self._env
         if env is None:
+            # Not reloaded: these are glosa's own templates, which do not change while it
+            # runs. Reloading would look at the file's time on every include (a listing
+            # includes its entry template once per note: 60,000 times at 10,000 notes).
             env = self._env = Environment(
                 loader=FileSystemLoader(str(TEMPLATES / "glosa")),
                 autoescape=select_autoescape(default=True, default_for_string=True),
-                trim_blocks=True, lstrip_blocks=True)
+                trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         return env
 
     def title(self, spec: Mapping[str, Any]) -> str:

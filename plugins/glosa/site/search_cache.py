@@ -65,10 +65,6 @@ def _digest(data: bytes) -> tuple[int, str]:
     return len(data), hashlib.sha256(data).hexdigest()
 
 
-def _file_digest(path: Path) -> tuple[int, str]:
-    return _digest(path.read_bytes())
-
-
 class KeptSearchIndex:
     """The search index of one build, reusing kept bundles (see the module's text).
 
@@ -238,18 +234,23 @@ class KeptSearchIndex:
             files = []
             for dirpath, dirnames, filenames in os.walk(bundle):
                 dirnames.sort()
+                # Each folder made once, not once a file: a bundle's thousands of fragments
+                # share one folder.
+                folder = kept_dir / Path(dirpath).relative_to(bundle)
+                folder.mkdir(parents=True, exist_ok=True)
                 for name in sorted(filenames):
                     path = Path(dirpath) / name
-                    rel = path.relative_to(bundle).as_posix()
-                    dest = kept_dir / rel
-                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest = folder / name
                     try:
                         os.link(path, dest)
                     except OSError:
                         shutil.copyfile(path, dest)
                     # The kept file's size and time: a change through a hard link from
                     # the site changes them, and the file is then checked by its bytes.
-                    files.append([rel, *_file_digest(dest), os.stat(dest).st_mtime_ns])
+                    with open(dest, "rb", buffering=0) as kept:
+                        data = kept.readall()
+                        mtime = os.fstat(kept.fileno()).st_mtime_ns
+                    files.append([path.relative_to(bundle).as_posix(), *_digest(data), mtime])
         except (OSError, UnsafePathError) as exc:
             log.info("search cache: cannot keep the bundle of '%s' (%s)", lang, exc)
             return None
