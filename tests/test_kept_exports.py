@@ -6,15 +6,12 @@ same, byte for byte, as a build without the cache."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from glosa.adapter import plugin
-from glosa.exchange.kept_exports import FOLDER, KeptExports
-from glosa.reading import workers
+from glosa.exchange.kept_exports import FOLDER
 
 from .test_page_cache import Site
 
@@ -92,73 +89,4 @@ def test_a_damaged_kept_download_is_made_again(tmp_path: Path, made: list[int],
     site.build()
     assert len(made) == 2
     assert "Un cánido." in _csv(site)
-    site.assert_same_as_cold()
-
-
-def _helper_for_every_vault(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Downloads made by the forked helper whatever the vault's size; the helpers started."""
-    _fork_allowed(monkeypatch)
-    started: list[int] = []
-    real = plugin.start_helper
-
-    def start(job: Callable[[], bool], *, items: int, min_items: int | None = None) -> Any:
-        helper = real(job, items=items, min_items=0)
-        started.append(helper is not None)
-        return helper
-
-    monkeypatch.setattr(plugin, "start_helper", start)
-    return started
-
-
-def _fork_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Other tests leave threads behind (browsers, servers), which makes glosa keep to one
-    process; these tests are about the helper."""
-    monkeypatch.setattr(workers, "_can_fork", lambda: True)
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is a forked process")
-def test_downloads_made_by_a_helper_process_are_the_same_site(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[int]) -> None:
-    started = _helper_for_every_vault(monkeypatch)
-    site = SiteWithAddress(tmp_path)
-    site.build()
-    assert started == [True]
-    assert made == []  # made in the helper, not in this process
-    assert (site.cache_dir / FOLDER / "glossary.ttl").is_file()
-    page = (site.tmp / "cached" / "site" / "es" / "gato" / "index.html").read_text("utf-8")
-    assert "https://example.org/g/concepts/" in page  # its concept IRIs came back
-    site.assert_same_as_cold()
-    made.clear()  # the cold build made its own
-    # The next build takes what the helper kept, without another helper.
-    site.build()
-    assert started == [True] and made == []
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is a forked process")
-def test_a_helper_that_fails_leaves_the_downloads_to_the_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[int]) -> None:
-    _fork_allowed(monkeypatch)
-    real = plugin.start_helper
-    monkeypatch.setattr(plugin, "start_helper", lambda job, *, items, min_items=None: real(
-        lambda: False, items=items, min_items=0))
-    site = SiteWithAddress(tmp_path)
-    site.build()
-    assert made == [1]  # made here after all
-    site.assert_same_as_cold()
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is a forked process")
-def test_downloads_that_cannot_be_kept_are_written_from_memory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[int]) -> None:
-    _fork_allowed(monkeypatch)
-    real = plugin.start_helper
-    monkeypatch.setattr(plugin, "start_helper", lambda job, *, items, min_items=None: real(
-        lambda: False, items=items, min_items=0))
-    # The cache refuses the files (a full or read-only disk): keep() hands them back.
-    monkeypatch.setattr(KeptExports, "keep", lambda self, key, exports: exports)
-    site = SiteWithAddress(tmp_path)
-    site.build()
-    assert made == [1]
-    exports = site.tmp / "cached" / "site" / "exports"
-    assert (exports / "glossary.csv").read_text("utf-8").startswith("source,target,")
     site.assert_same_as_cold()

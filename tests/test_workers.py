@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from glosa import GlosaConfig
-from glosa.reading.workers import split_work, start_helper
+from glosa.reading.workers import split_work
 
 from .conftest import seed_note
 
@@ -119,47 +118,3 @@ def test_links_to_unpublished_notes_and_block_embeds_are_checked_alike_in_two_pr
         ("link-unpublished", "a.md", 1), ("link-unpublished", "d.md", 1),
         ("link-unpublished", "d.md", 1), ("embed-cycle", "e.md", 2)]
     assert _check_split_or_not(root, monkeypatch, split=True) == alone
-
-
-def test_a_helper_does_its_job_in_another_process(tmp_path: Path) -> None:
-    out = tmp_path / "pid"
-    helper = start_helper(lambda: out.write_text(str(os.getpid())) > 0, items=5, min_items=1)
-    assert helper is not None and helper.succeeded()
-    assert int(out.read_text()) != os.getpid()
-    assert helper.succeeded()  # asked again: the same answer, the child long gone
-
-
-def test_a_helper_that_fails_or_raises_says_so() -> None:
-    def raises() -> bool:
-        raise RuntimeError("no")
-
-    for job in (lambda: False, raises):
-        helper = start_helper(job, items=5, min_items=1)
-        assert helper is not None and not helper.succeeded()
-
-
-def test_a_small_job_has_no_helper_and_a_stopped_one_did_not_succeed(tmp_path: Path) -> None:
-    assert start_helper(lambda: True, items=5, min_items=10) is None
-    helper = start_helper(lambda: time.sleep(30) is None, items=5, min_items=1)
-    assert helper is not None
-    started = time.monotonic()
-    helper.stop()
-    assert not helper.succeeded() and time.monotonic() - started < 10
-
-
-def test_a_helper_is_running_until_its_job_is_done(tmp_path: Path) -> None:
-    go = tmp_path / "go"
-    helper = start_helper(lambda: _wait_for(go), items=5, min_items=1)
-    assert helper is not None
-    assert helper.running()
-    go.touch()
-    deadline = time.monotonic() + 20
-    while helper.running() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not helper.running() and helper.succeeded()
-
-
-def _wait_for(path: Path) -> bool:
-    while not path.exists():
-        time.sleep(0.01)
-    return True

@@ -7,7 +7,6 @@ section pages, and a small navigation that does not grow with the number of note
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import html
@@ -16,7 +15,7 @@ import os
 import posixpath
 import re
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -43,13 +42,11 @@ from ..exchange.site_exports import (
     SiteExports,
     build_site_exports,
     download_label,
-    download_paths,
     download_text,
     with_same_as,
 )
 from ..reading.model import Note
 from ..reading.vault import NoteCache, Vault, load_vault
-from ..reading.workers import Helper, start_helper
 from ..render import (
     MAX_EMBED_DEPTH,
     NoteRenderer,
@@ -205,7 +202,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         self.generated: dict[str, dict[str, Any]] = {}
         self._indexer: SearchIndexer | KeptSearchIndex | None = None
         self.exports: SiteExports | None = None
-        self._pending_exports: _PendingExports | None = None
         self.diagnostics: list[Diagnostic] = []
         self._fragments: dict[str, list[str]] = {}
         #: Page furniture made right before a page's template (_PageMemory).
@@ -538,29 +534,10 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     def _add_exports(self, files: Files, config: MkDocsConfig) -> None:
         """The glossary's downloads (option ``exports``), from the notes the site publishes."""
         self.exports = None
-        self._stop_exports()
         wanted = self.config.exports
         if not (self.kb_settings.kind == "glossary" if wanted is None else wanted):
             return
-        kept_key = self._exports_key()
-        found = kept_key[0].load(kept_key[1], self._notes_by_path) if kept_key else None
-        pending = self._exports_in_helper(kept_key) if found is None else None
-        if pending is not None:
-            # Made by a forked helper while this build goes on, into the build cache:
-            # the files are named now, the downloads taken in before the pages.
-            self._pending_exports = pending
-            for path in pending.paths:
-                kept = _KeptFile.generated(config, path,
-                                           abs_src_path=str(pending.kept.path_of(path)))
-                assert isinstance(kept, _KeptFile)
-                kept.reused = self.reused
-                pending.files[path] = kept
-                files.append(kept)
-                self.urls[path] = kept.url
-            return
-        if found is not None:
-            log.debug("cache: the downloads from the cache")
-        self.exports = found or self._made_exports(kept_key)
+        self.exports = self._kept_exports()
         for path, (_fmt, data) in self.exports.files.items():
             file = File.generated(config, path, content=data)
             files.append(file)
@@ -572,63 +549,28 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             files.append(kept)
             self.urls[path] = kept.url
 
-    def _exports_key(self) -> tuple[KeptExports, str] | None:
-        """Where the downloads are kept and the digest of what they are made from; None
-        without a build cache or for notes it cannot hold."""
+    def _kept_exports(self) -> SiteExports:
+        """The downloads: the build cache's when made from the same notes, else made (and
+        kept for the next build)."""
         body_cache = self.body_cache
         if body_cache is None or body_cache.store.root is None:
-            return None
+            return self._build_exports()
         assert self.vault is not None
         published = set(self.urls)
+        site_url = self.site_url
         key = exports_key(self.vault.notes, note_digest=body_cache.note_digest,
                           include=lambda note: note.path in published,
                           page_url=lambda note: self.url_of(note.path),
-                          title=self.site_name, site_url=self.site_url,
+                          title=self.site_name, site_url=site_url,
                           settings=repr(self.vault.config))
-        return None if key is None else (KeptExports(body_cache.store), key)
-
-    def _made_exports(self, kept_key: tuple[KeptExports, str] | None) -> SiteExports:
-        """The downloads made here, and kept for the next build where there is a cache."""
-        if kept_key is None:
+        if key is None:
             return self._build_exports()
-        kept, key = kept_key
+        kept = KeptExports(body_cache.store)
+        found = kept.load(key, self._notes_by_path)
+        if found is not None:
+            log.debug("cache: the downloads from the cache")
+            return found
         return kept.keep(key, self._build_exports())
-
-    def _exports_in_helper(self, kept_key: tuple[KeptExports, str] | None
-                           ) -> _PendingExports | None:
-        """The downloads made and kept by a forked helper process, when the build cache
-        holds none for these notes and the vault is large enough to pay for the fork:
-        about two seconds of one core at 10,000 notes, while this process plans the
-        pages on the other."""
-        assert self.vault is not None
-        if kept_key is None:
-            return None
-        kept, key = kept_key
-        helper = start_helper(lambda: bool(kept.keep(key, self._build_exports()).kept),
-                              items=len(self.vault.notes), min_items=EXPORTS_HELPER_NOTES)
-        if helper is None:
-            return None
-        return _PendingExports(helper, kept, key, list(download_paths(self.site_url)))
-
-    def _stop_exports(self) -> None:
-        pending, self._pending_exports = self._pending_exports, None
-        if pending is not None:
-            pending.helper.stop()
-
-    def _take_exports(self) -> None:
-        """The downloads the helper made (or, when it failed, made here), before any page
-        shows them."""
-        pending, self._pending_exports = self._pending_exports, None
-        if pending is None:
-            return
-        found = (pending.kept.load(pending.key, self._notes_by_path)
-                 if pending.helper.succeeded() else None)
-        if found is None:
-            log.debug("cache: the downloads' helper failed; made here")
-            found = self._made_exports((pending.kept, pending.key))
-        for path, (_fmt, data) in found.files.items():  # not kept: written from memory
-            pending.files[path].data = data
-        self.exports = found
 
     def _build_exports(self) -> SiteExports:
         assert self.vault is not None and self.model is not None
@@ -1263,18 +1205,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
     # The last: the navigation as every other plugin left it, which page processes share.
     @event_priority(-100)
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        pending = self._pending_exports
-        if pending is not None:
-            # While the helper makes the downloads, and only until it is done (the pages
-            # wait for them): redirect pages, which MkDocs would write in this process
-            # while the other one builds pages (some 10,000 files at 10,000 notes).
-            redirects = [file for file in files if isinstance(file, _RedirectFile)]
-            for count, file in enumerate(redirects):
-                if count % 32 == 0 and not pending.helper.running():
-                    break
-                file.copy_file(self.dirty)
-                file.written = True
-        self._take_exports()
         if self._live is not None:
             self._live.captured(config, files, nav=nav)
         if self.page_cache is not None:
@@ -1442,7 +1372,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_exports()
         workers, self._workers, self._own = self._workers, None, None
         if workers is not None:
             workers.abort()
@@ -1599,12 +1528,8 @@ class _RedirectFile(File):
     already holds it (``reused``), else written as MkDocs writes a generated file."""
 
     reused: ReusedOutput | None = None
-    #: Already written in this build (MkDocs' own copy then leaves it).
-    written = False
 
     def copy_file(self, dirty: bool = False) -> None:
-        if self.written:
-            return
         reused = self.reused
         if reused is not None and not dirty and reused.holds_bytes(
                 self.abs_dest_path, self.content_bytes):
@@ -1615,42 +1540,17 @@ class _RedirectFile(File):
 class _KeptFile(File):
     """A file of the build cache put in the site: left as it is when the previous output
     put back in site_dir still holds it (``reused``), else linked there (copied across
-    file systems), never written through a link. ``data``: the file's bytes instead, when
-    they could not be kept."""
+    file systems), never written through a link."""
 
     reused: ReusedOutput | None = None
-    data: bytes | None = None
 
     def copy_file(self, dirty: bool = False) -> None:
         source, target = self.abs_src_path, self.abs_dest_path
         assert source is not None
-        if self.data is not None:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)  # never written through a link
-            with open(target, "wb") as out:
-                out.write(self.data)
-            return
         if self.reused is not None and self.reused.holds(target, source):
             return
         os.makedirs(os.path.dirname(target), exist_ok=True)
         link_kept_file(source, target)
-
-
-#: From this many notes, the downloads are made by a helper process (start_helper).
-EXPORTS_HELPER_NOTES = 1000
-
-
-@dataclass
-class _PendingExports:
-    """Downloads a helper process is making into the build cache."""
-
-    helper: Helper
-    kept: KeptExports
-    key: str
-    paths: list[str]
-    #: docs path -> the site's file for it.
-    files: dict[str, _KeptFile] = field(default_factory=dict)
 
 
 @functools.cache

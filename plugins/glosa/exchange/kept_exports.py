@@ -71,11 +71,6 @@ class KeptExports:
         self.store = store
         self.folder = store.root / FOLDER
 
-    def path_of(self, download: str) -> Path:
-        """Where the download at docs path ``download`` is kept (its file name: glosa's
-        own, never a note's value)."""
-        return self.folder / download.rsplit("/", 1)[-1]
-
     def load(self, key: str, notes_by_path: Mapping[str, Note]) -> SiteExports | None:
         """The downloads kept under ``key``, every file checked; None when there are none
         or one does not check out."""
@@ -119,8 +114,8 @@ class KeptExports:
             listed: list[list[Any]] = []
             kept: dict[str, tuple[str, Path, int]] = {}
             for path, (fmt, data) in exports.files.items():
-                target = self.path_of(path)
-                name = target.name
+                name = path.rsplit("/", 1)[-1]
+                target = self.folder / name
                 temporary = self.folder / f".glosa-{secrets.token_hex(8)}.tmp"
                 try:
                     temporary.write_bytes(data)

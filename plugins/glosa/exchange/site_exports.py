@@ -19,7 +19,7 @@ from .concepts import Glossary, collect_glossary, concept_iri
 from .export import EXPORT_FORMATS, SITE_DOWNLOADS, export_bytes
 
 __all__ = ["DOWNLOAD_TEXT", "SiteExports", "build_site_exports", "download_label",
-           "download_paths", "with_same_as"]
+           "with_same_as"]
 
 EXPORTS_DIR = "exports"
 
@@ -72,13 +72,6 @@ class SiteExports:
                 + [(path, fmt, size) for path, (fmt, _file, size) in self.kept.items()])
 
 
-def download_paths(site_url: str) -> dict[str, str]:
-    """docs path -> format of each download of a site at ``site_url``, in listing order
-    (without an address, no SKOS)."""
-    return {f"{EXPORTS_DIR}/glossary.{EXPORT_FORMATS[fmt][0]}": fmt for fmt in SITE_DOWNLOADS
-            if site_url or not fmt.startswith("skos")}
-
-
 def build_site_exports(vault: Vault, model: SiteModel, *, title: str, site_url: str,
                        include: Callable[[Note], bool],
                        page_url: Callable[[Note], str]) -> SiteExports:
@@ -88,7 +81,10 @@ def build_site_exports(vault: Vault, model: SiteModel, *, title: str, site_url: 
         glossary = collect_glossary(vault, model, title=title, base=base, include=include,
                                     url_of=page_url)
         out = SiteExports(glossary)
-        for name, fmt in download_paths(site_url).items():
+        for fmt in SITE_DOWNLOADS:
+            if fmt.startswith("skos") and not base:
+                continue
+            name = f"{EXPORTS_DIR}/glossary.{EXPORT_FORMATS[fmt][0]}"
             out.files[name] = (fmt, export_bytes(glossary, fmt))
     out.notes = list(model.notes)
     if base:

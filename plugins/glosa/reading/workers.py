@@ -16,8 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["Helper", "Partner", "PartnerFailed", "first_half", "split_in_two", "split_work",
-           "start_helper"]
+__all__ = ["Partner", "PartnerFailed", "first_half", "split_in_two", "split_work"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -169,68 +168,3 @@ def split_in_two(items: Sequence[Item], first_phase: Callable[[Sequence[Item]], 
             return None  # the child stopped before the exchange
         raise
     return mine, theirs, Partner(pid, replies)
-
-
-class Helper:
-    """A forked child doing one job of its own while this process goes on (see
-    :func:`start_helper`)."""
-
-    def __init__(self, pid: int) -> None:
-        self._pid = pid
-        self._status: int | None = None
-
-    def running(self) -> bool:
-        """Whether the child is still at work (without waiting for it)."""
-        if self._status is None:
-            try:
-                pid, status = os.waitpid(self._pid, os.WNOHANG)
-            except ChildProcessError:
-                pid, status = self._pid, -1
-            if pid == 0:
-                return True
-            self._status = status
-        return False
-
-    def succeeded(self) -> bool:
-        """Wait for the child; whether its job ran to the end."""
-        if self._status is None:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-            except ChildProcessError:
-                status = -1
-            self._status = status
-        return self._status == 0
-
-    def stop(self) -> None:
-        """End the child now (a build that stopped); what it left half done is its
-        caller's to ignore."""
-        if self._status is None:
-            try:
-                os.kill(self._pid, 9)
-            except OSError:
-                pass
-            self.succeeded()
-
-
-def start_helper(job: Callable[[], bool], *, items: int,
-                 min_items: int | None = None) -> Helper | None:
-    """Run ``job`` in a forked child while this process goes on, when that pays (``items``
-    of work at least ``min_items``) and ``fork`` is safe; None when this process should do
-    the job itself.
-
-    The job's results go where the caller finds them (files): nothing comes back but
-    whether it returned true. A child that fails or dies leaves its caller to do the job.
-    """
-    if items < (MIN_ITEMS if min_items is None else min_items) or not _can_fork():
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: the job, then leave without cleanup (the parent's to do)
-        status = 1
-        try:
-            status = 0 if job() else 1
-        finally:
-            os._exit(status)
-    return Helper(pid)
