@@ -484,3 +484,17 @@ def test_the_engine_under_test_built_the_site(built: tuple[Path, str], site_engi
     else:
         assert content.startswith("mkdocs-1.6") and "ProperDocs" not in content
     assert "mkdocs-material-9" in content
+
+
+@pytest.mark.parametrize("where", ["new/folders/index.html", "es/index.html", "top.html"])
+def test_redirect_pages_are_written_whole_in_their_folders(tmp_path: Path, where: str) -> None:
+    from glosa.adapter.plugin import _write_in_own_folder
+
+    (tmp_path / "es").mkdir()
+    (tmp_path / "es" / "index.html").write_bytes(b"an older and much longer page " * 100)
+    data = "<!doctype html>→ ".encode() * 50_000  # more than one write() may take
+    path = tmp_path / where
+    _write_in_own_folder(str(path), data)
+    assert path.read_bytes() == data
+    _write_in_own_folder(str(path), b"short")
+    assert path.read_bytes() == b"short"  # truncated, not written over
