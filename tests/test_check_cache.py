@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from glosa import GlosaConfig, check_vault, load_vault
 from glosa.cache import CacheStore
 from glosa.checking.folder import check_folder
+from glosa.reading import filebytes
 from glosa.reading.vault import vault_entry
 
 from .conftest import seed_note, write_vault
@@ -169,6 +170,7 @@ def test_an_unchanged_vault_reads_no_note(vault: Path, tmp_path: Path,
         return real(path)
 
     monkeypatch.setattr(Path, "read_bytes", refuse_notes)
+    monkeypatch.setattr(filebytes, "read_file_bytes", lambda path: refuse_notes(Path(path)))
     second, loaded = check_folder(vault, GlosaConfig(), store=store)
     assert second == first and loaded is None
 

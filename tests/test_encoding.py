@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from glosa.reading.encoding import decode_note_bytes, repair_bytes
@@ -89,3 +91,22 @@ def test_mixed_utf8_and_latin1_is_refused() -> None:
     data = "acción ".encode() + "línea".encode("latin-1")
     repair = repair_bytes(data)
     assert repair.repaired is None and repair.refusal is not None
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 65_537, 3_000_001])
+def test_note_files_are_read_whole(tmp_path: Path, size: int) -> None:
+    from glosa.reading.filebytes import read_file_bytes
+
+    data = bytes(range(256)) * (size // 256) + b"\xff" * (size % 256)
+    path = tmp_path / "note.md"
+    path.write_bytes(data)
+    assert read_file_bytes(path) == data
+
+
+def test_a_file_that_cannot_be_read_raises_os_error(tmp_path: Path) -> None:
+    from glosa.reading.filebytes import read_file_bytes
+
+    with pytest.raises(FileNotFoundError):
+        read_file_bytes(tmp_path / "missing.md")
+    with pytest.raises(OSError):
+        read_file_bytes(tmp_path)  # a folder named like a note

@@ -10,6 +10,7 @@ import pytest
 
 from glosa import GlosaConfig, check_vault, load_vault
 from glosa.cache import CacheStore
+from glosa.reading import filebytes
 from glosa.reading.vault import NoteCache, read_vault_notes, vault_entry, vault_files
 
 from .conftest import VaultFactory, seed_note
@@ -170,6 +171,7 @@ def test_an_unreadable_note_is_never_cached(vault: Path, tmp_path: Path,
         return real(path)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(filebytes, "read_file_bytes", lambda path: read_bytes(Path(path)))
     notes, cache = _load(vault, store)
     assert "es/Cliente ⚫①.md" not in cache.entries
     assert [n.path for n in notes if not n.readable] == ["es/Cliente ⚫①.md"]  # type: ignore[attr-defined]

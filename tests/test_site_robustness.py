@@ -12,6 +12,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from glosa.adapter.plugin import GlosaPlugin
+from glosa.reading import filebytes
 
 from .conftest import VaultFactory, seed_note
 
@@ -82,6 +83,7 @@ def test_unreadable_and_deleted_notes(tmp_path: Path, make_vault: VaultFactory,
         return original_read(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(filebytes, "read_file_bytes", lambda path: read_bytes(Path(path)))
     original_on_files = GlosaPlugin.on_files
 
     def on_files(self: GlosaPlugin, files, *, config):  # type: ignore[no-untyped-def]

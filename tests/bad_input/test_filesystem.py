@@ -13,6 +13,7 @@ import pytest
 import glosa.checking.checks
 import glosa.reading.vault
 from glosa import GlosaConfig, check_vault, load_vault
+from glosa.reading import filebytes
 
 from ..conftest import VaultFactory, seed_note
 from . import filesystem
@@ -45,6 +46,7 @@ def test_unreadable_file_simulated(make_vault: VaultFactory,
         return real_read(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(filebytes, "read_file_bytes", lambda path: read_bytes(Path(path)))
     code, diagnostics = check_json(root)
     assert code == 1
     found = triples(diagnostics)

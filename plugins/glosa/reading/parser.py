@@ -14,6 +14,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from ..checking.diagnostics import Diagnostic
 from ..config import GlosaConfig
+from . import filebytes
 from .encoding import decode_note_bytes
 from .frontmatter_fast import load_simple_frontmatter
 from .markers import LEGEND_SEQUENCE, LEVEL_MARKERS, split_marker
@@ -472,7 +473,7 @@ def _find_structure(note: Note, code_lines: set[int]) -> None:
 def read_note(abs_path: Path, rel_path: str, config: GlosaConfig) -> Note:
     """Read and parse one file; an unreadable file gives a note with one diagnostic."""
     try:
-        data = abs_path.read_bytes()
+        data = filebytes.read_file_bytes(abs_path)
     except OSError as exc:
         parts = split_marker(Path(rel_path).stem)
         note = Note(rel_path, abs_path, Path(rel_path).stem, parts.title, parts.marker,

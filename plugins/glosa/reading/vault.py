@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import CacheStore
 from ..checking.diagnostics import Diagnostic, Severity
 from ..config import GlosaConfig, ObsidianSettings, read_obsidian_settings, with_vault_languages
+from . import filebytes
 from .model import NOTE_SUFFIXES, Attachment, Heading, Note, WikiLink
 from .workers import split_work
 
@@ -357,7 +358,7 @@ def _read_unless(abs_path: Path, rel: str, digest: bytes | None, config: GlosaCo
     from .parser import parse_note, read_note
 
     try:
-        data = abs_path.read_bytes()
+        data = filebytes.read_file_bytes(abs_path)
     except OSError:
         return None, read_note(abs_path, rel, config)  # the note that says why
     found = content_digest(data)
