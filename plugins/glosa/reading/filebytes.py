@@ -2,8 +2,8 @@
 
 Why by hand: ``Path.read_bytes`` opens a buffered file, which also asks the system whether
 the file is a terminal and where it stands (two calls more per file), and reads twice to
-see the end. A vault is read ten thousand files at a time, where those calls are a tenth
-of a cold ``glosa check``'s system time.
+see the end: eight calls a file where four do. A vault is read ten thousand files at a
+time (at 10,000 notes a cold ``glosa check`` made 97,000 system calls, 47,000 with this).
 """
 
 from __future__ import annotations
