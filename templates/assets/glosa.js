@@ -82,6 +82,10 @@
     var list = box.querySelector("ul");
     var status = box.querySelector("[role=status]");
     var lang = box.getAttribute("data-lang") || "en";
+    // Every language searched (Pagefind's bundles, the names of "did you mean"), the
+    // page's own first when the box does not list it.
+    var langs = (box.getAttribute("data-langs") || lang).split(" ").filter(Boolean);
+    if (langs.indexOf(lang) < 0) langs.unshift(lang);
     var root = siteRoot(box.getAttribute("data-base"));
     var none = box.getAttribute("data-none") || "No results";
     var countText = box.getAttribute("data-count") || "{n}";
@@ -95,8 +99,6 @@
     // typed on a Spanish page would find nothing in the English bundle.
     function load() {
       if (engines) return engines;
-      var langs = (box.getAttribute("data-langs") || lang).split(" ").filter(Boolean);
-      if (langs.indexOf(lang) < 0) langs.unshift(lang);
       engines = Promise.all(langs.map(function (l) {
         var url = new URL("pagefind/" + l + "/pagefind.js", root).href;
         return import(url).then(function (pf) {
@@ -236,8 +238,6 @@
         fuzzy = import(new URL("assets/glosa/glosa-fuzzy.js", root).href)
           .catch(function () { fuzzy = null; return null; });
       }
-      var langs = (box.getAttribute("data-langs") || lang).split(" ").filter(Boolean);
-      if (langs.indexOf(lang) < 0) langs.unshift(lang);
       return fuzzy.then(function (module) {
         if (!module) return [];
         return module.prepare(root, langs, fold).then(function () {
