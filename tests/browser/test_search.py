@@ -9,7 +9,8 @@ from urllib.parse import unquote
 
 from playwright.sync_api import expect
 
-from .conftest import OpenPage, home_path, screenshot
+from ..conftest import seed_note, write_vault
+from .conftest import DESKTOP, OpenPage, build_site, home_path, screenshot, serve_folder
 
 RESULTS = "#glosa-search-results"
 # Words that two notes of the glossary hold: a query of one is a "miss" (fewer than three
@@ -250,3 +251,40 @@ def test_words_pagefind_only_guessed_at_are_no_results(site_dir: Path,
     assert found, "a word three Spanish notes hold"
     assert all(r["meta"].startswith("ES ") for r in found), found
     expect(page.locator(".glosa-result--suggest")).to_have_count(0)
+
+
+def test_a_word_after_many_of_another_still_holds_the_result(
+        tmp_path: Path, browser: Any) -> None:
+    """A result holds every query word even when one comes after many of another: the box
+    reads the words at all of a result's locations, not only its first ones."""
+    vault = tmp_path / "vault"
+    frequent = " ".join(["cliente"] * 90)  # more locations than a first few dozen
+    write_vault(vault, {
+        "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None,
+                                     body="[[Repeticiones 🟢④]] y [[Otra 🟢④]]."),
+        "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
+        "es/Repeticiones 🟢④.md": seed_note("Repeticiones 🟢④",
+                                            body=f"{frequent} y al final fidelización."),
+        "es/Otra 🟢④.md": seed_note("Otra 🟢④", body="Un cliente, sin más."),
+    })
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Prueba\ndocs_dir: vault\ntheme:\n  name: material\n"
+                      "plugins:\n  - glosa:\n      languages: [es, en]\n", encoding="utf-8")
+    site = tmp_path / "site"
+    done = build_site(config, site)
+    assert done.returncode == 0, done.stderr
+    with serve_folder(site) as url:
+        context = browser.new_context(**DESKTOP, locale="es-ES")
+        try:
+            page = context.new_page()
+            page.goto(url + home_path(site, "es"))
+            box = page.locator("#glosa-search-input")
+            box.click()
+            box.press_sequentially("cliente fidelizacion")
+            expect(page.locator(RESULTS)).to_have_attribute(
+                "data-query", "cliente fidelizacion", timeout=20_000)
+            titles = [r["title"] for r in results(page)]
+        finally:
+            context.close()
+    assert "Repeticiones" in titles, titles
+    assert "Otra" not in titles, titles  # it holds one of the two words only
