@@ -497,6 +497,7 @@ def _browser_query(site: Path) -> dict[str, Any]:
         "search_bytes": sum(size for _, size in search),
         # The same files as a web server compressing text would send them.
         "search_bytes_sent": sum(sent_size(site, path) for path, _ in search),
+        "index_bytes_sent": _index_bytes_sent(site, [path for path, _ in search]),
         "search_requests": len(search),
         "page_and_search_bytes": sum(size for _, size in fetched),
         "requests": len(fetched),
@@ -508,6 +509,15 @@ def _site_path(url: str, base: str) -> str:
     """A fetched URL as the site's absolute path (``/pagefind/...``) when the test server
     ``base`` served it, else as it is."""
     return "/" + url[len(base):] if url.startswith(base) else url
+
+
+def _index_bytes_sent(site: Path, paths: list[str]) -> int:
+    """The bytes sent of the Pagefind index chunks among ``paths``. Unlike the fragments of
+    the results listed, which depend on whether a pause in the typing let a search run on
+    the letters typed so far, the chunks a query needs are the same however it was typed:
+    more of them means the box loaded chunks for words nobody searched."""
+    return sum(sent_size(site, path) for path in paths
+               if urlparse(path).path.endswith(".pf_index"))
 
 
 def _typed_query(chromium: Any, site: Path, base: str, start: str,
@@ -537,7 +547,8 @@ def _typed_query(chromium: Any, site: Path, base: str, start: str,
     out = {"typed_delay_ms": TYPING_DELAY_MS,
            "typed_ms": round(seen["shown"] - seen["last"], 1),
            # What the page fetched for search while the word was typed, as sent.
-           "typed_bytes_sent": sum(sent_size(site, path) for path in search)}
+           "typed_bytes_sent": sum(sent_size(site, path) for path in search),
+           "typed_index_bytes_sent": _index_bytes_sent(site, search)}
     if done:
         out["typed_complete_ms"] = round(seen["done"] - seen["last"], 1)
     return out

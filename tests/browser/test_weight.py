@@ -82,7 +82,10 @@ def test_benchmark_times_a_typed_first_query(site_dir: Path) -> None:
     assert found["results_shown"] > 0, found
     assert 0 < found["typed_ms"] <= found["typed_complete_ms"] < 60_000, found
     assert found["typed_delay_ms"] > 0
-    # Typed key by key, the box fetches no more for search than for the word pasted at once
-    # (its chunks are preloaded per word of three letters or more, not per letter).
-    assert 0 < found["typed_bytes_sent"] <= found["search_bytes_sent"] * 1.05, found
+    # Typed key by key, the box fetches no more index chunks than for the word pasted at
+    # once: what it preloads while the word is typed is what the search then needs. The
+    # fragments differ when a slow keystroke lets a search run on a part of the word, so
+    # the whole bytes are only bounded loosely.
+    assert 0 < found["typed_index_bytes_sent"] <= found["index_bytes_sent"], found
+    assert 0 < found["typed_bytes_sent"] <= found["search_bytes_sent"] * 1.5, found
     assert any("/pagefind/" in url for url, _ in found["files"]), found["files"]
