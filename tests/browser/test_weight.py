@@ -89,3 +89,5 @@ def test_benchmark_times_a_typed_first_query(site_dir: Path) -> None:
     assert 0 < found["typed_index_bytes_sent"] <= found["index_bytes_sent"], found
     assert 0 < found["typed_bytes_sent"] <= found["search_bytes_sent"] * 1.5, found
     assert any("/pagefind/" in url for url, _ in found["files"]), found["files"]
+    # Pagefind runs in the page: no bundle's copy of its web worker is fetched.
+    assert not any(url.endswith("/pagefind-worker.js") for url, _ in found["files"]), found
