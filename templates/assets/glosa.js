@@ -158,7 +158,8 @@
       title.textContent = (r.meta && r.meta.title) || r.url;
       var meta = document.createElement("span");
       meta.className = "glosa-result__meta";
-      meta.textContent = [r.language ? r.language.toUpperCase() : "",
+      // A result's language is named only where the box searches more than one.
+      meta.textContent = [r.language && langs.length > 1 ? r.language.toUpperCase() : "",
                           (r.meta && r.meta.level) || ""].join(" ").trim();
       var excerpt = document.createElement("span");
       excerpt.className = "glosa-result__excerpt";

@@ -288,3 +288,36 @@ def test_a_word_after_many_of_another_still_holds_the_result(
             context.close()
     assert "Repeticiones" in titles, titles
     assert "Otra" not in titles, titles  # it holds one of the two words only
+
+
+def test_a_one_language_site_names_no_language_in_its_results(
+        tmp_path: Path, browser: Any) -> None:
+    """In a vault of one language every result is in it: the box does not label each one
+    with the language's code (a two-language site does, see the tests above)."""
+    vault = tmp_path / "vault"
+    write_vault(vault, {
+        "Home.md": "# Home\n\nSee [[Callouts]] and [[Embeds]].\n",
+        "Callouts.md": "# Callouts\n\nA callout holds a note of warning.\n",
+        "Embeds.md": "# Embeds\n\nAn embed shows a warning from another note.\n",
+    })
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Notes\ndocs_dir: vault\ntheme:\n  name: material\n"
+                      "plugins:\n  - glosa:\n      profile: obsidian\n", encoding="utf-8")
+    site = tmp_path / "site"
+    done = build_site(config, site)
+    assert done.returncode == 0, done.stderr
+    with serve_folder(site) as url:
+        context = browser.new_context(**DESKTOP)
+        try:
+            page = context.new_page()
+            page.goto(url)
+            box = page.locator("#glosa-search-input")
+            box.click()
+            box.press_sequentially("warning")
+            expect(page.locator(RESULTS)).to_have_attribute("data-query", "warning",
+                                                            timeout=20_000)
+            found = results(page)
+        finally:
+            context.close()
+    assert {r["title"] for r in found} == {"Callouts", "Embeds"}, found
+    assert all(not r["meta"].strip() for r in found), found
