@@ -40,6 +40,33 @@ def results(page: Any) -> list[dict[str, str]]:
         href: a.href}))""")
 
 
+def _search_own_vault(tmp_path: Path, browser: Any, files: dict[str, str], options: str,
+                      start: str, query: str, **context: Any) -> list[dict[str, str]]:
+    """Build a small vault of the test's own with glosa's ``options`` (YAML lines under
+    the plugin), type ``query`` on ``start`` and return the results that answer it."""
+    vault = tmp_path / "vault"
+    write_vault(vault, files)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Test\ndocs_dir: vault\ntheme:\n  name: material\n"
+                      f"plugins:\n  - glosa:\n{options}", encoding="utf-8")
+    site = tmp_path / "site"
+    done = build_site(config, site)
+    assert done.returncode == 0, done.stderr
+    with serve_folder(site) as url:
+        browser_context = browser.new_context(**DESKTOP, **context)
+        try:
+            page = browser_context.new_page()
+            page.goto(url + (home_path(site, start) if start else ""))
+            box = page.locator("#glosa-search-input")
+            box.click()
+            box.press_sequentially(query)
+            expect(page.locator(RESULTS)).to_have_attribute("data-query", query,
+                                                            timeout=20_000)
+            return results(page)
+        finally:
+            browser_context.close()
+
+
 def wait_for_title(page: Any, title: str) -> None:
     expect(page.locator(f"{RESULT_LINKS} .glosa-result__title").filter(
         has_text=re.compile(rf"^{re.escape(title)}$")).first).to_be_visible()
@@ -257,35 +284,16 @@ def test_a_word_after_many_of_another_still_holds_the_result(
         tmp_path: Path, browser: Any) -> None:
     """A result holds every query word even when one comes after many of another: the box
     reads the words at all of a result's locations, not only its first ones."""
-    vault = tmp_path / "vault"
     frequent = " ".join(["cliente"] * 90)  # more locations than a first few dozen
-    write_vault(vault, {
+    found = _search_own_vault(tmp_path, browser, {
         "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None,
                                      body="[[Repeticiones 🟢④]] y [[Otra 🟢④]]."),
         "es/Leyenda 🔴②.md": seed_note("Leyenda 🔴②"),
         "es/Repeticiones 🟢④.md": seed_note("Repeticiones 🟢④",
                                             body=f"{frequent} y al final fidelización."),
         "es/Otra 🟢④.md": seed_note("Otra 🟢④", body="Un cliente, sin más."),
-    })
-    config = tmp_path / "mkdocs.yml"
-    config.write_text("site_name: Prueba\ndocs_dir: vault\ntheme:\n  name: material\n"
-                      "plugins:\n  - glosa:\n      languages: [es, en]\n", encoding="utf-8")
-    site = tmp_path / "site"
-    done = build_site(config, site)
-    assert done.returncode == 0, done.stderr
-    with serve_folder(site) as url:
-        context = browser.new_context(**DESKTOP, locale="es-ES")
-        try:
-            page = context.new_page()
-            page.goto(url + home_path(site, "es"))
-            box = page.locator("#glosa-search-input")
-            box.click()
-            box.press_sequentially("cliente fidelizacion")
-            expect(page.locator(RESULTS)).to_have_attribute(
-                "data-query", "cliente fidelizacion", timeout=20_000)
-            titles = [r["title"] for r in results(page)]
-        finally:
-            context.close()
+    }, "      languages: [es, en]\n", "es", "cliente fidelizacion", locale="es-ES")
+    titles = [r["title"] for r in found]
     assert "Repeticiones" in titles, titles
     assert "Otra" not in titles, titles  # it holds one of the two words only
 
@@ -294,30 +302,10 @@ def test_a_one_language_site_names_no_language_in_its_results(
         tmp_path: Path, browser: Any) -> None:
     """In a vault of one language every result is in it: the box does not label each one
     with the language's code (a two-language site does, see the tests above)."""
-    vault = tmp_path / "vault"
-    write_vault(vault, {
+    found = _search_own_vault(tmp_path, browser, {
         "Home.md": "# Home\n\nSee [[Callouts]] and [[Embeds]].\n",
         "Callouts.md": "# Callouts\n\nA callout holds a note of warning.\n",
         "Embeds.md": "# Embeds\n\nAn embed shows a warning from another note.\n",
-    })
-    config = tmp_path / "mkdocs.yml"
-    config.write_text("site_name: Notes\ndocs_dir: vault\ntheme:\n  name: material\n"
-                      "plugins:\n  - glosa:\n      profile: obsidian\n", encoding="utf-8")
-    site = tmp_path / "site"
-    done = build_site(config, site)
-    assert done.returncode == 0, done.stderr
-    with serve_folder(site) as url:
-        context = browser.new_context(**DESKTOP)
-        try:
-            page = context.new_page()
-            page.goto(url)
-            box = page.locator("#glosa-search-input")
-            box.click()
-            box.press_sequentially("warning")
-            expect(page.locator(RESULTS)).to_have_attribute("data-query", "warning",
-                                                            timeout=20_000)
-            found = results(page)
-        finally:
-            context.close()
+    }, "      profile: obsidian\n", "", "warning")
     assert {r["title"] for r in found} == {"Callouts", "Embeds"}, found
     assert all(not r["meta"].strip() for r in found), found
