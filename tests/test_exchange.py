@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -654,6 +655,40 @@ def test_site_model_and_link_facts_give_the_same_glossary(bundled: Vault) -> Non
     by_facts = collect_glossary(bundled, LinkFacts(bundled), title="G", base=BASE)
     assert comparable(by_site) == comparable(by_facts)
     assert [c.id for c in by_site.concepts] == [c.id for c in by_facts.concepts]
+
+
+def test_a_site_reads_each_notes_first_paragraph_once_for_downloads_and_pages(
+        bundled: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The downloads' definitions and the pages' summaries are cut from one reading of each
+    note's first paragraph, and say what they said when each read it on its own."""
+    import glosa.exchange.concepts as concepts
+    import glosa.site.model as model_module
+    from glosa.site.model import SiteModel, first_paragraph, text_window
+
+    # A page's summaries are cut from its paragraph's first 300 characters, as they were.
+    expected = {id(n): (first_paragraph(n, concepts.DEFINITION_LIMIT),
+                        text_window(first_paragraph(n), 0, 300),
+                        text_window(first_paragraph(n), 0, 160))
+                for n in bundled.notes if n.readable}
+    read: list[str] = []
+    real = model_module.paragraph_text
+
+    def counted(note: Any) -> str:
+        read.append(note.path)
+        return real(note)
+
+    monkeypatch.setattr(model_module, "paragraph_text", counted)
+    monkeypatch.setattr(concepts, "paragraph_text", counted)
+    site = SiteModel(bundled)
+    glossary = collect_glossary(bundled, site, title="G", base=BASE)
+    shown = {id(n): (site.summary(n), site.summary(n, 160))
+             for n in bundled.notes if n.readable}
+    assert read and len(read) == len(set(read)), "a note's paragraph was read twice"
+    by_path = {n.path: n for n in bundled.notes}
+    for concept in glossary.concepts:
+        for term in concept.terms.values():
+            assert term.definition == expected[id(by_path[term.path])][0]
+    assert shown == {key: value[1:] for key, value in expected.items()}
 
 
 def test_link_facts_shared_lookup_keeps_each_notes_own_choice(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ either direction); it has one :class:`Term` per language. Decisions made here:
   stable when a file is renamed with another marker. A second concept with the same slug gets
   ``-2``, ``-3`` … in path order.
 - The **definition** is the note's first paragraph as plain text (the site's own
-  :func:`glosa.site.model.first_paragraph`), not cut short.
+  :func:`glosa.site.model.paragraph_text`), not cut short.
 - **broader** is the concept of the source note's parent; a parent chain that loops is cut
   where it closes, so no export has a broader cycle. **related** concepts are the ones the
   concept's notes link to in their text, less its ancestors and descendants (SKOS keeps
@@ -38,7 +38,7 @@ from ..reading.resolver import (
     legend_notes,
 )
 from ..reading.vault import Vault
-from ..site.model import first_paragraph, parents_and_translations, slug_for_url
+from ..site.model import paragraph_text, parents_and_translations, slug_for_url, text_window
 
 __all__ = [
     "STATUS_FILTERS",
@@ -262,8 +262,9 @@ def _date(value: Any) -> str:
     return str(value).strip()
 
 
-def term_of(note: Note) -> Term:
-    """A note as a term."""
+def term_of(note: Note, paragraph: str | None = None) -> Term:
+    """A note as a term (``paragraph``: its first paragraph as plain text, when the caller
+    has it already)."""
     meta = note.meta
     seen = {normalize_key(note.title)}
     aliases: list[str] = []
@@ -274,7 +275,8 @@ def term_of(note: Note) -> Term:
             aliases.append(text)
     return Term(
         lang=note.lang, term=note.title, level=note.level, aliases=aliases,
-        definition=first_paragraph(note, DEFINITION_LIMIT),
+        definition=text_window(paragraph_text(note) if paragraph is None else paragraph,
+                               0, DEFINITION_LIMIT),
         tags=[str(t) for t in dict.fromkeys(note.tags)],
         nav_primary=_text(meta.get("nav_primary")), nav_secondary=_text(meta.get("nav_secondary")),
         status=EditorialStatus.of(meta), created=_date(meta.get("created")),
@@ -292,6 +294,7 @@ class LinkModel(Protocol):
     @property
     def parent_of(self) -> dict[int, Note]: ...
     def resolution(self, note: Note, position: int) -> LinkResolution: ...
+    def paragraph(self, note: Note) -> str: ...
 
 
 class LinkFacts:
@@ -309,6 +312,10 @@ class LinkFacts:
         # so a target named by thousands of notes is looked up once.
         self._candidates: dict[str, list[Note]] = {}
         self._unique: dict[str, LinkResolution] = {}
+
+    def paragraph(self, note: Note) -> str:
+        """The note's first paragraph as plain text, whole."""
+        return paragraph_text(note)
 
     def resolution(self, note: Note, position: int) -> LinkResolution:
         """The note a link opens, found as :func:`glosa.reading.resolver.resolve_link` finds it,
@@ -424,7 +431,8 @@ def collect_glossary(vault: Vault, model: LinkModel | None = None, *, title: str
             by_lang.setdefault(note.lang, note)  # two notes of one language: the first
         if not by_lang:
             continue
-        terms = {lang: term_of(by_lang[lang]) for lang in order if lang in by_lang}
+        terms = {lang: term_of(by_lang[lang], model.paragraph(by_lang[lang]))
+                 for lang in order if lang in by_lang}
         if url_of is not None:
             for lang, term in terms.items():
                 term.url = url_of(by_lang[lang])

@@ -28,6 +28,7 @@ __all__ = [
     "UnresolvedLink",
     "fill_placeholders",
     "first_paragraph",
+    "paragraph_text",
     "parents_and_translations",
     "plain_slug",
     "relative_url",
@@ -175,6 +176,11 @@ def _content_lines(note: Note) -> Iterator[str]:
 
 def first_paragraph(note: Note, limit: int = 300) -> str:
     """The first paragraph of definition text, as plain text, cut at a word boundary."""
+    return text_window(paragraph_text(note), 0, limit)
+
+
+def paragraph_text(note: Note) -> str:
+    """The first paragraph of definition text, as plain text, whole."""
     paragraph: list[str] = []
     in_fence = in_math = False
     text = ""
@@ -200,7 +206,7 @@ def first_paragraph(note: Note, limit: int = 300) -> str:
         paragraph.append(stripped)
     else:
         text = plain_text(" ".join(paragraph))
-    return text_window(text, 0, limit)
+    return text
 
 
 _SPACE = re.compile(r"\s+")
@@ -336,6 +342,7 @@ class SiteModel:
     property_targets: dict[int, dict[int, Note]] = field(default_factory=dict)
     _listings: dict[tuple[str, str], Any] = field(default_factory=dict)
     _summaries: dict[int, str] = field(default_factory=dict)
+    _paragraphs: dict[int, str] = field(default_factory=dict)
     _lines: dict[tuple[int, int], str] = field(default_factory=dict)
     #: Per note: its text without comments and where each of its lines starts (the
     #: body itself when it has no comment: no second copy of every body).
@@ -468,7 +475,7 @@ class SiteModel:
             moved = self.backlinks.pop(id(old), None)
             if moved is not None:
                 self.backlinks[id(new)] = moved
-            for cache in (self._summaries, self._split):
+            for cache in (self._summaries, self._paragraphs, self._split):
                 cache.pop(id(old), None)
             for line in range(old.body_line, old.body_line + old.body.count("\n") + 1):
                 self._lines.pop((id(old), line), None)
@@ -506,8 +513,16 @@ class SiteModel:
         """The note's first paragraph as plain text (computed once per note)."""
         text = self._summaries.get(id(note))
         if text is None:
-            text = self._summaries[id(note)] = first_paragraph(note, 300)
+            text = self._summaries[id(note)] = text_window(self.paragraph(note), 0, 300)
         return text_window(text, 0, limit)
+
+    def paragraph(self, note: Note) -> str:
+        """The note's first paragraph as plain text, whole (computed once per note: the
+        downloads' definitions and the pages' summaries are both cut from it)."""
+        text = self._paragraphs.get(id(note))
+        if text is None:
+            text = self._paragraphs[id(note)] = paragraph_text(note)
+        return text
 
     def _line_text(self, note: Note, line: int) -> str:
         """One file line of a note as plain text (computed once: a line may link to
