@@ -1162,6 +1162,14 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             settled.keep_made()
             settled.stop()
         _release_memory_settings()
+        # The caches are written while Pagefind may still be writing a bundle on the other
+        # core, before this process waits for it.
+        if self.page_cache is not None:
+            self.page_cache.finish()
+        if self.body_cache is not None:
+            log.info("cache: %d note bodies from the cache, %d rendered",
+                     len(self.body_cache.hits), len(self.body_cache.rendered))
+            self.body_cache.finish()
         indexer, self._indexer = self._indexer, None
         if indexer is not None:
             try:
@@ -1176,12 +1184,6 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         if self._live is not None:
             records, self.live_records = self.live_records, None
             self._live.build_done(records, dirty=self.dirty)
-        if self.page_cache is not None:
-            self.page_cache.finish()
-        if self.body_cache is not None:
-            log.info("cache: %d note bodies from the cache, %d rendered",
-                     len(self.body_cache.hits), len(self.body_cache.rendered))
-            self.body_cache.finish()
         self._end_removal()
 
     # The last: every other plugin has changed the page.
