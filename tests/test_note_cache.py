@@ -4,6 +4,7 @@ vault loaded through it is the vault read from disk."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,30 @@ def test_a_warm_load_is_the_cold_load_and_parses_nothing(vault: Path, tmp_path: 
     assert set(kept.entries) == {n.path for n in cold.notes} - {
         "es/Conjunto 🔴②.md", "es/Grande 🔴②.md"}
     assert check_vault(load_vault(vault, store=store)) == check_vault(cold)
+
+
+def test_a_load_may_leave_saving_the_notes_to_its_caller(vault: Path, tmp_path: Path) -> None:
+    """With ``write_later`` the store is written only when the caller runs what was left
+    to it (a build does while it waits for Pagefind); the entry is then the one an
+    immediate save writes."""
+    later: list[Callable[[], None]] = []
+    store = CacheStore(tmp_path / "later", key={})
+    first = load_vault(vault, store=store, write_later=later)
+    assert len(later) == 1
+    name = vault_entry("notes", vault, store)
+    assert not NoteCache.restore(store, name, GlosaConfig(), vault.resolve()).entries
+    later[0]()
+    now = CacheStore(tmp_path / "now", key={})
+    load_vault(vault, store=now)
+    kept = NoteCache.restore(store, name, GlosaConfig(), vault.resolve())
+    assert set(kept.entries) == set(NoteCache.restore(
+        now, vault_entry("notes", vault, now), GlosaConfig(), vault.resolve()).entries)
+    assert [kept.entries[n.path].note for n in first.notes if n.path in kept.entries] == [
+        n for n in first.notes if n.path in kept.entries]
+    # Nothing changed: nothing is left to write.
+    again: list[Callable[[], None]] = []
+    load_vault(vault, store=store, write_later=again)
+    assert again == []
 
 
 def test_only_changed_content_is_parsed_again(vault: Path, tmp_path: Path) -> None:

@@ -106,6 +106,30 @@ def test_a_second_build_renders_nothing_and_writes_the_same_bytes(tmp_path: Path
     site.assert_same_as_cold()
 
 
+def test_a_build_keeps_the_notes_it_parsed_for_the_next_one(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notes a build read are in the cache when it ends (written while it waits for
+    its search index): the next build, a new plugin as a new process has, parses none."""
+    import glosa.reading.parser as parser
+
+    for path in site.vault.rglob("*.md"):  # stamps old enough to be trusted
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 3600 * 10**9))
+    parsed: list[str] = []
+    real = parser.parse_note
+
+    def counted(data: bytes, rel: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(rel)
+        return real(data, rel, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "parse_note", counted)
+    site.build()
+    assert sorted(parsed) == sorted(NOTES)
+    parsed.clear()
+    site.build()
+    assert parsed == []
+
+
 def test_an_edited_note_is_rendered_again_and_an_unrelated_one_is_not(site: Site) -> None:
     site.build()
     note = site.vault / "es/Roca 🟢④.md"

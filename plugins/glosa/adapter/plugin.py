@@ -15,6 +15,7 @@ import os
 import posixpath
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -251,6 +252,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         #: `mkdocs serve`'s fast path (live_mkdocs.py) and the search records it keeps.
         self._live: LiveSite | None = None
         self.live_records: dict[str, dict[str, str]] | None = None
+        #: Cache writes a build leaves until it waits for its search index.
+        self._write_later: list[Callable[[], None]] = []
         #: This build's page cache (None when off: `cache: false`, `mkdocs serve`).
         self.page_cache: PageCache | None = None
         #: This build's kept note bodies (None when off, as the page cache).
@@ -367,6 +370,7 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"plugins.glosa.workers: {workers!r} is not a number of "
                               "processes (0: one per core)")
         self._workers = self._own = self._collected = None
+        self._write_later = []  # those of a build that failed are not made
         _prune_docs_walk(core)
         try:
             # The notes `glosa check` or the last build parsed are read back, not parsed.
@@ -374,7 +378,8 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
             if root is None:
                 whole = load_vault(Path(config.docs_dir), core, self._cache)
             else:
-                whole = load_vault(Path(config.docs_dir), core, store=shared_store(root))
+                whole = load_vault(Path(config.docs_dir), core, store=shared_store(root),
+                                   write_later=self._write_later)
         except OSError as exc:
             # `mkdocs serve` under file churn: a folder renamed while it was read.
             raise PluginError(f"{config.docs_dir}: cannot read the vault ({exc})") from None
@@ -1164,6 +1169,9 @@ class GlosaPlugin(BasePlugin[GlosaPluginConfig]):  # type: ignore[no-untyped-cal
         _release_memory_settings()
         # The caches are written while Pagefind may still be writing a bundle on the other
         # core, before this process waits for it.
+        writes, self._write_later = self._write_later, []
+        for write in writes:
+            write()
         if self.page_cache is not None:
             self.page_cache.finish()
         if self.body_cache is not None:

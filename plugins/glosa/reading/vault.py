@@ -10,12 +10,13 @@ none). A long-lived process keeps a :class:`NoteCache` in memory instead, or as 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import gc
 import hashlib
 import operator
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -412,18 +413,21 @@ def _storable(note: Note) -> bool:
 
 
 def load_vault(root: Path, config: GlosaConfig | None = None,
-               cache: NoteCache | None = None, *, store: CacheStore | None = None) -> Vault:
+               cache: NoteCache | None = None, *, store: CacheStore | None = None,
+               write_later: list[Callable[[], None]] | None = None) -> Vault:
     """Read every note of a vault and index it. Never raises on bad notes.
 
     With a ``cache``, notes whose file is unchanged since the cache's last load are reused.
     With a ``store`` (glosa's persistent cache), the notes an earlier process read are
     restored from it first (when no ``cache`` is given) and the notes read are saved
-    back: only changed files are parsed. The result is the same either way.
+    back: only changed files are parsed. The result is the same either way. With
+    ``write_later``, saving them back is appended to it, for the caller to run when it
+    has time (a build: while it waits for its search index), instead of done now.
     """
     config = with_vault_languages(config or GlosaConfig(), root)
     found = vault_files(root, config)
     with paused_garbage_collection():
-        notes = read_vault_notes(root, found.notes, config, cache, store)
+        notes = read_vault_notes(root, found.notes, config, cache, store, write_later)
         attachments = [Attachment(rel, abs_path) for abs_path, rel in found.attachments]
         return Vault(root.resolve(), config, notes, attachments, found.problems,
                      found.obsidian, found.templates)
@@ -431,7 +435,7 @@ def load_vault(root: Path, config: GlosaConfig | None = None,
 
 def read_vault_notes(root: Path, files: Sequence[tuple[Path, str]], config: GlosaConfig,
                      cache: NoteCache | None = None, store: CacheStore | None = None,
-                     ) -> list[Note]:
+                     write_later: list[Callable[[], None]] | None = None) -> list[Note]:
     """The notes of ``files`` through ``cache`` and/or ``store`` (see :func:`load_vault`)."""
     if store is None or not store.enabled:
         if cache is None:
@@ -442,7 +446,10 @@ def read_vault_notes(root: Path, files: Sequence[tuple[Path, str]], config: Glos
         cache = NoteCache.restore(store, name, config, root.resolve())
     notes = cache.read_all(files, config, root)
     if cache.changed:
-        cache.persist(store, name, config)
+        if write_later is None:
+            cache.persist(store, name, config)
+        else:
+            write_later.append(functools.partial(cache.persist, store, name, config))
     return notes
 
 
