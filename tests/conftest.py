@@ -78,6 +78,16 @@ def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def age_files(root: Path, step: int = 0) -> None:
+    """Date every file under ``root`` an hour back (and ``step`` nanoseconds more, for
+    stamps distinct per step): glosa's caches trust stamps that old (a stamp taken right
+    after a write is not)."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            info = path.stat()
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 3600 * 10**9 - step))
+
+
 @pytest.fixture(autouse=True)
 def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from glosa.checking.folder import check_folder
 from glosa.reading import filebytes
 from glosa.reading.vault import vault_entry
 
-from .conftest import seed_note, write_vault
+from .conftest import age_files, seed_note, write_vault
 
 NAMES = ["Cliente ⚫①", "Venta 🔴②", "Precio 🟡③", "Marca 🟢④", "Canal 🔵⑤", "Oferta ⚪⑥"]
 FOLDERS = ["", "es/", "es/sub/"]
@@ -114,15 +114,6 @@ def _apply(root: Path, step: tuple[str, ...]) -> None:
         (folder / "templates.json").write_text('{"folder": "es/sub"}', "utf-8")
 
 
-def _age(root: Path, step: int) -> None:
-    """Date the files back (distinct per step): stamps that old are trusted."""
-    for path in root.rglob("*"):
-        if path.is_file():
-            info = path.stat()
-            stamp = info.st_mtime_ns - 3600 * 10**9 - step
-            os.utime(path, ns=(info.st_atime_ns, stamp))
-
-
 def _cold(root: Path, config: GlosaConfig) -> list[object]:
     return list(check_vault(load_vault(root, config)))
 
@@ -137,13 +128,13 @@ def test_warm_checks_equal_cold_checks_after_random_changes(
         root = write_vault(Path(folder) / "vault", _base())
         store = CacheStore(Path(folder) / "cache", key={})
         if age:
-            _age(root, 0)
+            age_files(root, 0)
         assert check_folder(root, config, store=store)[0] == _cold(root, config)
         for number, steps in enumerate(rounds, 1):
             for step in steps:
                 _apply(root, step)
             if age:
-                _age(root, number)
+                age_files(root, number)
             warm, _ = check_folder(root, config, store=store)
             assert warm == _cold(root, config), steps
             again, loaded = check_folder(root, config, store=store)
@@ -154,7 +145,7 @@ def test_warm_checks_equal_cold_checks_after_random_changes(
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     root = write_vault(tmp_path / "vault", _base())
-    _age(root, 0)
+    age_files(root, 0)
     return root
 
 
@@ -383,5 +374,5 @@ def test_a_first_cached_check_split_between_two_processes_is_kept_whole(
     assert check_folder(vault, config, store=store)[1] is None
     for number, name in enumerate(["Venta 🔴②", "Oferta ⚪⑥"], 1):
         _apply(vault, ("rename", name, "es/", f"{name} {number}"))
-        _age(vault, number)
+        age_files(vault, number)
         assert check_folder(vault, config, store=store)[0] == _cold(vault, config)

@@ -14,9 +14,7 @@ from glosa.cache import CacheStore
 from glosa.reading import filebytes
 from glosa.reading.vault import NoteCache, read_vault_notes, vault_entry, vault_files
 
-from .conftest import VaultFactory, seed_note
-
-HOUR_NS = 3600 * 10**9
+from .conftest import VaultFactory, age_files, seed_note
 
 FILES: dict[str, str | bytes] = {
     "Índice ⚫①.md": seed_note("Índice ⚫①", parent=None,
@@ -28,14 +26,6 @@ FILES: dict[str, str | bytes] = {
     "es/Grande 🔴②.md": seed_note("Grande 🔴②", extra="n: 123456789012345678901234567890\n"),
     "img.png": b"\x89PNG",
 }
-
-
-def _age(root: Path) -> None:
-    """Date every file an hour back: stamps that old are trusted (see _RACY_NS)."""
-    for path in root.rglob("*"):
-        if path.is_file():
-            info = path.stat()
-            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - HOUR_NS))
 
 
 def _load(root: Path, store: CacheStore, config: GlosaConfig | None = None,
@@ -51,7 +41,7 @@ def _load(root: Path, store: CacheStore, config: GlosaConfig | None = None,
 @pytest.fixture
 def vault(make_vault: VaultFactory) -> Path:
     root = make_vault(FILES)
-    _age(root)
+    age_files(root)
     return root
 
 
@@ -103,7 +93,7 @@ def test_only_changed_content_is_parsed_again(vault: Path, tmp_path: Path) -> No
     touched = vault / "Leyenda 🔴②.md"
     touched.write_bytes(touched.read_bytes())  # a new stamp, the same content
     (vault / "es" / "Roto.md").unlink()
-    _age(vault)
+    age_files(vault)
     notes, cache = _load(vault, store)
     assert cache.reread == 1 + 2  # the edited note, and the two that are never stored
     assert notes == load_vault(vault).notes

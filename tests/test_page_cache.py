@@ -19,7 +19,7 @@ from mkdocs.config import load_config
 
 from glosa.cache import shared_store
 
-from .conftest import seed_note, write_vault
+from .conftest import age_files, seed_note, write_vault
 
 NOTES: dict[str, str | bytes] = {
     "es/Índice ⚫①.md": seed_note("Índice ⚫①", parent=None, body="Raíz: [[Gato 🟡③]]."),
@@ -112,9 +112,7 @@ def test_a_build_keeps_the_notes_it_parsed_for_the_next_one(
     its search index): the next build, a new plugin as a new process has, parses none."""
     import glosa.reading.parser as parser
 
-    for path in site.vault.rglob("*.md"):  # stamps old enough to be trusted
-        info = path.stat()
-        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 3600 * 10**9))
+    age_files(site.vault)
     parsed: list[str] = []
     real = parser.parse_note
 
